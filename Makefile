@@ -1,0 +1,50 @@
+# Two commands: `make run` serves the app with demo data; `make test` runs lint and the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := CASEWORK_ENV=development $(BIN)/flask --app casework
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+# WeasyPrint needs Pango; without libharfbuzz-subset0 it subsets fonts ~3x slower.
+RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 graphviz
+# The suite also drives Debian's Chromium and starts its own PostgreSQL server.
+TEST_PACKAGES := $(RUNTIME_PACKAGES) chromium postgresql
+
+.PHONY: run test lint system-runtime system-test clean
+
+$(VENV)/.runtime-installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-installed: pyproject.toml $(VENV)/.runtime-installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+system-runtime:
+	@.ci/ensure-debian-packages $(RUNTIME_PACKAGES)
+
+system-test:
+	@.ci/ensure-debian-packages $(TEST_PACKAGES)
+
+run: system-runtime $(VENV)/.runtime-installed
+	$(FLASK) db upgrade
+	$(FLASK) casework demo --if-empty
+	@echo
+	@echo "Casework is at http://$(HOST):$(PORT)"
+	@echo "Demo login: coordinator@demo.casework.org  password: solidarity-demo-2026"
+	@echo "            (also intake@… and organizer@demo.casework.org, same password)"
+	@echo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check casework tests bench migrations
+	$(BIN)/mypy
+
+test: system-test $(VENV)/.test-installed lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

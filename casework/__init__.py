@@ -1,0 +1,114 @@
+"""Casework: a casework tracker for solidarity networks and tenant unions."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+
+from casework.config import load_config
+from casework.database import install_sqlite_settings
+from casework.extensions import csrf, db, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger(__name__)
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the Flask app: configuration, extensions, blueprints, error pages, CLI."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    configure(app, test_config)
+    init_extensions(app)
+    register_blueprints(app)
+    register_error_pages(app)
+    register_template_helpers(app)
+    register_cli(app)
+    return app
+
+
+def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if test_config is None:
+        app.config.from_mapping(load_config(app.instance_path))
+    else:
+        app.config.from_mapping(load_config(app.instance_path, environment="test"))
+        app.config.from_mapping(test_config)
+
+
+def init_extensions(app: Flask) -> None:
+    install_sqlite_settings()
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see that page."
+    login_manager.session_protection = "strong"
+    from casework.auth.services import load_user
+
+    login_manager.user_loader(load_user)
+
+
+def register_blueprints(app: Flask) -> None:
+    from casework.auth.views import bp as auth_bp
+    from casework.cases.views import bp as cases_bp
+    from casework.dashboard.views import bp as dashboard_bp
+    from casework.tasks.views import bp as tasks_bp
+    from casework.users.views import bp as users_bp
+
+    for blueprint in (auth_bp, dashboard_bp, cases_bp, tasks_bp, users_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_error_pages(app: Flask) -> None:
+    def page(code: int, title: str, message: str) -> tuple[str, int]:
+        return render_template("error.html", code=code, title=title, message=message), code
+
+    @app.errorhandler(400)
+    def bad_request(_error: Exception) -> tuple[str, int]:
+        return page(400, "Bad request", "The form could not be read. Go back and try again.")
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(_error: CSRFError) -> tuple[str, int]:
+        return page(400, "Form expired", "The form expired or was not sent from this site. "
+                    "Go back, reload the page and try again.")
+
+    @app.errorhandler(403)
+    def forbidden(_error: Exception) -> tuple[str, int]:
+        return page(403, "Not allowed", "Your role does not give access to this page.")
+
+    @app.errorhandler(404)
+    def not_found(_error: Exception) -> tuple[str, int]:
+        return page(404, "Not found", "There is nothing here, or it is not in your network.")
+
+    @app.errorhandler(409)
+    def conflict(error: Any) -> tuple[str, int]:
+        return page(409, "This changed", getattr(error, "description", "Reload and try again."))
+
+    @app.errorhandler(413)
+    def too_large(_error: Exception) -> tuple[str, int]:
+        return page(413, "Too large", "What you sent is larger than this server accepts.")
+
+    @app.errorhandler(500)
+    def server_error(_error: Exception) -> tuple[str, int]:
+        db.session.rollback()
+        return page(500, "Something went wrong", "Nothing was saved. Try again in a moment.")
+
+
+def register_template_helpers(app: Flask) -> None:
+    from casework import formatting
+
+    formatting.register(app)
+
+
+def register_cli(app: Flask) -> None:
+    from casework.cli import casework_cli
+
+    app.cli.add_command(casework_cli)

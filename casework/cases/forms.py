@@ -1,0 +1,125 @@
+"""Intake and case edit forms: the critical facts first, the rest optional."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import DecimalField, EmailField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+
+from casework.forms import VersionedForm, printable_text, strip_whitespace
+from casework.models import IssueType, RetaliationRisk, TargetKind, Urgency
+from casework.workflow.states import CaseState
+
+TRI_STATE = [("unknown", "Not known yet"), ("yes", "Yes"), ("no", "No")]
+LANGUAGES = [("en", "English"), ("es", "Spanish"), ("other", "Other")]
+MAX_AMOUNT = Decimal("99999999.99")
+
+
+def choices_of(enum_class: Any) -> list[tuple[str, str]]:
+    return [(member.value, member.label) for member in enum_class]
+
+
+def text(label: str, max_length: int, *, required: bool = False, **kwargs: Any) -> StringField:
+    first = DataRequired(message="This is needed.") if required else Optional()
+    return StringField(
+        label,
+        validators=[first, Length(max=max_length), printable_text],
+        filters=[strip_whitespace],
+        **kwargs,
+    )
+
+
+def long_text(label: str, *, required: bool = False, **kwargs: Any) -> TextAreaField:
+    first = DataRequired(message="This is needed.") if required else Optional()
+    return TextAreaField(
+        label,
+        validators=[first, Length(max=10_000), printable_text],
+        filters=[strip_whitespace],
+        **kwargs,
+    )
+
+
+class CaseFactsForm(FlaskForm):
+    """The fields shared by intake and editing."""
+
+    person_name = text("Name or alias", 120, required=True)
+    person_phone = text("Phone", 40)
+    person_email = EmailField(
+        "Email",
+        validators=[Optional(), Email(message="This is not an email address."), Length(max=254)],
+        filters=[strip_whitespace],
+    )
+    safe_contact_notes = long_text(
+        "How to reach them safely",
+        description="Best times, who may answer, whether texts are safe. Never shared.",
+    )
+    language = SelectField("Preferred language", choices=LANGUAGES, default="en")
+    target_name = text(
+        "Boss or landlord", 200, required=True,
+        description="Company or person. An existing target with this name is reused.",
+    )
+    target_kind = SelectField(
+        "Target is a",
+        choices=[(kind.value, kind.value.capitalize()) for kind in TargetKind],
+        default=TargetKind.COMPANY.value,
+    )
+    target_address = long_text("Target's address")
+    issue_type = SelectField("Issue", choices=choices_of(IssueType), validators=[DataRequired()])
+    summary = text(
+        "Summary", 200, required=True,
+        description="One line, e.g. 'Three weeks of unpaid wages at a restaurant'.",
+    )
+    what_happened = long_text("What happened")
+    amount_claimed = DecimalField(
+        "Amount claimed ($)",
+        places=2,
+        validators=[Optional(), NumberRange(min=0, max=MAX_AMOUNT,
+                                            message="Enter an amount from 0 to 99,999,999.99.")],
+    )
+    urgency = SelectField("Urgency", choices=choices_of(Urgency), default=Urgency.NORMAL.value)
+    retaliation_risk = SelectField(
+        "Retaliation risk", choices=choices_of(RetaliationRisk),
+        default=RetaliationRisk.UNKNOWN.value,
+    )
+    still_employed_or_housed = RadioField(
+        "Still employed or housed there?", choices=TRI_STATE, default="unknown"
+    )
+
+    def validate_amount_claimed(self, field: DecimalField) -> None:
+        if field.data is not None and not field.data.is_finite():
+            raise ValidationError("Enter an amount such as 1250 or 1250.50.")
+
+
+class IntakeForm(CaseFactsForm):
+    """Log a new inquiry."""
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        is_valid = super().validate(extra_validators)
+        if not (self.person_phone.data or self.person_email.data or self.safe_contact_notes.data):
+            self.person_phone.errors = [
+                *self.person_phone.errors,
+                "Give a phone, an email or a safe way to reach them.",
+            ]
+            return False
+        return is_valid
+
+
+class CaseEditForm(CaseFactsForm, VersionedForm):
+    """Edit the facts of a case."""
+
+
+class CaseFilterForm(FlaskForm):
+    """The case list's filters (GET, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Search", validators=[Optional(), Length(max=200)], filters=[strip_whitespace])
+    state = SelectField("State", choices=[("", "Any state"), *[(s.value, s.label)
+                                                                for s in CaseState]])
+    issue_type = SelectField("Issue", choices=[("", "Any issue"), *choices_of(IssueType)])
+    urgency = SelectField("Urgency", choices=[("", "Any urgency"), *choices_of(Urgency)])
+    organizer = SelectField("Organizer", choices=[("", "Anyone")])

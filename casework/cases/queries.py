@@ -1,0 +1,90 @@
+"""Reading cases: who may see which, filters, text search and keyset pagination."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
+
+from casework.extensions import db
+from casework.models import Case, IssueType, Person, Role, Urgency, User, case_team
+from casework.workflow.states import CaseState
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    text: str = ""
+    state: CaseState | None = None
+    issue_type: IssueType | None = None
+    urgency: Urgency | None = None
+    organizer_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CasePage:
+    cases: list[Case]
+    next_after: int | None  # pass as ?after= to get the following page
+
+
+def visible_to(user: User) -> ColumnElement[bool]:
+    """The cases a user may list: their network's, or only their own inquiries for intake."""
+    in_network = Case.network_id == user.network_id
+    if user.role in (Role.COORDINATOR, Role.ORGANIZER):
+        return in_network
+    if user.role == Role.INTAKE:
+        return and_(in_network, Case.created_by_id == user.id)
+    return false()
+
+
+def full_record_for(user: User) -> ColumnElement[bool]:
+    """Cases whose personal details the user may see (and so search by)."""
+    if user.role == Role.ORGANIZER:
+        return on_team_of(user.id)
+    return true()
+
+
+def on_team_of(user_id: int) -> ColumnElement[bool]:
+    return exists().where(case_team.c.case_id == Case.id, case_team.c.user_id == user_id)
+
+
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def filtered_cases(user: User, filters: CaseFilters) -> Select[Any]:
+    """The SELECT behind the case list, newest first."""
+    query = select(Case).where(visible_to(user))
+    if filters.state:
+        query = query.where(Case.state == filters.state)
+    if filters.issue_type:
+        query = query.where(Case.issue_type == filters.issue_type)
+    if filters.urgency:
+        query = query.where(Case.urgency == filters.urgency)
+    if filters.organizer_id:
+        query = query.where(on_team_of(filters.organizer_id))
+    if filters.text:
+        pattern = f"%{escape_like(filters.text.lower())}%"
+        person_matches = exists().where(
+            Person.id == Case.person_id, Person.name.ilike(pattern, escape="\\")
+        )
+        query = query.where(
+            or_(
+                Case.search_text.like(pattern, escape="\\"),
+                and_(full_record_for(user), person_matches),
+            )
+        )
+    return query.order_by(Case.id.desc())
+
+
+def list_cases(
+    user: User, filters: CaseFilters, after: int | None = None, per_page: int = 50
+) -> CasePage:
+    """One page of the case list; ``after`` is the last case id of the previous page."""
+    query = filtered_cases(user, filters)
+    if after:
+        query = query.where(Case.id < after)
+    rows = list(db.session.scalars(query.limit(per_page + 1)))
+    has_more = len(rows) > per_page
+    rows = rows[:per_page]
+    return CasePage(cases=rows, next_after=rows[-1].id if has_more else None)

@@ -1,0 +1,136 @@
+"""Case pages: intake, the list, the case record and editing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.wrappers import Response
+
+from casework.cases.form_data import facts_from_form, filters_from_form, prefill_form
+from casework.cases.forms import CaseEditForm, CaseFilterForm, IntakeForm
+from casework.cases.queries import list_cases
+from casework.cases.services import create_case, facts_of, update_case
+from casework.cases.team import join_case_team, set_case_team
+from casework.errors import StaleCase
+from casework.extensions import db
+from casework.forms import ActionForm
+from casework.models import CASE_TEAM_ROLES, STAFF_ROLES, Event, Role, Target, Task, User
+from casework.permissions import acting_user, load_case, roles_required
+from casework.tasks.forms import TaskForm, assignee_choices
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+
+@bp.route("/")
+@roles_required(*STAFF_ROLES)
+def index() -> str:
+    user = acting_user()
+    form = CaseFilterForm(request.args)
+    form.organizer.choices = [("", "Anyone"), *organizer_choices(user)]
+    filters = filters_from_form(form) if form.validate() else filters_from_form(None)
+    after = request.args.get("after", type=int)
+    page = list_cases(user, filters, after, current_app.config["CASES_PER_PAGE"])
+    args: dict[str, Any] = {key: value for key, value in request.args.items() if key != "after"}
+    return render_template(
+        "cases/index.html", form=form, page=page, user=user,
+        first_url=url_for("cases.index", **args) if after else None,
+        next_url=url_for("cases.index", **args, after=page.next_after) if page.next_after else None,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*STAFF_ROLES)
+def new() -> Response | str:
+    form = IntakeForm()
+    if form.validate_on_submit():
+        case = create_case(acting_user(), facts_from_form(form))
+        db.session.commit()
+        flash(f"Inquiry {case.reference} logged.", "success")
+        return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("cases/new.html", form=form, targets=target_names())
+
+
+@bp.route("/<int:case_id>")
+@roles_required(*STAFF_ROLES)
+def show(case_id: int) -> str:
+    case = load_case(case_id)
+    user = acting_user()
+    full = case.can_view_full_record(user)
+    tasks = events = []
+    if full:
+        tasks = list(db.session.scalars(
+            select(Task).where(Task.case_id == case.id).order_by(Task.is_done, Task.due_on, Task.id)
+        ))
+        events = list(db.session.scalars(
+            select(Event).where(Event.case_id == case.id).order_by(Event.id.desc())
+        ))
+    task_form = TaskForm()
+    task_form.assignee_id.choices = assignee_choices(case)
+    return render_template(
+        "cases/show.html", case=case, full=full, can_edit=case.can_edit(user), tasks=tasks,
+        events=events, task_form=task_form, action_form=ActionForm(),
+        team_candidates=organizer_choices(user) if user.role == Role.COORDINATOR else [],
+    )
+
+
+@bp.route("/<int:case_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF_ROLES)
+def edit(case_id: int) -> Response | tuple[str, int] | str:
+    case = load_case(case_id, edit=True)
+    form = CaseEditForm()
+    if request.method == "GET":
+        prefill_form(form, facts_of(case), case.version)
+    elif form.validate_on_submit():
+        try:
+            changed = update_case(case, acting_user(), facts_from_form(form), form.version.data)
+            db.session.commit()
+        except (StaleCase, StaleDataError) as error:
+            db.session.rollback()
+            message = str(error) if isinstance(error, StaleCase) else str(StaleCase(None))
+            form.form_errors.append(message)
+            return render_template("cases/edit.html", form=form, case=case,
+                                   targets=target_names()), 409
+        flash("Saved." if changed else "Nothing changed.", "success")
+        return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("cases/edit.html", form=form, case=case, targets=target_names())
+
+
+@bp.route("/<int:case_id>/team", methods=["POST"])
+@roles_required(*CASE_TEAM_ROLES)
+def team(case_id: int) -> Response:
+    case = load_case(case_id)
+    user = acting_user()
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if user.role == Role.COORDINATOR and "member_ids" in request.form:
+        ids = [int(v) for v in request.form.getlist("member_ids") if v.isdigit()]
+        set_case_team(case, user, ids)
+    else:
+        join_case_team(case, user)
+    db.session.commit()
+    flash("Case team updated.", "success")
+    return redirect(url_for("cases.show", case_id=case.id))
+
+
+def organizer_choices(user: User) -> list[tuple[str, str]]:
+    """Organizers and coordinators of the user's network, for filters and team pickers."""
+    people = db.session.scalars(
+        select(User)
+        .where(User.network_id == user.network_id, User.role.in_(CASE_TEAM_ROLES),
+               User.is_disabled.is_(False))
+        .order_by(User.name)
+    )
+    return [(str(person.id), person.name) for person in people]
+
+
+def target_names() -> list[str]:
+    """Existing target names of the network, offered while typing (a datalist)."""
+    return list(db.session.scalars(
+        select(Target.name).where(Target.network_id == acting_user().network_id)
+        .order_by(Target.name).limit(500)
+    ))
+

@@ -1,0 +1,67 @@
+"""``flask casework ...`` commands; they call the same services as the views."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from casework.database import write_intent
+from casework.errors import DuplicateEmail
+from casework.extensions import db
+from casework.models import Network, Role, User
+from casework.users.services import create_user
+
+casework_cli = AppGroup("casework", help="Casework administration commands.")
+
+
+@casework_cli.command("create-user")
+@click.option("--network", "network_code", required=True, help="Network code, e.g. SEA.")
+@click.option("--network-name", help="Creates the network with this name if it does not exist.")
+@click.option("--timezone", default="UTC", show_default=True, help="Time zone of a new network.")
+@click.option("--name", required=True)
+@click.option("--email", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.COORDINATOR.value,
+              show_default=True)
+@click.password_option(help="Prompted for when not given.")
+def create_user_command(network_code: str, network_name: str | None, timezone: str, name: str,
+                        email: str, role: str, password: str) -> None:
+    """Create a user (and, with --network-name, their network)."""
+    if len(password) < 12:
+        raise click.BadParameter("use at least 12 characters", param_hint="password")
+    with write_intent():
+        network = db.session.scalars(
+            select(Network).where(func.upper(Network.code) == network_code.upper())
+        ).one_or_none()
+        if network is None:
+            if not network_name:
+                raise click.UsageError(
+                    f"No network with code {network_code}; pass --network-name to create it."
+                )
+            network = Network(name=network_name, code=network_code.upper(), timezone=timezone)
+            db.session.add(network)
+            db.session.flush()
+        try:
+            user = create_user(network, name, email, Role(role), password)
+        except DuplicateEmail as error:
+            raise click.UsageError(str(error)) from error
+        db.session.commit()
+    click.echo(f"Created {user.role.label.lower()} account {user.email} in {network.code}.")
+
+
+@casework_cli.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
+def demo_command(if_empty: bool) -> None:
+    """Load a demo network with users of each role and a dozen realistic cases."""
+    from casework.demo import DEMO_PASSWORD, load_demo
+
+    with write_intent():
+        has_users = db.session.scalar(select(func.count()).select_from(User)) or 0
+        if if_empty and has_users:
+            click.echo("The database already has data; demo data not loaded.")
+            return
+        users = load_demo()
+        db.session.commit()
+    click.echo("Demo data loaded. Log in at http://127.0.0.1:5000 with:")
+    for user in users:
+        click.echo(f"  {user.role.label:<17} {user.email:<28} password: {DEMO_PASSWORD}")

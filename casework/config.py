@@ -1,0 +1,69 @@
+"""Configuration: safe defaults, secrets and URLs from ``CASEWORK_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+DEV_ENVIRONMENTS = {"development", "test"}
+
+
+class ConfigError(RuntimeError):
+    """Raised when the app cannot start because its configuration is incomplete."""
+
+
+def load_config(instance_path: str, environment: str | None = None) -> dict[str, Any]:
+    """Build the Flask config from defaults and the ``CASEWORK_*`` environment."""
+    environment = environment or os.environ.get("CASEWORK_ENV", "production")
+    database_url = os.environ.get("CASEWORK_DATABASE_URL") or sqlite_url(
+        Path(instance_path) / "casework.sqlite3"
+    )
+    is_https = os.environ.get("CASEWORK_HTTPS", "0" if environment in DEV_ENVIRONMENTS else "1")
+    return {
+        "CASEWORK_ENV": environment,
+        "SECRET_KEY": secret_key(environment, instance_path),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        # Statement parameters hold personal data: keep them out of logs and tracebacks.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        "CASES_PER_PAGE": 50,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": is_https == "1",
+        "REMEMBER_COOKIE_SECURE": is_https == "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+
+
+def sqlite_url(path: Path) -> str:
+    """Return the SQLAlchemy URL of an SQLite file."""
+    return f"sqlite:///{path}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs given in the common ``postgres://`` forms."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def secret_key(environment: str, instance_path: str) -> str:
+    """Return the secret key: required in production, kept in ``instance/`` in development."""
+    key = os.environ.get("CASEWORK_SECRET_KEY")
+    if key:
+        return key
+    if environment not in DEV_ENVIRONMENTS:
+        raise ConfigError(
+            "CASEWORK_SECRET_KEY is not set. Set it to a long random string, for example "
+            "the output of: python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+    key_file = Path(instance_path) / "dev-secret-key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()

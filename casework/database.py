@@ -1,0 +1,59 @@
+"""Per-connection database settings: SQLite pragmas and transactions that begin on time."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from flask import has_request_context, request
+from sqlalchemy import Engine, event
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+_write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
+
+
+@contextmanager
+def write_intent() -> Iterator[None]:
+    """Mark work outside a request (CLI commands) as writing, so SQLite locks up front."""
+    token = _write_intent.set(True)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
+
+
+def install_sqlite_settings() -> None:
+    """Register the engine hooks once per process (they only act on SQLite connections)."""
+    if not event.contains(Engine, "connect", _on_connect):
+        event.listen(Engine, "connect", _on_connect)
+        event.listen(Engine, "begin", _on_begin)
+
+
+def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Python's sqlite3 module otherwise opens transactions late (just before the first
+    # write), so a read followed by a write would not be one transaction. We turn its
+    # handling off and emit BEGIN ourselves in _on_begin.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _on_begin(connection: Any) -> None:
+    if connection.dialect.name != "sqlite":
+        return
+    # A request that may write takes SQLite's write lock when its transaction starts, so
+    # two writers queue on the busy timeout instead of failing when one upgrades its lock.
+    wants_write = _write_intent.get() or (
+        has_request_context() and request.method not in SAFE_METHODS
+    )
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if wants_write else "BEGIN")

@@ -1,0 +1,135 @@
+"""Demo data: one network, a user of each role and a dozen realistic fights."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from casework.cases.services import CaseFacts, create_case
+from casework.cases.team import join_case_team
+from casework.extensions import db
+from casework.models import (
+    Event,
+    EventKind,
+    IssueType,
+    Network,
+    PageSize,
+    RetaliationRisk,
+    Role,
+    TargetKind,
+    Urgency,
+    User,
+)
+from casework.models.base import utcnow
+from casework.tasks.services import add_task
+from casework.users.services import create_user
+from casework.workflow.states import CaseState
+
+DEMO_PASSWORD = "solidarity-demo-2026"  # noqa: S105 - published demo credentials
+
+DEMO_USERS = [
+    ("Rosa Coordinator", "coordinator@demo.casework.org", Role.COORDINATOR),
+    ("Omar Organizer", "organizer@demo.casework.org", Role.ORGANIZER),
+    ("Lena Organizer", "lena@demo.casework.org", Role.ORGANIZER),
+    ("Ivan Intake", "intake@demo.casework.org", Role.INTAKE),
+]
+
+# (state, facts, amount) — enough variety to try every filter.
+DEMO_CASES: list[tuple[CaseState, CaseFacts]] = [
+    (CaseState.INQUIRY, CaseFacts(
+        person_name="Maria Lopez", person_phone="206-555-0101", language="es",
+        target_name="Blue Fern Bistro", issue_type=IssueType.UNPAID_WAGES,
+        summary="Three weeks of unpaid wages after the restaurant changed owners",
+        what_happened="Worked 120 hours in March; last three paychecks never came.",
+        amount_claimed=Decimal("2160.00"), urgency=Urgency.HIGH, still_employed_or_housed=False)),
+    (CaseState.INQUIRY, CaseFacts(
+        person_name="Dmitri Volkov", safe_contact_notes="Text only, after 6pm.",
+        target_name="Cascade Property Group", issue_type=IssueType.DEPOSIT,
+        summary="Deposit of $1,800 kept with no itemised list",
+        amount_claimed=Decimal("1800.00"), still_employed_or_housed=False)),
+    (CaseState.SCREENING, CaseFacts(
+        person_name="Aisha Bello", person_email="aisha.b@example.org",
+        target_name="Cascade Property Group", issue_type=IssueType.REPAIRS,
+        summary="Mould and a broken heater ignored for five months",
+        what_happened="Two children with asthma; landlord says 'next week' every week.",
+        urgency=Urgency.URGENT, retaliation_risk=RetaliationRisk.HIGH,
+        still_employed_or_housed=True)),
+    (CaseState.SCREENING, CaseFacts(
+        person_name="Tomás Reyes", person_phone="206-555-0144", language="es",
+        target_name="Evergreen Staffing LLC", issue_type=IssueType.ILLEGAL_FEES,
+        summary="Staffing agency deducts a $40 weekly 'transport fee'",
+        amount_claimed=Decimal("960.00"), still_employed_or_housed=True)),
+    (CaseState.PROPOSED, CaseFacts(
+        person_name="June Park", person_phone="206-555-0177",
+        target_name="Harbor View Apartments", issue_type=IssueType.ILLEGAL_FEES,
+        summary="$75 monthly 'amenity fee' added mid-lease",
+        amount_claimed=Decimal("675.00"), still_employed_or_housed=True)),
+    (CaseState.DRAFTING, CaseFacts(
+        person_name="Samuel Okafor", person_phone="206-555-0190",
+        target_name="Northgate Auto Body", issue_type=IssueType.UNPAID_WAGES,
+        summary="Final paycheck withheld after quitting",
+        amount_claimed=Decimal("1420.50"), still_employed_or_housed=False)),
+    (CaseState.READY, CaseFacts(
+        person_name="Lucía Fernández", person_phone="206-555-0123", language="es",
+        target_name="Sunrise Cleaning Co.", issue_type=IssueType.UNPAID_WAGES,
+        summary="Overtime never paid for six months of office cleaning",
+        amount_claimed=Decimal("3840.00"), urgency=Urgency.HIGH)),
+    (CaseState.DELIVERED, CaseFacts(
+        person_name="Kevin Nguyen", person_email="kn.tenant@example.org",
+        target_name="Harbor View Apartments", issue_type=IssueType.DEPOSIT,
+        summary="Deposit withheld for 'carpet' that was already worn at move-in",
+        amount_claimed=Decimal("1250.00"), still_employed_or_housed=False)),
+    (CaseState.ESCALATING, CaseFacts(
+        person_name="Fatima Hassan", person_phone="206-555-0155",
+        target_name="Blue Fern Bistro", issue_type=IssueType.UNPAID_WAGES,
+        summary="Tips kept by the manager for two months",
+        amount_claimed=Decimal("1980.00"), urgency=Urgency.HIGH)),
+    (CaseState.NEGOTIATING, CaseFacts(
+        person_name="Peter Olsen", person_phone="206-555-0166",
+        target_name="Rainier Rentals", issue_type=IssueType.REPAIRS,
+        summary="No hot water for seven weeks in a 12-unit building",
+        urgency=Urgency.URGENT, still_employed_or_housed=True)),
+    (CaseState.WON, CaseFacts(
+        person_name="Grace Kim", person_phone="206-555-0188",
+        target_name="Evergreen Staffing LLC", issue_type=IssueType.UNPAID_WAGES,
+        summary="Two weeks unpaid after a warehouse contract ended",
+        amount_claimed=Decimal("1600.00"), still_employed_or_housed=False)),
+    (CaseState.CLOSED, CaseFacts(
+        person_name="Ahmed Musa", person_phone="206-555-0199",
+        target_name="Lakeside Diner", issue_type=IssueType.WRONGFUL_FIRING,
+        summary="Fired after asking about sick leave; diner has since closed",
+        target_kind=TargetKind.PERSON)),
+    (CaseState.PAUSED, CaseFacts(
+        person_name="Elena Petrova", person_phone="206-555-0133",
+        target_name="Rainier Rentals", issue_type=IssueType.EVICTION,
+        summary="Eviction notice days after a repair request; member travelling",
+        retaliation_risk=RetaliationRisk.HIGH, still_employed_or_housed=True)),
+]
+
+
+def load_demo() -> list[User]:
+    """Create the demo network, users, cases and tasks; returns the users (not committed)."""
+    network = Network(name="Seattle Solidarity Network (demo)", code="SEA",
+                      timezone="America/Los_Angeles", page_size=PageSize.LETTER,
+                      hotline_phone="206-555-0000", contact_email="hotline@demo.casework.org")
+    db.session.add(network)
+    db.session.flush()
+    users = [create_user(network, name, email, role, DEMO_PASSWORD)
+             for name, email, role in DEMO_USERS]
+    coordinator, omar, lena, intake = users
+    today = utcnow().date()
+    for index, (state, facts) in enumerate(DEMO_CASES):
+        author = intake if state in (CaseState.INQUIRY, CaseState.SCREENING) else coordinator
+        case = create_case(author, facts)
+        if state is not CaseState.INQUIRY:
+            organizer = omar if index % 2 else lena
+            join_case_team(case, organizer)
+            # Seed data: later states are set directly, with a timeline entry saying so.
+            case.state = state
+            db.session.add(Event(case=case, actor=coordinator, kind=EventKind.TRANSITION,
+                                 from_state=CaseState.INQUIRY, to_state=state,
+                                 note="Imported with the demo data"))
+            add_task(case, organizer, f"Call {facts.person_name.split()[0]} with an update",
+                     organizer, today + timedelta(days=index - 4))
+    db.session.flush()
+    return users

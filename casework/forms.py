@@ -1,0 +1,34 @@
+"""Form pieces shared by features."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import Field, IntegerField
+from wtforms.validators import InputRequired, NumberRange, ValidationError
+from wtforms.widgets import HiddenInput
+
+# Printable text only: control characters (other than newlines and tabs) and NUL are refused.
+_FORBIDDEN_CHARACTERS = {chr(code) for code in range(32) if chr(code) not in "\n\r\t"} | {"\x7f"}
+
+
+class ActionForm(FlaskForm):
+    """An empty form: a POST button that carries only the CSRF token."""
+
+
+class VersionedForm(FlaskForm):
+    """A form that posts back the version of the record the user saw."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=1)])
+
+
+def printable_text(_form: Any, field: Field) -> None:
+    """Refuse control characters, which no one types and which break exports and letters."""
+    if isinstance(field.data, str) and any(ch in _FORBIDDEN_CHARACTERS for ch in field.data):
+        raise ValidationError("This contains characters that cannot be stored (control codes).")
+
+
+def strip_whitespace(value: Any) -> Any:
+    """A WTForms filter that trims text input."""
+    return value.strip() if isinstance(value, str) else value

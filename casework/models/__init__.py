@@ -1,0 +1,31 @@
+"""The data model, one aggregate per module; importing this package registers every table."""
+
+from casework.models.case import Case, IssueType, RetaliationRisk, Urgency, case_team
+from casework.models.event import Event, EventKind
+from casework.models.network import CaseCounter, Network, PageSize
+from casework.models.person import Person, Tier
+from casework.models.target import Target, TargetKind
+from casework.models.task import Task
+from casework.models.user import CASE_TEAM_ROLES, STAFF_ROLES, Role, User
+
+__all__ = [
+    "CASE_TEAM_ROLES",
+    "STAFF_ROLES",
+    "Case",
+    "CaseCounter",
+    "Event",
+    "EventKind",
+    "IssueType",
+    "Network",
+    "PageSize",
+    "Person",
+    "RetaliationRisk",
+    "Role",
+    "Target",
+    "TargetKind",
+    "Task",
+    "Tier",
+    "Urgency",
+    "User",
+    "case_team",
+]

@@ -1,0 +1,156 @@
+"""A fight: one worker or tenant (sometimes a few) against one boss or landlord."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casework.extensions import Model, db
+from casework.models.base import UTCDateTime, enum_column, utcnow
+from casework.models.user import Role
+from casework.workflow.states import CaseState
+
+if TYPE_CHECKING:
+    from casework.models.person import Person
+    from casework.models.target import Target
+    from casework.models.user import User
+
+
+class IssueType(StrEnum):
+    UNPAID_WAGES = "unpaid_wages"
+    DEPOSIT = "deposit"
+    REPAIRS = "repairs"
+    ILLEGAL_FEES = "illegal_fees"
+    EVICTION = "eviction"
+    WRONGFUL_FIRING = "wrongful_firing"
+    HARASSMENT = "harassment"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {
+            IssueType.UNPAID_WAGES: "Unpaid wages",
+            IssueType.DEPOSIT: "Stolen deposit",
+            IssueType.REPAIRS: "Repairs",
+            IssueType.ILLEGAL_FEES: "Illegal fees",
+            IssueType.EVICTION: "Eviction",
+            IssueType.WRONGFUL_FIRING: "Wrongful firing",
+            IssueType.HARASSMENT: "Harassment",
+            IssueType.OTHER: "Other",
+        }[self]
+
+
+class Urgency(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class RetaliationRisk(StrEnum):
+    UNKNOWN = "unknown"
+    LOW = "low"
+    HIGH = "high"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+case_team = sa.Table(
+    "case_team",
+    db.metadata,
+    sa.Column("case_id", sa.ForeignKey("case_record.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("user_account.id"), primary_key=True),
+    sa.Index("ix_case_team_user_case", "user_id", "case_id"),
+)
+
+
+class Case(Model):
+    __tablename__ = "case_record"
+    # Every list filter is "network + filter, newest first", so each index ends with id
+    # to serve keyset pagination (WHERE id < :after ORDER BY id DESC) straight from it.
+    __table_args__ = (
+        sa.Index("ix_case_record_network_id", "network_id", "id"),
+        sa.Index("ix_case_record_network_state", "network_id", "state", "id"),
+        sa.Index("ix_case_record_network_issue", "network_id", "issue_type", "id"),
+        sa.Index("ix_case_record_network_urgency", "network_id", "urgency", "id"),
+        sa.Index("ix_case_record_creator", "created_by_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network_id: Mapped[int] = mapped_column(sa.ForeignKey("network.id"))
+    reference: Mapped[str] = mapped_column(sa.String(24), unique=True)
+    state: Mapped[CaseState] = mapped_column(enum_column(CaseState), default=CaseState.INQUIRY)
+    issue_type: Mapped[IssueType] = mapped_column(enum_column(IssueType))
+    summary: Mapped[str] = mapped_column(sa.String(200))
+    what_happened: Mapped[str] = mapped_column(sa.Text, default="")
+    amount_claimed: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 2))
+    urgency: Mapped[Urgency] = mapped_column(enum_column(Urgency), default=Urgency.NORMAL)
+    retaliation_risk: Mapped[RetaliationRisk] = mapped_column(
+        enum_column(RetaliationRisk), default=RetaliationRisk.UNKNOWN
+    )
+    # Still employed (wage fights) or still housed (tenant fights); None when unknown.
+    still_employed_or_housed: Mapped[bool | None]
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"))
+    target_id: Mapped[int] = mapped_column(sa.ForeignKey("target.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    state_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Lower-cased reference, target and summary: what the list's text search reads. The
+    # person's name is searched separately, only where the user may see it.
+    search_text: Mapped[str] = mapped_column(sa.Text, default="")
+    # Optimistic lock: an edit based on an old version is refused instead of overwriting.
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    person: Mapped[Person] = relationship()
+    target: Mapped[Target] = relationship()
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    team: Mapped[list[User]] = relationship(secondary=case_team, order_by="User.name")
+
+    def refresh_search_text(self) -> None:
+        """Recompute the text that the case list's search matches."""
+        parts = [self.reference, self.target.name, self.summary]
+        self.search_text = " ".join(part for part in parts if part).lower()
+
+    def is_on_team(self, user: User) -> bool:
+        return any(member.id == user.id for member in self.team)
+
+    def can_view(self, user: User) -> bool:
+        """May the user open this case at all (its summary)?"""
+        if user.network_id != self.network_id:
+            return False
+        if user.role in (Role.COORDINATOR, Role.ORGANIZER):
+            return True
+        return user.role == Role.INTAKE and self.created_by_id == user.id
+
+    def can_view_full_record(self, user: User) -> bool:
+        """May the user see the member's contact details, tasks and timeline?"""
+        if not self.can_view(user):
+            return False
+        if user.role == Role.ORGANIZER:
+            return self.is_on_team(user)
+        return True
+
+    def can_edit(self, user: User) -> bool:
+        """May the user change the facts of the case and its tasks?"""
+        if not self.can_view_full_record(user):
+            return False
+        if user.role == Role.INTAKE:
+            return self.state in (CaseState.INQUIRY, CaseState.SCREENING)
+        return True
+
+    def __repr__(self) -> str:
+        return f"<Case {self.reference}>"

@@ -1,0 +1,44 @@
+"""A solidarity network or tenant union: the unit that owns users, people and cases."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from casework.extensions import Model
+from casework.models.base import UTCDateTime, enum_column, utcnow
+
+
+class PageSize(StrEnum):
+    A4 = "A4"
+    LETTER = "Letter"
+
+
+class Network(Model):
+    __tablename__ = "network"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    # Prefix of case references, e.g. "SEA" in SEA-2026-0014.
+    code: Mapped[str] = mapped_column(sa.String(8), unique=True)
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
+    page_size: Mapped[PageSize] = mapped_column(enum_column(PageSize), default=PageSize.LETTER)
+    hotline_phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Network {self.code}>"
+
+
+class CaseCounter(Model):
+    """The last case number used by a network in a year; incremented atomically."""
+
+    __tablename__ = "case_counter"
+
+    network_id: Mapped[int] = mapped_column(sa.ForeignKey("network.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last_number: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,43 @@
+"""A piece of work on a case, with an assignee and a due date."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casework.extensions import Model
+from casework.models.base import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from casework.models.case import Case
+    from casework.models.user import User
+
+
+class Task(Model):
+    __tablename__ = "task"
+    __table_args__ = (
+        sa.Index("ix_task_assignee_open_due", "assignee_id", "is_done", "due_on"),
+        sa.Index("ix_task_case", "case_id", "is_done", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_record.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    due_on: Mapped[date | None]
+    is_done: Mapped[bool] = mapped_column(default=False)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship()
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+
+    def is_overdue(self, today: date) -> bool:
+        return not self.is_done and self.due_on is not None and self.due_on < today
+
+    def __repr__(self) -> str:
+        return f"<Task {self.id}>"

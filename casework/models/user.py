@@ -1,0 +1,73 @@
+"""Accounts: who can log in, in which network, with which role."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from casework.extensions import Model
+from casework.models.base import UTCDateTime, enum_column, utcnow
+
+if TYPE_CHECKING:
+    from casework.models.network import Network
+
+
+class Role(StrEnum):
+    INTAKE = "intake"
+    ORGANIZER = "organizer"
+    COORDINATOR = "coordinator"
+    MEMBER = "member"
+
+    @property
+    def label(self) -> str:
+        return {
+            Role.INTAKE: "Intake volunteer",
+            Role.ORGANIZER: "Organizer",
+            Role.COORDINATOR: "Coordinator",
+            Role.MEMBER: "Member",
+        }[self]
+
+
+STAFF_ROLES = (Role.INTAKE, Role.ORGANIZER, Role.COORDINATOR)
+CASE_TEAM_ROLES = (Role.ORGANIZER, Role.COORDINATOR)
+
+
+class User(UserMixin, Model):
+    __tablename__ = "user_account"
+    __table_args__ = (sa.Index("ix_user_account_network_role", "network_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network_id: Mapped[int] = mapped_column(sa.ForeignKey("network.id"))
+    name: Mapped[str] = mapped_column(sa.String(120))
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    is_disabled: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    network: Mapped[Network] = relationship()
+
+    def set_password(self, password: str) -> None:
+        """Store a salted scrypt hash of the password."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """True when the password matches the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users.
+        return not self.is_disabled
+
+    def has_role(self, *roles: Role) -> bool:
+        """True when the user holds one of the roles."""
+        return self.role in roles
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"

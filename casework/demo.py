@@ -99,6 +99,10 @@ DEMO_CASES: list[tuple[CaseState, CaseFacts]] = [
         target_name="Lakeside Diner", issue_type=IssueType.WRONGFUL_FIRING,
         summary="Fired after asking about sick leave; diner has since closed",
         target_kind=TargetKind.PERSON)),
+    (CaseState.DECLINED, CaseFacts(
+        person_name="Bruno Silva", person_phone="206-555-0111",
+        target_name="Lakeside Diner", issue_type=IssueType.OTHER,
+        summary="Dispute with a co-worker over shifts; not a fight with the boss")),
     (CaseState.PAUSED, CaseFacts(
         person_name="Elena Petrova", person_phone="206-555-0133",
         target_name="Rainier Rentals", issue_type=IssueType.EVICTION,

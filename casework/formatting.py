@@ -50,9 +50,18 @@ def money(value: Decimal | None) -> str:
     return f"${value:,.2f}"
 
 
+LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "other": "Other"}
+
+
+def language_names(codes: str) -> str:
+    """'es,en' as 'Spanish, English'."""
+    return ", ".join(LANGUAGE_NAMES.get(code, code) for code in codes.split(",") if code)
+
+
 def register(app: Flask) -> None:
     """Make the filters and helpers available to every template."""
     app.add_template_filter(local_datetime)
     app.add_template_filter(local_date)
     app.add_template_filter(money)
+    app.add_template_filter(language_names)
     app.add_template_global(today_in_network)

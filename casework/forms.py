@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import Field, IntegerField
+from wtforms import Field, IntegerField, SelectChoice
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 from wtforms.widgets import HiddenInput
 
@@ -32,3 +33,8 @@ def printable_text(_form: Any, field: Field) -> None:
 def strip_whitespace(value: Any) -> Any:
     """A WTForms filter that trims text input."""
     return value.strip() if isinstance(value, str) else value
+
+
+def options(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
+    """Select and radio options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]

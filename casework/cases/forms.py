@@ -6,20 +6,30 @@ from decimal import Decimal
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, EmailField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DecimalField,
+    EmailField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
-from casework.forms import VersionedForm, printable_text, strip_whitespace
+from casework.forms import VersionedForm, options, printable_text, strip_whitespace
 from casework.models import IssueType, RetaliationRisk, TargetKind, Urgency
 from casework.workflow.states import CaseState
 
-TRI_STATE = [("unknown", "Not known yet"), ("yes", "Yes"), ("no", "No")]
-LANGUAGES = [("en", "English"), ("es", "Spanish"), ("other", "Other")]
+TRI_STATE = options([("unknown", "Not known yet"), ("yes", "Yes"), ("no", "No")])
+LANGUAGES = options([("en", "English"), ("es", "Spanish"), ("other", "Other")])
 MAX_AMOUNT = Decimal("99999999.99")
 
 
-def choices_of(enum_class: Any) -> list[tuple[str, str]]:
-    return [(member.value, member.label) for member in enum_class]
+def choices_of(enum_class: Any, any_label: str | None = None) -> list[SelectChoice]:
+    """Options for an enum with labels; with ``any_label``, a first 'no filter' option."""
+    pairs = [(member.value, member.label) for member in enum_class]
+    return options([("", any_label), *pairs] if any_label else pairs)
 
 
 def text(label: str, max_length: int, *, required: bool = False, **kwargs: Any) -> StringField:
@@ -63,7 +73,7 @@ class CaseFactsForm(FlaskForm):
     )
     target_kind = SelectField(
         "Target is a",
-        choices=[(kind.value, kind.value.capitalize()) for kind in TargetKind],
+        choices=options((kind.value, kind.value.capitalize()) for kind in TargetKind),
         default=TargetKind.COMPANY.value,
     )
     target_address = long_text("Target's address")
@@ -118,8 +128,8 @@ class CaseFilterForm(FlaskForm):
         csrf = False
 
     q = StringField("Search", validators=[Optional(), Length(max=200)], filters=[strip_whitespace])
-    state = SelectField("State", choices=[("", "Any state"), *[(s.value, s.label)
-                                                                for s in CaseState]])
-    issue_type = SelectField("Issue", choices=[("", "Any issue"), *choices_of(IssueType)])
-    urgency = SelectField("Urgency", choices=[("", "Any urgency"), *choices_of(Urgency)])
-    organizer = SelectField("Organizer", choices=[("", "Anyone")])
+    # Every filter defaults to "any", so a link carrying only ?q= still validates.
+    state = SelectField("State", choices=choices_of(CaseState, "Any state"), default="")
+    issue_type = SelectField("Issue", choices=choices_of(IssueType, "Any issue"), default="")
+    urgency = SelectField("Urgency", choices=choices_of(Urgency, "Any urgency"), default="")
+    organizer = SelectField("Organizer", choices=options([("", "Anyone")]), default="")

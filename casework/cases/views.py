@@ -16,7 +16,7 @@ from casework.cases.services import create_case, facts_of, update_case
 from casework.cases.team import join_case_team, set_case_team
 from casework.errors import StaleCase
 from casework.extensions import db
-from casework.forms import ActionForm
+from casework.forms import ActionForm, options
 from casework.models import CASE_TEAM_ROLES, STAFF_ROLES, Event, Role, Target, Task, User
 from casework.permissions import acting_user, load_case, roles_required
 from casework.tasks.forms import TaskForm, assignee_choices
@@ -29,7 +29,7 @@ bp = Blueprint("cases", __name__, url_prefix="/cases")
 def index() -> str:
     user = acting_user()
     form = CaseFilterForm(request.args)
-    form.organizer.choices = [("", "Anyone"), *organizer_choices(user)]
+    form.organizer.choices = options([("", "Anyone"), *organizer_choices(user)])
     filters = filters_from_form(form) if form.validate() else filters_from_form(None)
     after = request.args.get("after", type=int)
     page = list_cases(user, filters, after, current_app.config["CASES_PER_PAGE"])

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField
+from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from casework.forms import printable_text, strip_whitespace
+from casework.forms import options, printable_text, strip_whitespace
 from casework.models import Case
 
 
@@ -16,14 +16,14 @@ class TaskForm(FlaskForm):
                             printable_text],
         filters=[strip_whitespace],
     )
-    assignee_id = SelectField("Assigned to", choices=[("", "Nobody yet")],
+    assignee_id = SelectField("Assigned to", choices=options([("", "Nobody yet")]),
                               validators=[Optional()])
     due_on = DateField("Due", validators=[Optional()])
 
 
-def assignee_choices(case: Case) -> list[tuple[str, str]]:
+def assignee_choices(case: Case) -> list[SelectChoice]:
     """The case team, and whoever logged the case, can be assigned its tasks."""
     people = {member.id: member.name for member in case.team}
     people.setdefault(case.created_by.id, case.created_by.name)
-    return [("", "Nobody yet"), *((str(uid), name) for uid, name in
-                                  sorted(people.items(), key=lambda item: item[1]))]
+    ordered = sorted(people.items(), key=lambda item: item[1])
+    return options([("", "Nobody yet"), *((str(uid), name) for uid, name in ordered)])

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
-from casework.forms import printable_text, strip_whitespace
+from casework.forms import options, printable_text, strip_whitespace
 from casework.models import STAFF_ROLES
 
 MIN_PASSWORD_LENGTH = 12
@@ -17,7 +17,7 @@ class UserForm(FlaskForm):
                        filters=[strip_whitespace])
     email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)],
                        filters=[strip_whitespace])
-    role = SelectField("Role", choices=[(role.value, role.label) for role in STAFF_ROLES])
+    role = SelectField("Role", choices=options((role.value, role.label) for role in STAFF_ROLES))
     password = PasswordField(
         "First password",
         validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200,

@@ -1,0 +1,1 @@
+"""Benchmarks: standalone scripts that seed a large database and print timings."""

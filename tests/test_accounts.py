@@ -1,0 +1,114 @@
+"""Accounts: login, roles, the coordinator's user page, the create-user command, config."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from casework.config import ConfigError, load_config
+from casework.extensions import db
+from casework.models import Role, User
+from tests.conftest import PASSWORD
+
+
+def test_login_logout_and_next_only_to_this_site(
+    client: FlaskClient, make_user: Callable[..., int]
+) -> None:
+    make_user(Role.INTAKE, email="ivan@example.org")
+    assert client.get("/cases/").location.startswith("/login?next=")
+    form = {"email": "IVAN@example.org", "password": PASSWORD}
+    response = client.post("/login?next=//evil.example/", data=form)
+    assert response.location == "/"
+    client.post("/logout")
+    response = client.post("/login?next=/cases/%3Fq%3Dx", data=form)
+    assert response.location == "/cases/?q=x"
+    assert client.post("/logout").location == "/login"
+    assert client.get("/cases/").status_code == 302
+
+
+def test_passwords_are_stored_with_a_modern_kdf(app: Flask) -> None:
+    with app.app_context():
+        user = User(password_hash="")
+        user.set_password("a long enough password")
+        assert user.password_hash.startswith(("scrypt:", "pbkdf2:sha256:"))
+        assert "a long enough password" not in user.password_hash
+        assert user.check_password("a long enough password")
+        assert not user.check_password("a long enough passwor")
+
+
+def test_coordinator_adds_a_user_who_can_then_log_in_and_disables_them(
+    app: Flask, make_user: Callable[..., int], login_as: Callable[[int], FlaskClient]
+) -> None:
+    client = login_as(make_user(Role.COORDINATOR))
+    response = client.post("/users/", follow_redirects=True, data={
+        "name": "New Organizer", "email": "new@example.org", "role": "organizer",
+        "password": "a-good-long-password"})
+    assert "New Organizer can now log in as organizer." in response.get_data(as_text=True)
+    with app.app_context():
+        new_id = db.session.scalars(select(User.id).where(User.email == "new@example.org")).one()
+    client.post(f"/users/{new_id}/disable")
+    fresh = app.test_client()
+    response = fresh.post("/login", data={"email": "new@example.org",
+                                          "password": "a-good-long-password"})
+    assert "do not match an active account" in response.get_data(as_text=True)
+    client.post(f"/users/{new_id}/disable")  # enable again
+    assert fresh.post("/login", data={"email": "new@example.org",
+                                      "password": "a-good-long-password"}).status_code == 302
+
+
+def test_create_user_command(app: Flask, runner: object) -> None:
+    result = runner.invoke(args=[  # type: ignore[attr-defined]
+        "casework", "create-user", "--network", "pdx", "--network-name", "Portland SolNet",
+        "--name", "Ana", "--email", "ana@example.org", "--role", "coordinator",
+        "--password", "a-good-long-password"])
+    assert result.exit_code == 0, result.output
+    assert "Created coordinator account ana@example.org in PDX." in result.output
+    again = runner.invoke(args=[  # type: ignore[attr-defined]
+        "casework", "create-user", "--network", "PDX", "--name", "Ana", "--email",
+        "ana@example.org", "--password", "a-good-long-password"])
+    assert again.exit_code != 0 and "already exists" in again.output
+    with app.app_context():
+        user = db.session.scalars(select(User)).one()
+        assert (user.role, user.network.code) == (Role.COORDINATOR, "PDX")
+
+
+def test_demo_command_loads_once(app: Flask, runner: object) -> None:
+    first = runner.invoke(args=["casework", "demo", "--if-empty"])  # type: ignore[attr-defined]
+    assert "coordinator@demo.casework.org" in first.output
+    second = runner.invoke(args=["casework", "demo", "--if-empty"])  # type: ignore[attr-defined]
+    assert "already has data" in second.output
+    from casework.models import Case
+
+    with app.app_context():
+        cases = db.session.scalars(select(Case)).all()
+        assert len(cases) == 14
+        assert len({c.state for c in cases}) == 12
+        assert {u.role for u in db.session.scalars(select(User))} >= {
+            Role.INTAKE, Role.ORGANIZER, Role.COORDINATOR}
+
+
+@pytest.mark.sqlite_only
+def test_secret_key_is_required_outside_development(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CASEWORK_SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError, match="CASEWORK_SECRET_KEY is not set"):
+        load_config(str(tmp_path), environment="production")
+    development = load_config(str(tmp_path), environment="development")
+    assert development["SECRET_KEY"] == load_config(str(tmp_path), "development")["SECRET_KEY"]
+
+
+@pytest.mark.sqlite_only
+def test_database_url_from_the_environment(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CASEWORK_DATABASE_URL", "postgres://u@db.example/casework")
+    monkeypatch.setenv("CASEWORK_SECRET_KEY", "k")
+    config = load_config(str(tmp_path))
+    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db.example/casework"
+    monkeypatch.delenv("CASEWORK_DATABASE_URL")
+    assert load_config(str(tmp_path))["SQLALCHEMY_DATABASE_URI"].endswith("casework.sqlite3")

@@ -1,0 +1,144 @@
+"""Every route checks its permission on the server: a route x role matrix from app.url_map."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.routing import Rule
+
+from casework.models import Role
+from tests.conftest import login
+
+ANONYMOUS = "anonymous"
+ROLES: list[Role | str] = [ANONYMOUS, *Role]
+
+
+@dataclass
+class World:
+    """One network with a case logged by its intake volunteer, and a second network."""
+
+    users: dict[Role, int]
+    case_id: int
+    task_id: int
+    other_user_id: int
+    foreign_coordinator_id: int
+
+    def url_values(self) -> dict[str, int]:
+        return {"case_id": self.case_id, "task_id": self.task_id, "user_id": self.other_user_id}
+
+
+@pytest.fixture
+def world(make_user: Callable[..., int], make_case: Callable[..., int],
+          make_task: Callable[..., int], make_network: Callable[..., int]) -> World:
+    users = {role: make_user(role) for role in Role}
+    case_id = make_case(users[Role.INTAKE], team=[users[Role.ORGANIZER]])
+    task_id = make_task(case_id)
+    other = make_user(Role.ORGANIZER)
+    foreign = make_user(Role.COORDINATOR, network=make_network("OTH"))
+    return World(users, case_id, task_id, other, foreign)
+
+
+def app_rules(app: Flask) -> list[Rule]:
+    # Logout last, so it does not end the session the other requests use.
+    rules = [r for r in app.url_map.iter_rules() if r.endpoint != "static"]
+    return sorted(rules, key=lambda r: (r.endpoint == "auth.logout", r.rule))
+
+
+def request_rule(client: FlaskClient, rule: Rule, method: str, values: dict[str, int]) -> Any:
+    url = rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
+    return client.open(url, method=method)
+
+
+def is_login_redirect(response: Any) -> bool:
+    return response.status_code == 302 and "/login?next=" in response.location
+
+
+def test_every_route_declares_who_may_use_it(app: Flask) -> None:
+    for rule in app_rules(app):
+        view = app.view_functions[rule.endpoint]
+        assert hasattr(view, "allowed_roles"), f"{rule.endpoint} declares no roles"
+
+
+@pytest.mark.parametrize("role", ROLES, ids=str)
+def test_route_role_matrix(app: Flask, world: World, role: Role | str) -> None:
+    client = app.test_client()
+    if role != ANONYMOUS:
+        login(client, app, world.users[Role(role)])
+    checked = 0
+    for rule in app_rules(app):
+        allowed = app.view_functions[rule.endpoint].allowed_roles
+        for method in sorted((rule.methods or set()) & {"GET", "POST"}):
+            response = request_rule(client, rule, method, world.url_values())
+            where = f"{method} {rule.rule} as {role}"
+            assert response.status_code < 500, where
+            if allowed is None:
+                assert response.status_code != 403, where
+            elif role == ANONYMOUS:
+                assert is_login_redirect(response), where
+            elif role not in allowed:
+                assert response.status_code == 403, where
+            else:
+                assert response.status_code != 403 and not is_login_redirect(response), where
+            checked += 1
+    assert checked >= 12
+
+
+def test_ids_of_another_network_are_not_found(app: Flask, world: World) -> None:
+    client = app.test_client()
+    login(client, app, world.foreign_coordinator_id)
+    for rule in app_rules(app):
+        if not rule.arguments:
+            continue
+        for method in sorted((rule.methods or set()) & {"GET", "POST"}):
+            response = request_rule(client, rule, method, world.url_values())
+            assert response.status_code == 404, f"{method} {rule.rule}"
+
+
+@pytest.mark.parametrize(
+    ("viewer", "can_open", "sees_contact"),
+    [(Role.INTAKE, True, True), (Role.ORGANIZER, True, True), (Role.COORDINATOR, True, True),
+     ("other_intake", False, False), ("other_organizer", True, False)],
+)
+def test_case_page_shows_personal_details_only_on_a_need_to_know_basis(
+    app: Flask, world: World, make_user: Callable[..., int], viewer: Role | str,
+    can_open: bool, sees_contact: bool,
+) -> None:
+    user_id = world.users[viewer] if isinstance(viewer, Role) else make_user(
+        Role.INTAKE if viewer == "other_intake" else Role.ORGANIZER)
+    client = app.test_client()
+    login(client, app, user_id)
+    response = client.get(f"/cases/{world.case_id}")
+    assert response.status_code == (200 if can_open else 403)
+    assert (b"206-555-0100" in response.data) is sees_contact
+    assert (b"Maria Example" in response.data) is sees_contact
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
+def test_post_routes_reject_a_missing_csrf_token(app: Flask, world: World) -> None:
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    assert token is not None
+    with app.app_context():
+        from casework.extensions import db
+        from casework.models import User
+
+        email = db.session.get_one(User, world.users[Role.COORDINATOR]).email
+    assert client.post("/login", data={"email": email, "password": "correct-horse-battery"}
+                       ).status_code == 400
+    response = client.post("/login", data={"email": email, "password": "correct-horse-battery",
+                                           "csrf_token": token.group(1)})
+    assert response.status_code == 302
+    posts = [r for r in app_rules(app) if "POST" in (r.methods or set())]
+    assert len(posts) >= 6
+    for rule in posts:
+        response = request_rule(client, rule, "POST", world.url_values())
+        assert response.status_code == 400, rule.rule
+        assert b"expired" in response.data

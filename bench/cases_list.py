@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
+import platform
 import random
 import re
 import statistics
@@ -195,7 +197,6 @@ class Seeded:
     coordinator_id: int
     organizer_ids: list[int]
     intake_ids: list[int]
-    user_names: dict[int, str]
     target_search: str = ""
     person_search: str = ""
     counts: dict[str, int] = field(default_factory=dict)
@@ -259,7 +260,6 @@ def seed(case_count: int, rng: random.Random) -> Seeded:
         coordinator_id=1,
         organizer_ids=[i for i, u in enumerate(users, start=1) if u[2] == Role.ORGANIZER],
         intake_ids=[i for i, u in enumerate(users, start=1) if u[2] == Role.INTAKE],
-        user_names={i: u[0] for i, u in enumerate(users, start=1)},
     )
 
     # Targets: 1,200 businesses and 800 individual landlords; a few big ones get most cases.
@@ -276,7 +276,7 @@ def seed(case_count: int, rng: random.Random) -> Seeded:
         for i, (name, kind, role) in enumerate(target_specs, start=1)
     ])
     target_weights = list(_cumulative([1 / (rank ** 0.9) for rank in range(1, 2001)]))
-    seeded.target_search = target_names[99]  # the 100th busiest target: a few dozen cases
+    seeded.target_search = target_names[99]  # the 100th busiest target: ~130 cases
 
     issues, issue_w = list(ISSUE_WEIGHTS), list(_cumulative(ISSUE_WEIGHTS.values()))
     urgencies, urgency_w = list(URGENCY_WEIGHTS), list(_cumulative(URGENCY_WEIGHTS.values()))
@@ -482,6 +482,8 @@ def query_plan(statement: Select[Any]) -> list[str]:
             depth[node_id] = depth.get(parent, -1) + 1
             lines.append("  " * depth[node_id] + detail)
         return lines
+    # The compiler doubled the % of LIKE patterns for psycopg's pyformat; text() does it again.
+    sql = sql.replace("%%", "%")
     rows = db.session.execute(text(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}")).all()
     return [row[0] for row in rows]
 
@@ -573,7 +575,8 @@ def run_backend(name: str, url: str, case_count: int, repeat: int, analyze: bool
             "SELECT sqlite_version()" if db.engine.dialect.name == "sqlite"
             else "SHOW server_version")).scalar_one()
         db.session.rollback()
-        print(f"\n=== {name} {version}: case list at {case_count:,} cases ===")
+        print(f"\n=== {name} {version}: case list at {case_count:,} cases "
+              f"(Python {platform.python_version()}, {os.cpu_count()} CPUs) ===")
         db.create_all()
         with write_intent():
             seeded = seed(case_count, random.Random(SEED))
@@ -598,6 +601,7 @@ def run_backend(name: str, url: str, case_count: int, repeat: int, analyze: bool
             [("rows", lambda t: str(t.rows)), ("matches", lambda t: f"{t.matches:,}"),
              ("SQL/call", lambda t: f"{t.statements:g}")],
         )
+        print("  rows: cases on the page; matches: all cases the filter matches (COUNT)")
         plan_labels = {cases[0].label, cases[2].label}
         plan_labels |= {t.label for t in query_timings if t.median > SLOW_MS}
         for case in cases:

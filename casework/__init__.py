@@ -60,10 +60,12 @@ def register_blueprints(app: Flask) -> None:
     from casework.auth.views import bp as auth_bp
     from casework.cases.views import bp as cases_bp
     from casework.dashboard.views import bp as dashboard_bp
+    from casework.fight.views import bp as fight_bp
     from casework.tasks.views import bp as tasks_bp
     from casework.users.views import bp as users_bp
+    from casework.workflow.views import bp as moves_bp
 
-    for blueprint in (auth_bp, dashboard_bp, cases_bp, tasks_bp, users_bp):
+    for blueprint in (auth_bp, dashboard_bp, cases_bp, tasks_bp, users_bp, fight_bp, moves_bp):
         app.register_blueprint(blueprint)
 
 

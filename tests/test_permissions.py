@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -12,7 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
-from casework.models import Role
+from casework.extensions import db
+from casework.models import ContactChannel, Demand, DemandKind, OfferStatus, Role, TargetContact
 from tests.conftest import login
 
 ANONYMOUS = "anonymous"
@@ -28,20 +30,32 @@ class World:
     task_id: int
     other_user_id: int
     foreign_coordinator_id: int
+    demand_id: int
+    contact_id: int
 
-    def url_values(self) -> dict[str, int]:
-        return {"case_id": self.case_id, "task_id": self.task_id, "user_id": self.other_user_id}
+    def url_values(self) -> dict[str, int | str]:
+        return {"case_id": self.case_id, "task_id": self.task_id, "user_id": self.other_user_id,
+                "demand_id": self.demand_id, "contact_id": self.contact_id,
+                "verdict": "reject", "trigger": "screen"}
 
 
 @pytest.fixture
-def world(make_user: Callable[..., int], make_case: Callable[..., int],
+def world(app: Flask, make_user: Callable[..., int], make_case: Callable[..., int],
           make_task: Callable[..., int], make_network: Callable[..., int]) -> World:
     users = {role: make_user(role) for role in Role}
     case_id = make_case(users[Role.INTAKE], team=[users[Role.ORGANIZER]])
     task_id = make_task(case_id)
     other = make_user(Role.ORGANIZER)
     foreign = make_user(Role.COORDINATOR, network=make_network("OTH"))
-    return World(users, case_id, task_id, other, foreign)
+    with app.app_context():
+        demand = Demand(case_id=case_id, kind=DemandKind.MONEY, description="Pay", amount=1)
+        contact = TargetContact(case_id=case_id, happened_at=datetime.now(UTC),
+                                channel=ContactChannel.PHONE, summary="Called", is_offer=True,
+                                offer_status=OfferStatus.OPEN)
+        db.session.add_all([demand, contact])
+        db.session.commit()
+        demand_id, contact_id = demand.id, contact.id
+    return World(users, case_id, task_id, other, foreign, demand_id, contact_id)
 
 
 def app_rules(app: Flask) -> list[Rule]:
@@ -50,7 +64,8 @@ def app_rules(app: Flask) -> list[Rule]:
     return sorted(rules, key=lambda r: (r.endpoint == "auth.logout", r.rule))
 
 
-def request_rule(client: FlaskClient, rule: Rule, method: str, values: dict[str, int]) -> Any:
+def request_rule(client: FlaskClient, rule: Rule, method: str,
+                 values: dict[str, int | str]) -> Any:
     url = rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
     return client.open(url, method=method)
 
@@ -127,7 +142,6 @@ def test_post_routes_reject_a_missing_csrf_token(app: Flask, world: World) -> No
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
     assert token is not None
     with app.app_context():
-        from casework.extensions import db
         from casework.models import User
 
         email = db.session.get_one(User, world.users[Role.COORDINATOR]).email

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
+from sqlalchemy.orm import joinedload
 
 from casework.extensions import db
 from casework.models import Case, IssueType, Person, Role, Urgency, User, case_team
@@ -81,7 +82,8 @@ def list_cases(
     user: User, filters: CaseFilters, after: int | None = None, per_page: int = 50
 ) -> CasePage:
     """One page of the case list; ``after`` is the last case id of the previous page."""
-    query = filtered_cases(user, filters)
+    # The list shows each case's target: load them in the same query, not one per row.
+    query = filtered_cases(user, filters).options(joinedload(Case.target))
     if after:
         query = query.where(Case.id < after)
     rows = list(db.session.scalars(query.limit(per_page + 1)))

@@ -51,12 +51,12 @@ class CaseFacts:
     still_employed_or_housed: bool | None = None
 
 
-def create_case(author: User, facts: CaseFacts) -> Case:
-    """Log a new inquiry: the person, the (possibly existing) target and the case."""
+def create_case(author: User, facts: CaseFacts, person: Person | None = None) -> Case:
+    """Log a new inquiry: the person (new unless given), the (maybe shared) target, the case."""
     network = author.network
     reference = next_reference(network, utcnow().year)
     case = Case(network_id=network.id, reference=reference, created_by=author,
-                person=Person(network_id=network.id))
+                person=person or Person(network_id=network.id))
     with db.session.no_autoflush:
         apply_facts(case, facts)
     if author.role == Role.ORGANIZER:

@@ -16,6 +16,7 @@ from casework.cases.services import create_case, facts_of, update_case
 from casework.cases.team import join_case_team, set_case_team
 from casework.errors import StaleCase
 from casework.extensions import db
+from casework.fight.page import fight_sections
 from casework.forms import ActionForm, options
 from casework.models import CASE_TEAM_ROLES, STAFF_ROLES, Event, Role, Target, Task, User
 from casework.permissions import acting_user, load_case, roles_required
@@ -71,8 +72,9 @@ def show(case_id: int) -> str:
     task_form.assignee_id.choices = assignee_choices(case)
     return render_template(
         "cases/show.html", case=case, full=full, can_edit=case.can_edit(user), tasks=tasks,
-        events=events, task_form=task_form, action_form=ActionForm(),
+        events=events, task_form=task_form,
         team_candidates=organizer_choices(user) if user.role == Role.COORDINATOR else [],
+        **fight_sections(case, user),
     )
 
 

@@ -1,7 +1,28 @@
 """The data model, one aggregate per module; importing this package registers every table."""
 
-from casework.models.case import Case, IssueType, RetaliationRisk, Urgency, case_team
+from casework.models.case import (
+    Case,
+    DeclineReason,
+    IssueType,
+    RetaliationRisk,
+    Urgency,
+    case_team,
+)
 from casework.models.event import Event, EventKind
+from casework.models.fight import (
+    CLOSE_KINDS,
+    WIN_KINDS,
+    ContactChannel,
+    Decision,
+    DecisionKind,
+    Delivery,
+    Demand,
+    DemandKind,
+    OfferStatus,
+    Outcome,
+    OutcomeKind,
+    TargetContact,
+)
 from casework.models.network import CaseCounter, Network, PageSize
 from casework.models.person import Person, Tier
 from casework.models.target import Target, TargetKind
@@ -10,6 +31,19 @@ from casework.models.user import CASE_TEAM_ROLES, STAFF_ROLES, Role, User
 
 __all__ = [
     "CASE_TEAM_ROLES",
+    "CLOSE_KINDS",
+    "WIN_KINDS",
+    "ContactChannel",
+    "DeclineReason",
+    "Decision",
+    "DecisionKind",
+    "Delivery",
+    "Demand",
+    "DemandKind",
+    "OfferStatus",
+    "Outcome",
+    "OutcomeKind",
+    "TargetContact",
     "STAFF_ROLES",
     "Case",
     "CaseCounter",

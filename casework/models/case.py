@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -16,6 +16,8 @@ from casework.models.user import Role
 from casework.workflow.states import CaseState
 
 if TYPE_CHECKING:
+    from casework.models.fight import Decision, Delivery, Demand, Outcome, TargetContact
+    from casework.models.network import Network
     from casework.models.person import Person
     from casework.models.target import Target
     from casework.models.user import User
@@ -56,6 +58,22 @@ class Urgency(StrEnum):
         return self.value.capitalize()
 
 
+class DeclineReason(StrEnum):
+    NOT_WINNABLE = "not_winnable"
+    OUT_OF_SCOPE = "out_of_scope"
+    NOT_WILLING = "not_willing"
+    REFERRED = "referred"
+
+    @property
+    def label(self) -> str:
+        return {
+            "not_winnable": "Not winnable with our capacity",
+            "out_of_scope": "Out of scope",
+            "not_willing": "Person not willing to be active",
+            "referred": "Referred elsewhere",
+        }[self.value]
+
+
 class RetaliationRisk(StrEnum):
     UNKNOWN = "unknown"
     LOW = "low"
@@ -85,6 +103,7 @@ class Case(Model):
         sa.Index("ix_case_record_network_issue", "network_id", "issue_type", "id"),
         sa.Index("ix_case_record_network_urgency", "network_id", "urgency", "id"),
         sa.Index("ix_case_record_creator", "created_by_id", "id"),
+        sa.Index("ix_case_record_deadline", "network_id", "deadline_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -110,15 +129,59 @@ class Case(Model):
     # Lower-cased reference, target and summary: what the list's text search reads. The
     # person's name is searched separately, only where the user may see it.
     search_text: Mapped[str] = mapped_column(sa.Text, default="")
+    # Screening: the facts gathered and whether the fight is winnable with our capacity.
+    screening_notes: Mapped[str] = mapped_column(sa.Text, default="")
+    winnability_notes: Mapped[str] = mapped_column(sa.Text, default="")
+    # The demand letter: days from delivery to the deadline, and the sign-offs it needs.
+    deadline_days: Mapped[int | None]
+    demands_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    demands_approval_note: Mapped[str] = mapped_column(sa.Text, default="")
+    review_passed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    review_note: Mapped[str] = mapped_column(sa.Text, default="")
+    # Set from the delivery date; the tick command marks it passed.
+    deadline_on: Mapped[date | None]
+    deadline_passed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Where pause and the ended states came from, so resume and reopen can go back.
+    paused_from: Mapped[CaseState | None] = mapped_column(enum_column(CaseState))
+    ended_from: Mapped[CaseState | None] = mapped_column(enum_column(CaseState))
+    decline_reason: Mapped[DeclineReason | None] = mapped_column(enum_column(DeclineReason))
+    referred_to: Mapped[str] = mapped_column(sa.String(300), default="")
+    # A retaliation fight points at the fight it followed.
+    linked_case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("case_record.id"))
     # Optimistic lock: an edit based on an old version is refused instead of overwriting.
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
 
+    network: Mapped[Network] = relationship()
     person: Mapped[Person] = relationship()
     target: Mapped[Target] = relationship()
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     team: Mapped[list[User]] = relationship(secondary=case_team, order_by="User.name")
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+    linked_case: Mapped[Case | None] = relationship(remote_side=[id])
+    decisions: Mapped[list[Decision]] = relationship(order_by="Decision.id", passive_deletes=True)
+    demands: Mapped[list[Demand]] = relationship(
+        order_by="(Demand.position, Demand.id)", passive_deletes=True)
+    deliveries: Mapped[list[Delivery]] = relationship(order_by="Delivery.id",
+                                                      passive_deletes=True)
+    contacts: Mapped[list[TargetContact]] = relationship(order_by="TargetContact.id",
+                                                         passive_deletes=True)
+    outcomes: Mapped[list[Outcome]] = relationship(order_by="Outcome.id", passive_deletes=True)
+
+    @property
+    def delivery(self) -> Delivery | None:
+        return self.deliveries[-1] if self.deliveries else None
+
+    @property
+    def outcome(self) -> Outcome | None:
+        return self.outcomes[-1] if self.outcomes else None
+
+    @property
+    def has_contact_route(self) -> bool:
+        person = self.person
+        return bool(person.phone or person.email or person.safe_contact_notes)
 
     def refresh_search_text(self) -> None:
         """Recompute the text that the case list's search matches."""
@@ -143,6 +206,12 @@ class Case(Model):
         if user.role == Role.ORGANIZER:
             return self.is_on_team(user)
         return True
+
+    def can_move(self, user: User, *, coordinator_only: bool = False) -> bool:
+        """May the user move the fight through the workflow?"""
+        if coordinator_only:
+            return user.role == Role.COORDINATOR and user.network_id == self.network_id
+        return user.role in (Role.ORGANIZER, Role.COORDINATOR) and self.can_edit(user)
 
     def can_edit(self, user: User) -> bool:
         """May the user change the facts of the case and its tasks?"""

@@ -21,6 +21,7 @@ class Task(Model):
     __table_args__ = (
         sa.Index("ix_task_assignee_open_due", "assignee_id", "is_done", "due_on"),
         sa.Index("ix_task_case", "case_id", "is_done", "due_on"),
+        sa.Index("ix_task_case_rule", "case_id", "rule_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,6 +32,11 @@ class Task(Model):
     is_done: Mapped[bool] = mapped_column(default=False)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    # Tasks a state creates: which rule, and the date their due date is counted from, so
+    # they move when that date is corrected.
+    rule_key: Mapped[str | None] = mapped_column(sa.String(40))
+    due_from: Mapped[str | None] = mapped_column(sa.String(20))
+    due_offset_days: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     case: Mapped[Case] = relationship()

@@ -1,0 +1,1 @@
+"""The records a fight accumulates: screening, decisions, demands, delivery, contacts."""

@@ -1,0 +1,40 @@
+"""What the case page needs to show the fight: its moves and the forms of its records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from casework.clock import network_today
+from casework.fight import forms
+from casework.fight.views import offer_choices
+from casework.forms import ActionForm
+from casework.models import Case, User
+from casework.workflow.service import moves_for
+
+
+def fight_sections(case: Case, user: User) -> dict[str, Any]:
+    """Template values for the fight's part of the case page."""
+    today = network_today(case.network)
+    screening = forms.ScreeningForm(formdata=None, obj=case)
+    decision = forms.DecisionForm(formdata=None, meeting_on=today)
+    decision.offer_id.choices = offer_choices(case)
+    deadline_rule = forms.DeadlineRuleForm(formdata=None,
+                                           deadline_days=str(case.deadline_days or 14))
+    delivery_date = forms.DeliveryDateForm(formdata=None, version=case.version)
+    if case.delivery:
+        delivery_date.delivered_at.data = case.delivery.delivered_at
+    return {
+        "today": today,
+        "moves": moves_for(case, user, today),
+        "move_form": forms.ConfirmMoveForm(formdata=None, version=case.version),
+        "screening_form": screening,
+        "decision_form": decision,
+        "demand_form": forms.DemandForm(formdata=None),
+        "deadline_rule_form": deadline_rule,
+        "approval_form": forms.ApprovalForm(formdata=None),
+        "review_form": forms.ReviewForm(formdata=None),
+        "contact_form": forms.ContactForm(formdata=None),
+        "note_form": forms.NoteForm(formdata=None),
+        "delivery_date_form": delivery_date,
+        "action_form": ActionForm(),
+    }

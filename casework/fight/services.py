@@ -1,0 +1,197 @@
+"""Recording a fight's facts: screening, meeting decisions, demands, sign-offs, contacts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from casework.errors import CaseworkError, PermissionDenied
+from casework.extensions import db
+from casework.models import (
+    Case,
+    ContactChannel,
+    Decision,
+    DecisionKind,
+    Demand,
+    DemandKind,
+    Event,
+    EventKind,
+    OfferStatus,
+    TargetContact,
+    User,
+)
+from casework.models.base import utcnow
+
+
+class RecordRefused(CaseworkError):
+    """The record cannot be made as asked; the message says why."""
+
+
+@dataclass(frozen=True)
+class DecisionInput:
+    kind: DecisionKind
+    meeting_on: date
+    proposal: str
+    votes_for: int
+    votes_against: int
+    votes_abstain: int
+    member_consents: bool
+    offer_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ContactInput:
+    happened_at: datetime
+    channel: ContactChannel
+    summary: str
+    is_offer: bool = False
+    offer_amount: Decimal | None = None
+    offer_conditions: str = ""
+
+
+def require_edit(case: Case, user: User) -> None:
+    if not case.can_edit(user):
+        raise PermissionDenied("You may not change this case.")
+
+
+def touch(case: Case, actor: User, note: str, *, changed: list[str] | None = None) -> None:
+    """Write a timeline entry and bump the case version, so stale forms are refused."""
+    case.updated_at = utcnow()
+    kind = EventKind.UPDATED if changed else EventKind.NOTE
+    db.session.add(Event(case=case, actor=actor, kind=kind, note=note,
+                         changed_fields=changed or []))
+
+
+def save_screening(case: Case, actor: User, screening_notes: str, winnability: str) -> None:
+    """Update the screening notes and the winnability assessment."""
+    require_edit(case, actor)
+    changed = [name for name, old, new in (
+        ("screening_notes", case.screening_notes, screening_notes),
+        ("winnability_notes", case.winnability_notes, winnability)) if old != new]
+    if changed:
+        case.screening_notes, case.winnability_notes = screening_notes, winnability
+        touch(case, actor, "", changed=changed)
+    db.session.flush()
+
+
+def record_decision(case: Case, actor: User, decision: DecisionInput) -> Decision:
+    """Record a meeting's vote and the member's consent."""
+    require_edit(case, actor)
+    if decision.offer_id is not None and all(c.id != decision.offer_id for c in case.contacts):
+        raise RecordRefused("That offer is not on this case.")
+    record = Decision(case=case, recorded_by_id=actor.id, **vars(decision))
+    db.session.add(record)
+    result = "carried" if record.is_carried else "did not carry"
+    consent = "the member consents" if record.member_consents else "no member consent yet"
+    touch(case, actor, f"Meeting decision ({decision.kind.label.lower()}): {result} "
+          f"{decision.votes_for}–{decision.votes_against}–{decision.votes_abstain}; {consent}")
+    db.session.flush()
+    return record
+
+
+def clear_letter_sign_offs(case: Case) -> None:
+    """Changed demands need a new approval and a new review."""
+    case.demands_approved_at = None
+    case.review_passed_at = None
+
+
+def add_demand(case: Case, actor: User, kind: DemandKind, description: str,
+               amount: Decimal | None, calculation: str) -> Demand:
+    """Add a demand to the letter (clears earlier sign-offs)."""
+    require_edit(case, actor)
+    demand = Demand(case=case, kind=kind, description=description,
+                    amount=amount if kind == DemandKind.MONEY else None,
+                    calculation=calculation, position=len(case.demands))
+    db.session.add(demand)
+    clear_letter_sign_offs(case)
+    touch(case, actor, f"Demand added: {description}")
+    db.session.flush()
+    return demand
+
+
+def remove_demand(demand: Demand, case: Case, actor: User) -> None:
+    """Remove a demand (clears earlier sign-offs)."""
+    require_edit(case, actor)
+    db.session.delete(demand)
+    clear_letter_sign_offs(case)
+    touch(case, actor, f"Demand removed: {demand.description}")
+    db.session.flush()
+
+
+def set_deadline_rule(case: Case, actor: User, days: int) -> None:
+    """How many days after delivery the deadline falls."""
+    require_edit(case, actor)
+    if case.deadline_days != days:
+        case.deadline_days = days
+        touch(case, actor, "", changed=["deadline_days"])
+    db.session.flush()
+
+
+def record_member_approval(case: Case, actor: User, note: str) -> None:
+    """The member approved the demands as they stand now."""
+    require_edit(case, actor)
+    if not case.demands:
+        raise RecordRefused("Add the demands before the member approves them.")
+    case.demands_approved_at = utcnow()
+    case.demands_approval_note = note
+    touch(case, actor, f"The member approved the demands. {note}".strip())
+    db.session.flush()
+
+
+def record_review(case: Case, actor: User, passed: bool, note: str) -> None:
+    """A reviewer's check of the letter for anything self-incriminating."""
+    require_edit(case, actor)
+    if not case.demands:
+        raise RecordRefused("There is nothing to review yet: add the demands first.")
+    case.review_passed_at = utcnow() if passed else None
+    case.reviewed_by_id = actor.id
+    case.review_note = note
+    verdict = "passed" if passed else "rejected"
+    touch(case, actor, f"Review {verdict}. {note}".strip())
+    db.session.flush()
+
+
+def log_contact(case: Case, actor: User, contact: ContactInput) -> TargetContact:
+    """Log a contact from the target, maybe with an offer."""
+    require_edit(case, actor)
+    record = TargetContact(case=case, recorded_by_id=actor.id,
+                           offer_status=OfferStatus.OPEN if contact.is_offer else None,
+                           **vars(contact))
+    if not contact.is_offer:
+        record.offer_amount, record.offer_conditions = None, ""
+    db.session.add(record)
+    what = "Offer" if contact.is_offer else "Contact"
+    amount = f" of ${contact.offer_amount:,.2f}" if contact.offer_amount else ""
+    touch(case, actor, f"{what} from the target{amount} ({contact.channel.label.lower()})")
+    db.session.flush()
+    return record
+
+
+def decide_offer(contact: TargetContact, case: Case, actor: User, accept: bool) -> None:
+    """Accept or reject an offer; lower amounts or conditions need a binding decision."""
+    require_edit(case, actor)
+    if contact.offer_status != OfferStatus.OPEN:
+        raise RecordRefused("This offer was already decided.")
+    if accept and needs_decision(contact, case) and not any(
+        d.offer_id == contact.id and d.kind == DecisionKind.ACCEPT_OFFER and d.is_binding
+        for d in case.decisions
+    ):
+        raise RecordRefused("This offer has conditions or is below the claim: record the "
+                            "meeting's vote and the member's consent to accept it first.")
+    contact.offer_status = OfferStatus.ACCEPTED if accept else OfferStatus.REJECTED
+    touch(case, actor, f"Offer {contact.offer_status.value}")
+    db.session.flush()
+
+
+def needs_decision(contact: TargetContact, case: Case) -> bool:
+    below_claim = (case.amount_claimed is not None and contact.offer_amount is not None
+                   and contact.offer_amount < case.amount_claimed)
+    return contact.has_conditions or below_claim
+
+
+def add_note(case: Case, actor: User, note: str) -> None:
+    """A free note on the timeline, e.g. an action taken."""
+    require_edit(case, actor)
+    touch(case, actor, note)
+    db.session.flush()

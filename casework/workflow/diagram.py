@@ -1,0 +1,42 @@
+"""The state machine as an SVG picture, drawn by Graphviz on the server from the table."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import graphviz
+
+from casework.workflow.states import ENDED_STATES, CaseState
+from casework.workflow.table import TRANSITIONS
+
+CURRENT_FILL = "#ffd166"
+ENDED_FILL = "#e9ecef"
+FANNED_OUT = {"pause", "resume", "reopen"}  # drawn once each, not from every state
+
+
+@lru_cache(maxsize=len(CaseState) + 1)
+def workflow_svg(current: CaseState | None = None) -> str:
+    """The diagram with ``current`` highlighted; cached, the table never changes at run time."""
+    graph = graphviz.Digraph("workflow", format="svg", graph_attr={
+        "rankdir": "LR", "fontname": "Helvetica", "bgcolor": "transparent", "nodesep": "0.35",
+    }, node_attr={"shape": "box", "style": "rounded,filled", "fontname": "Helvetica",
+                  "fillcolor": "white"}, edge_attr={"fontname": "Helvetica", "fontsize": "10"})
+    for state in CaseState:
+        fill = CURRENT_FILL if state == current else ENDED_FILL if state in ENDED_STATES \
+            else "white"
+        label = f"{state.value}\n(current)" if state == current else state.value
+        graph.node(state.value, label=label, fillcolor=fill,
+                   penwidth="3" if state == current else "1")
+    for transition in TRANSITIONS:
+        if transition.trigger in FANNED_OUT or transition.dest is None:
+            continue
+        for source in transition.sources:
+            if source == CaseState.PAUSED:
+                continue
+            graph.edge(source.value, transition.dest.value, label=transition.trigger)
+    graph.edge("inquiry", "paused", label="pause (from any open state)", style="dashed")
+    graph.edge("paused", "inquiry", label="resume (back where it was)", style="dashed")
+    graph.edge("paused", "closed", label="close", style="dashed")
+    graph.edge("won", "screening", label="reopen (coordinator; back where it ended)",
+               style="dotted", constraint="false")
+    return graph.pipe(encoding="utf-8")

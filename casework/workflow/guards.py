@@ -1,0 +1,140 @@
+"""Guards: each returns what is missing, in words an organizer understands (empty = allowed).
+
+A guard is split in two: ``records`` checks what must already be recorded on the case (the
+case page uses it to show a move as blocked), ``inputs`` checks what the move's own form
+supplies (a reason, the delivery record, the outcome).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from casework.models import CLOSE_KINDS, WIN_KINDS, Case, DecisionKind, DeclineReason
+from casework.workflow.moves import MoveInput
+
+RecordCheck = Callable[[Case, date], list[str]]
+InputCheck = Callable[[Case, MoveInput, date], list[str]]
+
+
+def nothing_recorded(_case: Case, _today: date) -> list[str]:
+    return []
+
+
+def no_input(_case: Case, _move: MoveInput, _today: date) -> list[str]:
+    return []
+
+
+def first_name(case: Case) -> str:
+    return case.person.name.split()[0] if case.person.name.strip() else "the member"
+
+
+def organizer_assigned(case: Case, _today: date) -> list[str]:
+    if not case.team:
+        return ["Assign an organizer to the case team before screening starts."]
+    return []
+
+
+def ready_to_propose(case: Case, _today: date) -> list[str]:
+    missing = []
+    if not case.has_contact_route:
+        missing.append(f"Record a safe way to reach {first_name(case)}.")
+    if not case.summary.strip():
+        missing.append("Write a summary of the fight.")
+    if not case.winnability_notes.strip():
+        missing.append("Write the winnability assessment in the screening notes.")
+    return missing
+
+
+def meeting_voted_and_member_consents(case: Case, _today: date) -> list[str]:
+    decisions = [d for d in case.decisions if d.kind == DecisionKind.TAKE_FIGHT]
+    if not decisions:
+        return [f"Record the meeting's vote and {first_name(case)}'s consent before "
+                "accepting the fight."]
+    latest = decisions[-1]
+    missing = []
+    if not latest.is_carried:
+        missing.append("The meeting's latest vote did not carry: record a vote that does.")
+    if not latest.member_consents:
+        missing.append(f"Record {first_name(case)}'s consent to the demands.")
+    return missing
+
+
+def letter_ready(case: Case, _today: date) -> list[str]:
+    missing = []
+    if not case.demands:
+        missing.append("Add at least one demand.")
+    if not case.deadline_days:
+        missing.append("Choose the deadline rule (days after delivery).")
+    if case.demands_approved_at is None:
+        missing.append(f"Record {first_name(case)}'s approval of the demands.")
+    if case.review_passed_at is None:
+        missing.append("A reviewer must check the letter for anything self-incriminating.")
+    return missing
+
+
+def contact_logged(case: Case, _today: date) -> list[str]:
+    if not case.contacts:
+        return ["Log the contact or offer from the target first."]
+    return []
+
+
+def deadline_passed_or_reason(case: Case, move: MoveInput, today: date) -> list[str]:
+    deadline_passed = case.deadline_on is not None and case.deadline_on < today
+    if deadline_passed or move.reason.strip():
+        return []
+    return ["The deadline has not passed yet: give the reason to escalate now "
+            "(e.g. retaliation)."]
+
+
+def reason_given(_case: Case, move: MoveInput, _today: date) -> list[str]:
+    return [] if move.reason.strip() else ["Give a reason."]
+
+
+def decline_reason_given(_case: Case, move: MoveInput, _today: date) -> list[str]:
+    if move.decline_reason is None:
+        return ["Choose why the fight is declined."]
+    if move.decline_reason == DeclineReason.REFERRED and not move.referred_to.strip():
+        return ["Say where the person was referred."]
+    return []
+
+
+def delivery_recorded(_case: Case, move: MoveInput, _today: date) -> list[str]:
+    delivery = move.delivery
+    if delivery is None:
+        return ["Record the delivery: date and time, place and who handed it over."]
+    missing = []
+    if not delivery.place.strip():
+        missing.append("Record where the letter was delivered.")
+    if not delivery.handed_over_by.strip():
+        missing.append("Record who handed the letter over.")
+    return missing
+
+
+def win_recorded(_case: Case, move: MoveInput, _today: date) -> list[str]:
+    outcome = move.outcome
+    if outcome is None or outcome.kind not in WIN_KINDS:
+        return ["Choose how the fight was won: in full, more than owed, or partial."]
+    if outcome.amount_recovered is None:
+        return ["Record the amount recovered (0 if the win was not money)."]
+    return []
+
+
+def close_recorded(_case: Case, move: MoveInput, _today: date) -> list[str]:
+    outcome = move.outcome
+    if outcome is None or outcome.kind not in CLOSE_KINDS:
+        return ["Choose how the fight ended: lost, withdrawn, referred out or moot."]
+    if not outcome.debrief.strip():
+        return ["Write a short debrief: what happened and what we learned."]
+    return []
+
+
+@dataclass(frozen=True)
+class Guard:
+    records: RecordCheck = nothing_recorded
+    inputs: InputCheck = no_input
+
+    def missing(self, case: Case, move: MoveInput, today: date) -> list[str]:
+        """Everything that stops the move, records first."""
+        return self.records(case, today) + self.inputs(case, move, today)

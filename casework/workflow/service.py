@@ -1,0 +1,151 @@
+"""Applying a move to a case: lock, re-read, check, move, record — in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from transitions import MachineError
+
+from casework.cases.services import last_editor_name
+from casework.clock import local_date_of, network_today
+from casework.errors import CaseworkError, PermissionDenied, StaleCase
+from casework.extensions import db
+from casework.models import Case, Delivery, Event, EventKind, Outcome, User
+from casework.models.base import utcnow
+from casework.workflow.machine import Fight, build_machine
+from casework.workflow.moves import MoveInput
+from casework.workflow.states import ENDED_STATES, CaseState
+from casework.workflow.table import BY_TRIGGER, Transition, transitions_from
+from casework.workflow.task_rules import create_state_tasks
+
+
+class TransitionNotAllowed(CaseworkError):
+    """The move does not exist from this state, or something it needs is missing."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        self.reasons = reasons
+        super().__init__(" ".join(reasons))
+
+
+@dataclass(frozen=True)
+class MoveOption:
+    """A move from the case's current state, as the case page shows it."""
+
+    transition: Transition
+    blocked_by: list[str]
+
+    @property
+    def is_available(self) -> bool:
+        return not self.blocked_by
+
+
+def lock_case(case_id: int) -> Case:
+    """Re-read the case inside the transaction, holding its row lock until commit.
+
+    PostgreSQL takes ``SELECT … FOR UPDATE``; on SQLite requests that may write already began
+    their transaction with ``BEGIN IMMEDIATE`` (casework.database), which locks the database.
+    """
+    statement = select(Case).where(Case.id == case_id).execution_options(populate_existing=True)
+    if db.session.get_bind().dialect.name == "postgresql":
+        statement = statement.with_for_update(of=Case)
+    return db.session.scalars(statement).one()
+
+
+def apply_transition(case_id: int, trigger: str, actor: User, move: MoveInput,
+                     seen_version: int, today: date | None = None) -> Case:
+    """Move the case; raises StaleCase, PermissionDenied or TransitionNotAllowed."""
+    case = lock_case(case_id)
+    if case.version != seen_version:
+        raise StaleCase(last_editor_name(case))
+    transition = BY_TRIGGER.get(trigger)
+    if transition is None:
+        raise TransitionNotAllowed([f"There is no move called “{trigger}”."])
+    if not case.can_move(actor, coordinator_only=transition.coordinator_only):
+        who = "a coordinator" if transition.coordinator_only else "the case team"
+        raise PermissionDenied(f"Only {who} can {transition.label.lower()} this fight.")
+    today = today or network_today(case.network)
+    source = case.state
+    fight = Fight(case=case, move=move, today=today)
+    build_machine(fight)
+    try:
+        moved = fight.trigger(trigger)
+    except MachineError as error:
+        raise TransitionNotAllowed(
+            [f"A fight in “{source.label}” cannot move with “{transition.label}”."]
+        ) from error
+    if not moved:
+        raise TransitionNotAllowed(fight.missing or ["Nothing to go back to."])
+    dest = CaseState(fight.state)
+    note = record_move(case, transition, source, dest, actor, move)
+    case.state = dest
+    case.state_changed_at = utcnow()
+    db.session.add(Event(case=case, actor=actor, kind=EventKind.TRANSITION, from_state=source,
+                         to_state=dest, trigger=trigger, note=note))
+    if dest not in (CaseState.PAUSED,) and trigger not in ("resume", "reopen"):
+        create_state_tasks(case, dest, today, actor)
+    db.session.flush()
+    return case
+
+
+def record_move(case: Case, transition: Transition, source: CaseState, dest: CaseState,
+                actor: User, move: MoveInput) -> str:
+    """The records a move writes besides the state; returns the timeline note."""
+    trigger = transition.trigger
+    if dest == CaseState.PAUSED:
+        case.paused_from = source
+    if trigger == "resume":
+        case.paused_from = None
+    if dest in ENDED_STATES:
+        case.ended_from = source
+    if trigger == "reopen":
+        case.ended_from = None
+    if trigger == "revise_letter":
+        case.demands_approved_at = None
+        case.review_passed_at = None
+    if trigger == "decline" and move.decline_reason is not None:
+        case.decline_reason = move.decline_reason
+        case.referred_to = move.referred_to
+        where = f" to {move.referred_to}" if move.referred_to else ""
+        return f"{move.decline_reason.label}{where}. {move.reason}".strip()
+    if trigger == "deliver" and move.delivery is not None:
+        return record_delivery(case, actor, move)
+    if trigger in ("win", "close") and move.outcome is not None:
+        outcome = move.outcome
+        db.session.add(Outcome(
+            case=case, kind=outcome.kind, amount_recovered=outcome.amount_recovered,
+            decided_on=outcome.decided_on, conditions=outcome.conditions,
+            debrief=outcome.debrief, recorded_by_id=actor.id,
+        ))
+        case.outcomes  # noqa: B018 - loaded so the new outcome shows on case.outcome
+        amount = f": ${outcome.amount_recovered:,.2f}" if outcome.amount_recovered else ""
+        return f"{outcome.kind.label}{amount}"
+    return move.reason
+
+
+def record_delivery(case: Case, actor: User, move: MoveInput) -> str:
+    delivery = move.delivery
+    assert delivery is not None  # noqa: S101 - checked by the deliver guard
+    record = Delivery(case=case, recorded_by_id=actor.id, **vars(delivery))
+    db.session.add(record)
+    set_deadline(case, record)
+    return f"Delivered at {delivery.place} by {delivery.handed_over_by}; turnout {delivery.turnout}"
+
+
+def set_deadline(case: Case, delivery: Delivery) -> None:
+    """The deadline is the delivery day (in the network's zone) plus the letter's rule."""
+    delivered_on = local_date_of(delivery.delivered_at, case.network)
+    case.deadline_on = delivered_on + timedelta(days=case.deadline_days or 14)
+    case.deadline_passed_at = None
+
+
+def moves_for(case: Case, user: User, today: date | None = None) -> list[MoveOption]:
+    """Every move from the case's state the user could make, each available or blocked."""
+    today = today or network_today(case.network)
+    options = []
+    for transition in transitions_from(case.state):
+        if not case.can_move(user, coordinator_only=transition.coordinator_only):
+            continue
+        options.append(MoveOption(transition, transition.guard.records(case, today)))
+    return options

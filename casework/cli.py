@@ -65,3 +65,16 @@ def demo_command(if_empty: bool) -> None:
     click.echo("Demo data loaded. Log in at http://127.0.0.1:5000 with:")
     for user in users:
         click.echo(f"  {user.role.label:<17} {user.email:<28} password: {DEMO_PASSWORD}")
+
+
+@casework_cli.command("tick")
+def tick_command() -> None:
+    """Mark fights whose deadline passed and give each an escalation task (safe from cron)."""
+    from casework.workflow.deadlines import tick_deadlines
+
+    with write_intent():
+        report = tick_deadlines()
+        db.session.commit()
+    if report.marked_passed:
+        click.echo(f"Deadline passed: {', '.join(report.marked_passed)}.")
+    click.echo(f"Tick done: {len(report.marked_passed)} fight(s) newly past their deadline.")

@@ -18,7 +18,7 @@ from werkzeug.security import generate_password_hash
 from casework import create_app
 from casework.cases.services import CaseFacts, create_case
 from casework.extensions import db
-from casework.models import IssueType, Network, Role, Task, User
+from casework.models import Case, IssueType, Network, Role, Task, User
 from tests.postgres_server import PostgresServer, PostgresUnavailable, start_postgres
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -221,3 +221,21 @@ def login_as(client: FlaskClient, app: Flask) -> Callable[[int], FlaskClient]:
         return client
 
     return do_login
+
+
+@pytest.fixture
+def make_fight(app: Flask, make_user: Callable[..., int], make_case: Callable[..., int]
+               ) -> Callable[..., tuple[int, int]]:
+    """A case in the given state with every record its guards need; returns (case, organizer)."""
+    from tests.fights import complete_records
+
+    def make(state: Any, organizer_id: int | None = None, **facts: Any) -> tuple[int, int]:
+        organizer_id = organizer_id or make_user(Role.ORGANIZER)
+        case_id = make_case(team=[organizer_id], **facts)
+        with app.app_context():
+            case = db.session.get_one(Case, case_id)
+            complete_records(case, state)
+            db.session.commit()
+        return case_id, organizer_id
+
+    return make

@@ -11,6 +11,7 @@ from casework.formatting import today_in_network
 from casework.models import STAFF_ROLES, Case, Role
 from casework.permissions import acting_user, roles_required
 from casework.tasks.services import open_tasks_of
+from casework.workflow.deadlines import WATCHED_STATES
 from casework.workflow.states import OPEN_STATES
 
 bp = Blueprint("dashboard", __name__)
@@ -29,10 +30,21 @@ def my_work() -> str:
         .order_by(Case.id.desc())
         .limit(100)
     ))
+    past_deadline = []
+    if user.role != Role.INTAKE:
+        past_deadline = list(db.session.scalars(
+            select(Case)
+            .where(Case.network_id == user.network_id, Case.state.in_(WATCHED_STATES),
+                   Case.deadline_on < today)
+            .order_by(Case.deadline_on, Case.id)
+            .limit(100)
+        ))
     return render_template(
         "dashboard/my_work.html",
         overdue=[t for t in tasks if t.is_overdue(today)],
         upcoming=[t for t in tasks if not t.is_overdue(today)],
         cases=cases,
+        deadlines=sorted((c for c in cases if c.deadline_on), key=lambda c: c.deadline_on),
+        past_deadline=past_deadline,
         today=today,
     )

@@ -113,7 +113,7 @@ def add_demand(case: Case, actor: User, kind: DemandKind, description: str,
 def remove_demand(demand: Demand, case: Case, actor: User) -> None:
     """Remove a demand (clears earlier sign-offs)."""
     require_edit(case, actor)
-    db.session.delete(demand)
+    case.demands.remove(demand)  # delete-orphan removes the row
     clear_letter_sign_offs(case)
     touch(case, actor, f"Demand removed: {demand.description}")
     db.session.flush()

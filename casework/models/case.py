@@ -161,14 +161,17 @@ class Case(Model):
     team: Mapped[list[User]] = relationship(secondary=case_team, order_by="User.name")
     reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
     linked_case: Mapped[Case | None] = relationship(remote_side=[id])
-    decisions: Mapped[list[Decision]] = relationship(order_by="Decision.id", passive_deletes=True)
+    decisions: Mapped[list[Decision]] = relationship(
+        back_populates="case", order_by="Decision.id", passive_deletes=True)
     demands: Mapped[list[Demand]] = relationship(
-        order_by="(Demand.position, Demand.id)", passive_deletes=True)
-    deliveries: Mapped[list[Delivery]] = relationship(order_by="Delivery.id",
-                                                      passive_deletes=True)
-    contacts: Mapped[list[TargetContact]] = relationship(order_by="TargetContact.id",
-                                                         passive_deletes=True)
-    outcomes: Mapped[list[Outcome]] = relationship(order_by="Outcome.id", passive_deletes=True)
+        back_populates="case", order_by="(Demand.position, Demand.id)", passive_deletes=True,
+        cascade="all, delete-orphan")
+    deliveries: Mapped[list[Delivery]] = relationship(
+        back_populates="case", order_by="Delivery.id", passive_deletes=True)
+    contacts: Mapped[list[TargetContact]] = relationship(
+        back_populates="case", order_by="TargetContact.id", passive_deletes=True)
+    outcomes: Mapped[list[Outcome]] = relationship(
+        back_populates="case", order_by="Outcome.id", passive_deletes=True)
 
     @property
     def delivery(self) -> Delivery | None:

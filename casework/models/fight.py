@@ -14,6 +14,7 @@ from casework.extensions import Model
 from casework.models.base import UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
+    from casework.models.case import Case
     from casework.models.user import User
 
 
@@ -36,6 +37,7 @@ class Decision(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_record.id", ondelete="CASCADE"))
+    case: Mapped[Case] = relationship(back_populates="decisions")
     kind: Mapped[DecisionKind] = mapped_column(enum_column(DecisionKind))
     meeting_on: Mapped[date]
     proposal: Mapped[str] = mapped_column(sa.Text)
@@ -71,6 +73,7 @@ class Demand(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_record.id", ondelete="CASCADE"))
+    case: Mapped[Case] = relationship(back_populates="demands")
     position: Mapped[int] = mapped_column(default=0)
     kind: Mapped[DemandKind] = mapped_column(enum_column(DemandKind))
     description: Mapped[str] = mapped_column(sa.Text)
@@ -87,6 +90,7 @@ class Delivery(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_record.id", ondelete="CASCADE"))
+    case: Mapped[Case] = relationship(back_populates="deliveries")
     delivered_at: Mapped[datetime] = mapped_column(UTCDateTime)
     place: Mapped[str] = mapped_column(sa.String(300))
     handed_over_by: Mapped[str] = mapped_column(sa.String(200))
@@ -126,6 +130,7 @@ class TargetContact(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_record.id", ondelete="CASCADE"))
+    case: Mapped[Case] = relationship(back_populates="contacts")
     happened_at: Mapped[datetime] = mapped_column(UTCDateTime)
     channel: Mapped[ContactChannel] = mapped_column(enum_column(ContactChannel))
     summary: Mapped[str] = mapped_column(sa.Text)
@@ -171,6 +176,7 @@ class Outcome(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_record.id", ondelete="CASCADE"))
+    case: Mapped[Case] = relationship(back_populates="outcomes")
     kind: Mapped[OutcomeKind] = mapped_column(enum_column(OutcomeKind))
     amount_recovered: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 2))
     decided_on: Mapped[date]

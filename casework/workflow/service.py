@@ -57,14 +57,14 @@ def apply_transition(case_id: int, trigger: str, actor: User, move: MoveInput,
                      seen_version: int, today: date | None = None) -> Case:
     """Move the case; raises StaleCase, PermissionDenied or TransitionNotAllowed."""
     case = lock_case(case_id)
-    if case.version != seen_version:
-        raise StaleCase(last_editor_name(case))
     transition = BY_TRIGGER.get(trigger)
     if transition is None:
         raise TransitionNotAllowed([f"There is no move called “{trigger}”."])
     if not case.can_move(actor, coordinator_only=transition.coordinator_only):
         who = "a coordinator" if transition.coordinator_only else "the case team"
         raise PermissionDenied(f"Only {who} can {transition.label.lower()} this fight.")
+    if case.version != seen_version:
+        raise StaleCase(last_editor_name(case))
     today = today or network_today(case.network)
     source = case.state
     fight = Fight(case=case, move=move, today=today)
@@ -118,7 +118,6 @@ def record_move(case: Case, transition: Transition, source: CaseState, dest: Cas
             decided_on=outcome.decided_on, conditions=outcome.conditions,
             debrief=outcome.debrief, recorded_by_id=actor.id,
         ))
-        case.outcomes  # noqa: B018 - loaded so the new outcome shows on case.outcome
         amount = f": ${outcome.amount_recovered:,.2f}" if outcome.amount_recovered else ""
         return f"{outcome.kind.label}{amount}"
     return move.reason

@@ -1,0 +1,72 @@
+"""Test setup for fights: a case placed in any state with every record its guards look at."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from casework.extensions import db
+from casework.models import (
+    Case,
+    ContactChannel,
+    Decision,
+    DecisionKind,
+    DeclineReason,
+    Demand,
+    DemandKind,
+    OutcomeKind,
+    TargetContact,
+)
+from casework.workflow.moves import DeliveryInput, MoveInput, OutcomeInput
+from casework.workflow.states import CaseState
+
+NOW = datetime(2026, 11, 2, 18, 30, tzinfo=UTC)
+
+
+def complete_records(case: Case, state: CaseState) -> None:
+    """Give the case everything every guard asks for, then put it in ``state``.
+
+    Setting the state directly is test setup only: the app moves cases through the service.
+    """
+    case.winnability_notes = "Winnable: clear pay stubs, owner owns two more restaurants."
+    case.screening_notes = "Met on 1 Nov."
+    db.session.add_all([
+        Decision(case=case, kind=DecisionKind.TAKE_FIGHT, meeting_on=date(2026, 11, 1),
+                 proposal="Take the fight", votes_for=12, votes_against=1, votes_abstain=2,
+                 member_consents=True),
+        Demand(case=case, kind=DemandKind.MONEY, description="Pay the unpaid wages",
+               amount=Decimal("2160.00"), calculation="120 h × $18"),
+        TargetContact(case=case, happened_at=NOW, channel=ContactChannel.PHONE,
+                      summary="Owner called to bargain"),
+    ])
+    case.deadline_days = 14
+    case.demands_approved_at = NOW
+    case.review_passed_at = NOW
+    case.deadline_on = date(2026, 11, 1)  # already passed
+    case.state = state
+    case.paused_from = CaseState.DELIVERED if state == CaseState.PAUSED else None
+    case.ended_from = CaseState.NEGOTIATING if state in (CaseState.WON, CaseState.CLOSED) \
+        else None
+
+
+def full_input(trigger: str) -> MoveInput:
+    """A move input that satisfies the move's own form."""
+    outcome = None
+    if trigger == "win":
+        outcome = OutcomeInput(kind=OutcomeKind.FULL, decided_on=date(2026, 11, 20),
+                               amount_recovered=Decimal("2160.00"))
+    elif trigger == "close":
+        outcome = OutcomeInput(kind=OutcomeKind.MOOT, decided_on=date(2026, 11, 20),
+                               debrief="The restaurant closed for good.")
+    return MoveInput(
+        reason="Agreed at the meeting",
+        decline_reason=DeclineReason.REFERRED,
+        referred_to="Tenants' legal clinic",
+        delivery=DeliveryInput(delivered_at=NOW, place="Blue Fern Bistro, 12 Pine St",
+                               handed_over_by="Maria with 18 supporters", turnout=19),
+        outcome=outcome,
+    )
+
+
+def days(n: int) -> timedelta:
+    return timedelta(days=n)

@@ -79,7 +79,6 @@ def test_only_a_coordinator_may_reopen(
 ) -> None:
     case_id, organizer_id = make_fight(S.WON)
     user_id = organizer_id if role == Role.ORGANIZER else make_user(role)
-    with app.app_context():
-        with pytest.raises(PermissionDenied, match="Only a coordinator"):
-            apply_transition(case_id, "reopen", db.session.get_one(User, user_id),
-                             full_input("reopen"), 1)
+    with app.app_context(), pytest.raises(PermissionDenied, match="Only a coordinator"):
+        apply_transition(case_id, "reopen", db.session.get_one(User, user_id),
+                         full_input("reopen"), 1)

@@ -8,11 +8,16 @@ from decimal import Decimal
 from casework.cases.services import CaseFacts, create_case
 from casework.cases.team import join_case_team
 from casework.extensions import db
+from casework.fight import services as fight
 from casework.models import (
-    Event,
-    EventKind,
+    Case,
+    ContactChannel,
+    DecisionKind,
+    DeclineReason,
+    DemandKind,
     IssueType,
     Network,
+    OutcomeKind,
     PageSize,
     RetaliationRisk,
     Role,
@@ -21,8 +26,9 @@ from casework.models import (
     User,
 )
 from casework.models.base import utcnow
-from casework.tasks.services import add_task
 from casework.users.services import create_user
+from casework.workflow.moves import DeliveryInput, MoveInput, OutcomeInput
+from casework.workflow.service import apply_transition
 from casework.workflow.states import CaseState
 
 DEMO_PASSWORD = "solidarity-demo-2026"  # noqa: S105 - published demo credentials
@@ -111,8 +117,32 @@ DEMO_CASES: list[tuple[CaseState, CaseFacts]] = [
 ]
 
 
+# The road each demo fight takes through the workflow, by the state it should end in.
+ROADS: dict[CaseState, tuple[str, ...]] = {
+    CaseState.INQUIRY: (),
+    CaseState.SCREENING: ("screen",),
+    CaseState.PROPOSED: ("screen", "propose"),
+    CaseState.DECLINED: ("screen", "propose", "decline"),
+    CaseState.DRAFTING: ("screen", "propose", "accept"),
+    CaseState.READY: ("screen", "propose", "accept", "approve_letter"),
+    CaseState.DELIVERED: ("screen", "propose", "accept", "approve_letter", "deliver"),
+    CaseState.ESCALATING: ("screen", "propose", "accept", "approve_letter", "deliver",
+                           "escalate"),
+    CaseState.NEGOTIATING: ("screen", "propose", "accept", "approve_letter", "deliver",
+                            "open_talks"),
+    CaseState.WON: ("screen", "propose", "accept", "approve_letter", "deliver", "open_talks",
+                    "win"),
+    CaseState.CLOSED: ("screen", "propose", "accept", "approve_letter", "deliver", "escalate",
+                       "close"),
+    CaseState.PAUSED: ("screen", "propose", "accept", "pause"),
+}
+# Days ago each fight's letter was delivered, so deadlines fall before and after today.
+DELIVERED_DAYS_AGO = {CaseState.DELIVERED: 4, CaseState.ESCALATING: 24,
+                      CaseState.NEGOTIATING: 10, CaseState.WON: 40, CaseState.CLOSED: 60}
+
+
 def load_demo() -> list[User]:
-    """Create the demo network, users, cases and tasks; returns the users (not committed)."""
+    """Create the demo network, users and fights (each walked through the real workflow)."""
     network = Network(name="Seattle Solidarity Network (demo)", code="SEA",
                       timezone="America/Los_Angeles", page_size=PageSize.LETTER,
                       hotline_phone="206-555-0000", contact_email="hotline@demo.casework.org")
@@ -121,19 +151,68 @@ def load_demo() -> list[User]:
     users = [create_user(network, name, email, role, DEMO_PASSWORD)
              for name, email, role in DEMO_USERS]
     coordinator, omar, lena, intake = users
-    today = utcnow().date()
     for index, (state, facts) in enumerate(DEMO_CASES):
         author = intake if state in (CaseState.INQUIRY, CaseState.SCREENING) else coordinator
         case = create_case(author, facts)
         if state is not CaseState.INQUIRY:
             organizer = omar if index % 2 else lena
             join_case_team(case, organizer)
-            # Seed data: later states are set directly, with a timeline entry saying so.
-            case.state = state
-            db.session.add(Event(case=case, actor=coordinator, kind=EventKind.TRANSITION,
-                                 from_state=CaseState.INQUIRY, to_state=state,
-                                 note="Imported with the demo data"))
-            add_task(case, organizer, f"Call {facts.person_name.split()[0]} with an update",
-                     organizer, today + timedelta(days=index - 4))
+            for trigger in ROADS[state]:
+                prepare_for(case, trigger, organizer, DELIVERED_DAYS_AGO.get(state, 5))
+                apply_transition(case.id, trigger, organizer, demo_input(case, trigger, state),
+                                 case.version)
     db.session.flush()
     return users
+
+
+def prepare_for(case: Case, trigger: str, organizer: User, days_ago: int) -> None:
+    """Record what the move's guard asks for, as the case team would."""
+    today = utcnow().date()
+    if trigger == "propose":
+        fight.save_screening(case, organizer, "Met at the hotline office; pay stubs and texts "
+                             "seen.", "Winnable: the target has a public storefront and "
+                             "cares about reviews; the member will take part.")
+    elif trigger == "accept":
+        fight.record_decision(case, organizer, fight.DecisionInput(
+            kind=DecisionKind.TAKE_FIGHT, meeting_on=today - timedelta(days=days_ago + 7),
+            proposal="Take on the fight", votes_for=14, votes_against=0, votes_abstain=2,
+            member_consents=True))
+    elif trigger == "approve_letter":
+        amount = case.amount_claimed or Decimal("500.00")
+        fight.add_demand(case, organizer, DemandKind.MONEY, "Pay what is owed", amount,
+                         "As computed from the pay records and receipts")
+        fight.add_demand(case, organizer, DemandKind.ACTION, "No retaliation of any kind", None,
+                         "")
+        fight.set_deadline_rule(case, organizer, 14)
+        fight.record_member_approval(case, organizer, "Read the demands together; agreed.")
+        fight.record_review(case, organizer, True, "")
+    elif trigger == "open_talks":
+        fight.log_contact(case, organizer, fight.ContactInput(
+            happened_at=utcnow() - timedelta(days=max(days_ago - 3, 1)),
+            channel=ContactChannel.PHONE, summary="The owner called the hotline to bargain.",
+            is_offer=True, offer_amount=(case.amount_claimed or Decimal("500")) / 2))
+
+
+def demo_input(case: Case, trigger: str, state: CaseState) -> MoveInput:
+    """What the move's form would carry for a demo fight."""
+    days_ago = DELIVERED_DAYS_AGO.get(state, 5)
+    if trigger == "decline":
+        return MoveInput(decline_reason=DeclineReason.OUT_OF_SCOPE,
+                         reason="A dispute between co-workers, not with the boss.")
+    if trigger == "deliver":
+        return MoveInput(delivery=DeliveryInput(
+            delivered_at=utcnow() - timedelta(days=days_ago), place="At the front counter",
+            handed_over_by="The member, with supporters", turnout=16,
+            target_reaction="Took the letter and said nothing."))
+    if trigger == "win":
+        return MoveInput(outcome=OutcomeInput(
+            kind=OutcomeKind.FULL, decided_on=utcnow().date() - timedelta(days=3),
+            amount_recovered=case.amount_claimed or Decimal("0")))
+    if trigger == "close":
+        return MoveInput(outcome=OutcomeInput(
+            kind=OutcomeKind.MOOT, decided_on=utcnow().date() - timedelta(days=20),
+            debrief="The diner closed for good two weeks after the first picket."))
+    if trigger in ("pause", "escalate"):
+        return MoveInput(reason="The member is travelling for a family emergency."
+                         if trigger == "pause" else "")
+    return MoveInput()

@@ -31,11 +31,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask
-from sqlalchemy import Engine, Select, event, func, insert, select, text
+from sqlalchemy import Engine, Select, bindparam, event, func, insert, select, text
 from werkzeug.security import generate_password_hash
 
 from casework import create_app
 from casework.cases.queries import CaseFilters, filtered_cases, list_cases
+from casework.cases.search_index import SEARCHED_COLUMNS
 from casework.database import write_intent
 from casework.extensions import db
 from casework.models import (
@@ -447,9 +448,30 @@ def query_cases(seeded: Seeded) -> list[QueryCase]:
                   CaseFilters(text=seeded.target_search)),
         QueryCase(f"text: person '{seeded.person_search}'", coordinator,
                   CaseFilters(text=seeded.person_search)),
+        QueryCase(f"text: person '{seeded.person_search}' as organizer (own teams)", organizer,
+                  CaseFilters(text=seeded.person_search)),
+        QueryCase("text: common word ('deposit')", coordinator, CaseFilters(text="deposit")),
         QueryCase("text: no match ('zzqx')", coordinator, CaseFilters(text="zzqx")),
+        QueryCase("text: 2 letters, common ('li'; no index)", coordinator, CaseFilters(text="li")),
+        QueryCase("text: 2 letters, rare ('zq'; no index)", coordinator, CaseFilters(text="zq")),
         QueryCase("intake volunteer: own cases only", intake, CaseFilters()),
     ]
+
+
+def search_structures() -> str:
+    """What serves the text search here: the FTS5 tables or trigram indexes create_all built."""
+    if db.engine.dialect.name == "sqlite":
+        kind, names = "FTS5 trigram tables", [c.fts_table for c in SEARCHED_COLUMNS]
+        query = "SELECT name FROM sqlite_master WHERE name IN :names ORDER BY name"
+    else:
+        kind, names = "pg_trgm GIN indexes", [c.trigram_index for c in SEARCHED_COLUMNS]
+        query = "SELECT indexname FROM pg_indexes WHERE indexname IN :names ORDER BY indexname"
+    found = db.session.scalars(
+        text(query).bindparams(bindparam("names", names, expanding=True))).all()
+    db.session.rollback()
+    missing = sorted(set(names) - set(found))
+    return (f"Text search served by {kind}: {', '.join(found) or 'NONE'}"
+            + (f" (MISSING: {', '.join(missing)})" if missing else ""))
 
 
 def bench_queries(cases: list[QueryCase], repeat: int) -> list[Timing]:
@@ -591,6 +613,7 @@ def run_backend(name: str, url: str, case_count: int, repeat: int, analyze: bool
             stats_note = "no ANALYZE, as the app ships"
         counts = ", ".join(f"{n:,} {what}" for what, n in seeded.counts.items())
         print(f"Seeded {counts} in {seeded.seconds:.1f} s ({stats_note})")
+        print(search_structures())
 
         cases = query_cases(seeded)
         query_timings = bench_queries(cases, repeat)
@@ -602,7 +625,7 @@ def run_backend(name: str, url: str, case_count: int, repeat: int, analyze: bool
              ("SQL/call", lambda t: f"{t.statements:g}")],
         )
         print("  rows: cases on the page; matches: all cases the filter matches (COUNT)")
-        plan_labels = {cases[0].label, cases[2].label}
+        plan_labels = {cases[0].label, cases[2].label, cases[7].label, cases[8].label}
         plan_labels |= {t.label for t in query_timings if t.median > SLOW_MS}
         for case in cases:
             if case.label in plan_labels:

@@ -30,7 +30,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_error_pages(app)
     register_template_helpers(app)
     register_cli(app)
+    warn_if_fonts_subset_slowly()
     return app
+
+
+def warn_if_fonts_subset_slowly() -> None:
+    """Without libharfbuzz-subset0 WeasyPrint subsets fonts in pure Python, ~3x slower."""
+    from casework.letters import rendering
+
+    if not rendering.harfbuzz_subset_available():
+        log.warning("libharfbuzz-subset0 is not installed: letters will render about 3x "
+                    "slower (apt-get install libharfbuzz-subset0)")
 
 
 def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
@@ -58,14 +68,17 @@ def init_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from casework.auth.views import bp as auth_bp
+    from casework.board.views import bp as board_bp
     from casework.cases.views import bp as cases_bp
     from casework.dashboard.views import bp as dashboard_bp
     from casework.fight.views import bp as fight_bp
+    from casework.letters.views import bp as letters_bp
     from casework.tasks.views import bp as tasks_bp
     from casework.users.views import bp as users_bp
     from casework.workflow.views import bp as moves_bp
 
-    for blueprint in (auth_bp, dashboard_bp, cases_bp, tasks_bp, users_bp, fight_bp, moves_bp):
+    for blueprint in (auth_bp, dashboard_bp, cases_bp, board_bp, tasks_bp, users_bp, fight_bp,
+                      moves_bp, letters_bp):
         app.register_blueprint(blueprint)
 
 

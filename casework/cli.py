@@ -9,10 +9,12 @@ from sqlalchemy import func, select
 from casework.database import write_intent
 from casework.errors import DuplicateEmail
 from casework.extensions import db
+from casework.letters.cli import letters_cli
 from casework.models import Network, Role, User
 from casework.users.services import create_user
 
 casework_cli = AppGroup("casework", help="Casework administration commands.")
+casework_cli.add_command(letters_cli)
 
 
 @casework_cli.command("create-user")

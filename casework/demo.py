@@ -9,6 +9,8 @@ from casework.cases.services import CaseFacts, create_case
 from casework.cases.team import join_case_team
 from casework.extensions import db
 from casework.fight import services as fight
+from casework.letters import services as letters
+from casework.letters.context import LetterKind
 from casework.models import (
     Case,
     ContactChannel,
@@ -183,9 +185,11 @@ def prepare_for(case: Case, trigger: str, organizer: User, days_ago: int) -> Non
                          "As computed from the pay records and receipts")
         fight.add_demand(case, organizer, DemandKind.ACTION, "No retaliation of any kind", None,
                          "")
-        fight.set_deadline_rule(case, organizer, 14)
-        fight.record_member_approval(case, organizer, "Read the demands together; agreed.")
-        fight.record_review(case, organizer, True, "")
+        fight.set_deadline_rule(case, organizer, 14, None)
+        letter = letters.create_letter(case, organizer, LetterKind.DEMAND)
+        version = letter.versions[-1]
+        letters.approve_version(version, organizer, "Read it together with the member; agreed.")
+        letters.review_version(version, organizer, True, "")
     elif trigger == "open_talks":
         fight.log_contact(case, organizer, fight.ContactInput(
             happened_at=utcnow() - timedelta(days=max(days_ago - 3, 1)),

@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from casework.extensions import db
+from casework.letters.context import LetterKind, to_snapshot
+from casework.letters.services import context_of
 from casework.models import (
     Case,
     ContactChannel,
@@ -14,7 +16,10 @@ from casework.models import (
     DeclineReason,
     Demand,
     DemandKind,
+    Letter,
+    LetterVersion,
     OutcomeKind,
+    ReviewStatus,
     TargetContact,
 )
 from casework.workflow.moves import DeliveryInput, MoveInput, OutcomeInput
@@ -40,13 +45,27 @@ def complete_records(case: Case, state: CaseState) -> None:
                       summary="Owner called to bargain"),
     ])
     case.deadline_days = 14
-    case.demands_approved_at = NOW
-    case.review_passed_at = NOW
+    db.session.flush()
+    db.session.expire(case)
+    approved_demand_letter(case)
     case.deadline_on = date(2026, 11, 1)  # already passed
     case.state = state
     case.paused_from = CaseState.DELIVERED if state == CaseState.PAUSED else None
     case.ended_from = CaseState.NEGOTIATING if state in (CaseState.WON, CaseState.CLOSED) \
         else None
+
+
+def approved_demand_letter(case: Case) -> LetterVersion:
+    """A demand letter whose version 1 the member approved and a reviewer passed."""
+    letter = Letter(case=case, kind=LetterKind.DEMAND, language="en")
+    version = LetterVersion(letter=letter, number=1, extra={})
+    db.session.add_all([letter, version])
+    version.snapshot = to_snapshot(context_of(version))
+    version.approved_at = NOW
+    version.member_approval_note = "Read together"
+    version.review_status = ReviewStatus.PASSED
+    db.session.flush()
+    return version
 
 
 def full_input(trigger: str) -> MoveInput:

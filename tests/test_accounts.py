@@ -112,3 +112,18 @@ def test_database_url_from_the_environment(tmp_path: Path,
     assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db.example/casework"
     monkeypatch.delenv("CASEWORK_DATABASE_URL")
     assert load_config(str(tmp_path))["SQLALCHEMY_DATABASE_URI"].endswith("casework.sqlite3")
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("installed", [True, False])
+def test_the_app_warns_at_start_when_fast_font_subsetting_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+    installed: bool,
+) -> None:
+    from casework import create_app
+    from casework.letters import rendering
+
+    monkeypatch.setattr(rendering, "harfbuzz_subset_available", lambda: installed)
+    create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+                "SECRET_KEY": "x"})
+    assert ("libharfbuzz-subset0 is not installed" in caplog.text) is not installed

@@ -14,7 +14,17 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from casework.extensions import db
-from casework.models import ContactChannel, Demand, DemandKind, OfferStatus, Role, TargetContact
+from casework.letters.context import LetterKind
+from casework.models import (
+    ContactChannel,
+    Demand,
+    DemandKind,
+    Letter,
+    LetterVersion,
+    OfferStatus,
+    Role,
+    TargetContact,
+)
 from tests.conftest import login
 
 ANONYMOUS = "anonymous"
@@ -32,11 +42,14 @@ class World:
     foreign_coordinator_id: int
     demand_id: int
     contact_id: int
+    letter_id: int
+    version_id: int
 
     def url_values(self) -> dict[str, int | str]:
         return {"case_id": self.case_id, "task_id": self.task_id, "user_id": self.other_user_id,
                 "demand_id": self.demand_id, "contact_id": self.contact_id,
-                "verdict": "reject", "trigger": "screen"}
+                "verdict": "reject", "trigger": "screen", "letter_id": self.letter_id,
+                "version_id": self.version_id, "name": "letter.css"}
 
 
 @pytest.fixture
@@ -52,10 +65,12 @@ def world(app: Flask, make_user: Callable[..., int], make_case: Callable[..., in
         contact = TargetContact(case_id=case_id, happened_at=datetime.now(UTC),
                                 channel=ContactChannel.PHONE, summary="Called", is_offer=True,
                                 offer_status=OfferStatus.OPEN)
-        db.session.add_all([demand, contact])
+        letter = Letter(case_id=case_id, kind=LetterKind.DEMAND, language="en")
+        version = LetterVersion(letter=letter, number=1, extra={})
+        db.session.add_all([demand, contact, letter, version])
         db.session.commit()
-        demand_id, contact_id = demand.id, contact.id
-    return World(users, case_id, task_id, other, foreign, demand_id, contact_id)
+        ids = demand.id, contact.id, letter.id, version.id
+    return World(users, case_id, task_id, other, foreign, *ids)
 
 
 def app_rules(app: Flask) -> list[Rule]:
@@ -67,7 +82,10 @@ def app_rules(app: Flask) -> list[Rule]:
 def request_rule(client: FlaskClient, rule: Rule, method: str,
                  values: dict[str, int | str]) -> Any:
     url = rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
-    return client.open(url, method=method)
+    response = client.open(url, method=method)
+    response.get_data()
+    response.close()  # file responses (letter assets) hold their file open until closed
+    return response
 
 
 def is_login_redirect(response: Any) -> bool:
@@ -107,8 +125,10 @@ def test_route_role_matrix(app: Flask, world: World, role: Role | str) -> None:
 def test_ids_of_another_network_are_not_found(app: Flask, world: World) -> None:
     client = app.test_client()
     login(client, app, world.foreign_coordinator_id)
+    object_ids = {"case_id", "task_id", "user_id", "demand_id", "contact_id", "letter_id",
+                  "version_id"}
     for rule in app_rules(app):
-        if not rule.arguments:
+        if not rule.arguments & object_ids:
             continue
         for method in sorted((rule.methods or set()) & {"GET", "POST"}):
             response = request_rule(client, rule, method, world.url_values())

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from casework.errors import StaleCase
 from casework.extensions import db
+from casework.letters.services import demand_letter
 from casework.models import (
     Case,
     Decision,
@@ -20,7 +21,9 @@ from casework.models import (
     DeclineReason,
     Event,
     EventKind,
+    LetterVersion,
     OutcomeKind,
+    ReviewStatus,
     Role,
     Task,
     User,
@@ -29,6 +32,7 @@ from casework.workflow.deadlines import correct_delivery_date, tick_deadlines
 from casework.workflow.moves import MoveInput, OutcomeInput
 from casework.workflow.service import TransitionNotAllowed, apply_transition, moves_for
 from casework.workflow.states import CaseState as S
+from casework.workflow.task_rules import DEADLINE_PASSED_TASK, add_rule_task
 from tests.fights import NOW, full_input
 
 
@@ -54,6 +58,12 @@ def delete_all(case: Case, records: list[Any]) -> None:
     db.session.expire(case)
 
 
+def demand_letter_version(case: Case) -> LetterVersion:
+    letter = demand_letter(case)
+    assert letter is not None and letter.latest is not None
+    return letter.latest
+
+
 def unmet(case: Case, name: str) -> None:
     """Undo one of the records complete_records() made."""
     if name == "team":
@@ -73,9 +83,16 @@ def unmet(case: Case, name: str) -> None:
     elif name == "deadline_rule":
         case.deadline_days = None
     elif name == "approval":
-        case.demands_approved_at = None
+        version = demand_letter_version(case)
+        version.snapshot = None
+        version.review_status = ReviewStatus.PENDING
     elif name == "review":
-        case.review_passed_at = None
+        demand_letter_version(case).review_status = ReviewStatus.PENDING
+    elif name == "rejected":
+        demand_letter_version(case).review_status = ReviewStatus.REJECTED
+    elif name == "changed_demands":
+        demand_letter_version(case)
+        case.demands[0].amount = Decimal("9999.00")
     elif name == "contacts":
         delete_all(case, case.contacts)
     elif name == "deadline_not_passed":
@@ -92,8 +109,12 @@ GUARD_CASES: list[tuple[S, str, str, dict[str, Any], str]] = [
     (S.PROPOSED, "accept", "consent", {}, "Record Maria's consent to the demands."),
     (S.DRAFTING, "approve_letter", "demands", {}, "Add at least one demand."),
     (S.DRAFTING, "approve_letter", "deadline_rule", {}, "Choose the deadline rule"),
-    (S.DRAFTING, "approve_letter", "approval", {}, "Record Maria's approval of the demands."),
-    (S.DRAFTING, "approve_letter", "review", {}, "A reviewer must check the letter"),
+    (S.DRAFTING, "approve_letter", "approval", {},
+     "Record Maria's approval of demand letter version 1."),
+    (S.DRAFTING, "approve_letter", "review", {}, "A reviewer must check version 1"),
+    (S.DRAFTING, "approve_letter", "rejected", {}, "The reviewer rejected version 1"),
+    (S.DRAFTING, "approve_letter", "changed_demands", {},
+     "The demands changed after version 1 was approved"),
     (S.DELIVERED, "open_talks", "contacts", {}, "Log the contact or offer from the target"),
     (S.DELIVERED, "escalate", "deadline_not_passed", {"reason": ""},
      "The deadline has not passed yet"),
@@ -147,7 +168,7 @@ def test_the_case_page_lists_blocked_moves_with_their_reasons(
         assert set(options) == {"approve_letter", "close", "pause"}
         assert not options["approve_letter"].is_available
     page = login_as(organizer).get(f"/cases/{case_id}").get_data(as_text=True)
-    assert "A reviewer must check the letter for anything self-incriminating." in page
+    assert "A reviewer must check version 1 for anything self-incriminating." in page
     assert "Close…" in page and "Pause…" in page
 
 
@@ -194,7 +215,8 @@ def test_delivery_sets_the_deadline_and_its_tasks_which_move_when_the_date_is_co
         assert case.deadline_on == date(2026, 11, 16)
         due = dict(db.session.execute(select(Task.rule_key, Task.due_on).where(
             Task.due_from == "deadline")).all())
-        assert due == {"check_deadline": date(2026, 11, 16), "plan_escalation": date(2026, 11, 17)}
+        assert due == {"check_deadline": date(2026, 11, 16)}
+        add_rule_task(case, DEADLINE_PASSED_TASK, date(2026, 11, 17), None)
         correct_delivery_date(case_id, db.session.get_one(User, organizer),
                               NOW + timedelta(days=3), case.version)
         db.session.commit()
@@ -221,6 +243,7 @@ def test_win_records_the_outcome_and_a_payment_check_a_week_later(
 ) -> None:
     case_id, organizer = make_fight(S.NEGOTIATING)
     with app.app_context():
+        add_rule_task(db.session.get_one(Case, case_id), DEADLINE_PASSED_TASK, NOW.date(), None)
         case = move(case_id, "win", organizer)
         db.session.commit()
         assert case.outcome is not None
@@ -229,6 +252,9 @@ def test_win_records_the_outcome_and_a_payment_check_a_week_later(
         task = db.session.scalars(select(Task).where(Task.rule_key == "confirm_payment")).one()
         assert task.due_on == date(2026, 11, 27)
         assert task.assignee_id == organizer
+        still_open = db.session.scalars(select(Task.rule_key).where(
+            Task.case_id == case_id, Task.is_done.is_(False))).all()
+        assert still_open == ["confirm_payment"]  # the earlier states' tasks were closed
         event = db.session.scalars(select(Event).where(Event.trigger == "win")).one()
         assert (event.from_state, event.to_state, event.note) == (
             "negotiating", "won", "Won in full: $2,160.00")
@@ -288,8 +314,9 @@ def test_tick_marks_passed_deadlines_once_and_creates_one_escalation_task(
     with app.app_context():
         assert db.session.get_one(Case, past).deadline_passed_at is not None
         assert db.session.get_one(Case, future).deadline_passed_at is None
-        tasks = db.session.scalars(select(Task).where(Task.rule_key == "deadline_passed")).all()
-        assert [t.case_id for t in tasks] == [past]
+        tasks = db.session.scalars(select(Task).where(Task.rule_key == "plan_escalation")).all()
+        assert [(t.case_id, t.title) for t in tasks] == [
+            (past, "Deadline passed: plan the first escalation")]
     with app.app_context():
         assert tick_deadlines().marked_passed == []
 

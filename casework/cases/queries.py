@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, exists, false, select, true
 from sqlalchemy.orm import joinedload
 
+from casework.cases import search_index
 from casework.extensions import db
-from casework.models import Case, IssueType, Person, Role, Urgency, User, case_team
+from casework.models import Case, IssueType, Role, Urgency, User, case_team
 from casework.workflow.states import CaseState
 
 
@@ -30,12 +31,17 @@ class CasePage:
 
 def visible_to(user: User) -> ColumnElement[bool]:
     """The cases a user may list: their network's, or only their own inquiries for intake."""
+    return and_(*visibility_conditions(user))
+
+
+def visibility_conditions(user: User) -> list[ColumnElement[bool]]:
+    """``visible_to`` as separate conditions, for queries that weigh each on its own."""
     in_network = Case.network_id == user.network_id
     if user.role in (Role.COORDINATOR, Role.ORGANIZER):
-        return in_network
+        return [in_network]
     if user.role == Role.INTAKE:
-        return and_(in_network, Case.created_by_id == user.id)
-    return false()
+        return [in_network, Case.created_by_id == user.id]
+    return [false()]
 
 
 def full_record_for(user: User) -> ColumnElement[bool]:
@@ -49,32 +55,24 @@ def on_team_of(user_id: int) -> ColumnElement[bool]:
     return exists().where(case_team.c.case_id == Case.id, case_team.c.user_id == user_id)
 
 
-def escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def filtered_cases(user: User, filters: CaseFilters) -> Select[Any]:
     """The SELECT behind the case list, newest first."""
-    query = select(Case).where(visible_to(user))
+    conditions = visibility_conditions(user)
     if filters.state:
-        query = query.where(Case.state == filters.state)
+        conditions.append(Case.state == filters.state)
     if filters.issue_type:
-        query = query.where(Case.issue_type == filters.issue_type)
+        conditions.append(Case.issue_type == filters.issue_type)
     if filters.urgency:
-        query = query.where(Case.urgency == filters.urgency)
+        conditions.append(Case.urgency == filters.urgency)
     if filters.organizer_id:
-        query = query.where(on_team_of(filters.organizer_id))
+        conditions.append(on_team_of(filters.organizer_id))
+    query = select(Case)
     if filters.text:
-        pattern = f"%{escape_like(filters.text.lower())}%"
-        person_matches = exists().where(
-            Person.id == Case.person_id, Person.name.ilike(pattern, escape="\\")
-        )
-        query = query.where(
-            or_(
-                Case.search_text.like(pattern, escape="\\"),
-                and_(full_record_for(user), person_matches),
-            )
-        )
+        query = search_index.where_text_matches(
+            query, conditions, filters.text.lower(), full_record_for(user),
+            db.engine.dialect.name)
+    else:
+        query = query.where(*conditions)
     return query.order_by(Case.id.desc())
 
 

@@ -90,25 +90,8 @@ class DeadlineRuleForm(FlaskForm):
                                      ("10", "10 days after delivery"),
                                      ("14", "14 days after delivery"),
                                      ("21", "21 days after delivery")]), default="14")
-
-
-class ApprovalForm(FlaskForm):
-    note = text("How the member approved", 500, area=False,
-                description="e.g. 'Read it with Maria in Spanish on 3 Nov, she agreed'")
-
-
-class ReviewForm(FlaskForm):
-    passed = RadioField("Reviewer's check", choices=options([
-        ("yes", "Passed: nothing self-incriminating"), ("no", "Rejected")]),
-        validators=[InputRequired(message="Choose passed or rejected.")])
-    note = text("Reason (required when rejected)", 2000)
-
-    def validate(self, extra_validators: Any = None) -> bool:
-        is_valid = super().validate(extra_validators)
-        if self.passed.data == "no" and not self.note.data:
-            self.note.errors = ["Say what must change before it can pass."]
-            return False
-        return is_valid
+    planned_delivery_on = DateField("Planned delivery date", validators=[Optional()],
+                                    description="The week's batch print reads it.")
 
 
 class ContactForm(FlaskForm):

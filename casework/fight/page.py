@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from casework.clock import network_today
+from casework.clock import network_today, zone_of
 from casework.fight import forms
 from casework.fight.views import offer_choices
 from casework.forms import ActionForm
@@ -19,10 +19,13 @@ def fight_sections(case: Case, user: User) -> dict[str, Any]:
     decision = forms.DecisionForm(formdata=None, meeting_on=today)
     decision.offer_id.choices = offer_choices(case)
     deadline_rule = forms.DeadlineRuleForm(formdata=None,
-                                           deadline_days=str(case.deadline_days or 14))
+                                           deadline_days=str(case.deadline_days or 14),
+                                           planned_delivery_on=case.planned_delivery_on)
     delivery_date = forms.DeliveryDateForm(formdata=None, version=case.version)
     if case.delivery:
-        delivery_date.delivered_at.data = case.delivery.delivered_at
+        # The form shows wall-clock time where the network is, as the user typed it.
+        local = case.delivery.delivered_at.astimezone(zone_of(case.network))
+        delivery_date.delivered_at.data = local.replace(tzinfo=None)
     return {
         "today": today,
         "moves": moves_for(case, user, today),
@@ -31,8 +34,6 @@ def fight_sections(case: Case, user: User) -> dict[str, Any]:
         "decision_form": decision,
         "demand_form": forms.DemandForm(formdata=None),
         "deadline_rule_form": deadline_rule,
-        "approval_form": forms.ApprovalForm(formdata=None),
-        "review_form": forms.ReviewForm(formdata=None),
         "contact_form": forms.ContactForm(formdata=None),
         "note_form": forms.NoteForm(formdata=None),
         "delivery_date_form": delivery_date,

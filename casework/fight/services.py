@@ -90,65 +90,36 @@ def record_decision(case: Case, actor: User, decision: DecisionInput) -> Decisio
     return record
 
 
-def clear_letter_sign_offs(case: Case) -> None:
-    """Changed demands need a new approval and a new review."""
-    case.demands_approved_at = None
-    case.review_passed_at = None
-
-
 def add_demand(case: Case, actor: User, kind: DemandKind, description: str,
                amount: Decimal | None, calculation: str) -> Demand:
-    """Add a demand to the letter (clears earlier sign-offs)."""
+    """Add a demand (a letter version approved before no longer matches the demands)."""
     require_edit(case, actor)
     demand = Demand(case=case, kind=kind, description=description,
                     amount=amount if kind == DemandKind.MONEY else None,
                     calculation=calculation, position=len(case.demands))
     db.session.add(demand)
-    clear_letter_sign_offs(case)
     touch(case, actor, f"Demand added: {description}")
     db.session.flush()
     return demand
 
 
 def remove_demand(demand: Demand, case: Case, actor: User) -> None:
-    """Remove a demand (clears earlier sign-offs)."""
+    """Remove a demand."""
     require_edit(case, actor)
     case.demands.remove(demand)  # delete-orphan removes the row
-    clear_letter_sign_offs(case)
     touch(case, actor, f"Demand removed: {demand.description}")
     db.session.flush()
 
 
-def set_deadline_rule(case: Case, actor: User, days: int) -> None:
-    """How many days after delivery the deadline falls."""
+def set_deadline_rule(case: Case, actor: User, days: int, planned_on: date | None) -> None:
+    """How many days after delivery the deadline falls, and when we plan to deliver."""
     require_edit(case, actor)
-    if case.deadline_days != days:
-        case.deadline_days = days
-        touch(case, actor, "", changed=["deadline_days"])
-    db.session.flush()
-
-
-def record_member_approval(case: Case, actor: User, note: str) -> None:
-    """The member approved the demands as they stand now."""
-    require_edit(case, actor)
-    if not case.demands:
-        raise RecordRefused("Add the demands before the member approves them.")
-    case.demands_approved_at = utcnow()
-    case.demands_approval_note = note
-    touch(case, actor, f"The member approved the demands. {note}".strip())
-    db.session.flush()
-
-
-def record_review(case: Case, actor: User, passed: bool, note: str) -> None:
-    """A reviewer's check of the letter for anything self-incriminating."""
-    require_edit(case, actor)
-    if not case.demands:
-        raise RecordRefused("There is nothing to review yet: add the demands first.")
-    case.review_passed_at = utcnow() if passed else None
-    case.reviewed_by_id = actor.id
-    case.review_note = note
-    verdict = "passed" if passed else "rejected"
-    touch(case, actor, f"Review {verdict}. {note}".strip())
+    changed = [name for name, old, new in (("deadline_days", case.deadline_days, days),
+                                           ("planned_delivery_on", case.planned_delivery_on,
+                                            planned_on)) if old != new]
+    if changed:
+        case.deadline_days, case.planned_delivery_on = days, planned_on
+        touch(case, actor, "", changed=changed)
     db.session.flush()
 
 

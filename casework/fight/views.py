@@ -117,26 +117,8 @@ def deadline_rule(case_id: int) -> Outcome:
     case = load_case(case_id, edit=True)
     form = forms.DeadlineRuleForm()
     return save(case, form, "Deadline rule", "demands", lambda: record.set_deadline_rule(
-        case, acting_user(), int(form.deadline_days.data or 14)), "Deadline rule saved.")
-
-
-@bp.route("/approval", methods=["POST"])
-@roles_required(*CASE_TEAM_ROLES)
-def approval(case_id: int) -> Outcome:
-    case = load_case(case_id, edit=True)
-    form = forms.ApprovalForm()
-    return save(case, form, "Member approval", "demands", lambda: record.record_member_approval(
-        case, acting_user(), form.note.data or ""), "The member's approval is recorded.")
-
-
-@bp.route("/review", methods=["POST"])
-@roles_required(*CASE_TEAM_ROLES)
-def review(case_id: int) -> Outcome:
-    case = load_case(case_id, edit=True)
-    form = forms.ReviewForm()
-    return save(case, form, "Reviewer's check", "demands", lambda: record.record_review(
-        case, acting_user(), form.passed.data == "yes", form.note.data or ""),
-        "The review is recorded.")
+        case, acting_user(), int(form.deadline_days.data or 14), form.planned_delivery_on.data),
+        "Deadline rule saved.")
 
 
 @bp.route("/contacts", methods=["POST"])

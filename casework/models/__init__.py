@@ -23,6 +23,7 @@ from casework.models.fight import (
     OutcomeKind,
     TargetContact,
 )
+from casework.models.letter import Letter, LetterVersion, ReviewStatus
 from casework.models.network import CaseCounter, Network, PageSize
 from casework.models.person import Person, Tier
 from casework.models.target import Target, TargetKind
@@ -50,6 +51,9 @@ __all__ = [
     "Event",
     "EventKind",
     "IssueType",
+    "Letter",
+    "LetterVersion",
+    "ReviewStatus",
     "Network",
     "PageSize",
     "Person",

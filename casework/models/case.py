@@ -104,6 +104,8 @@ class Case(Model):
         sa.Index("ix_case_record_network_urgency", "network_id", "urgency", "id"),
         sa.Index("ix_case_record_creator", "created_by_id", "id"),
         sa.Index("ix_case_record_deadline", "network_id", "deadline_on"),
+        # The board: each state's column, longest in the state first.
+        sa.Index("ix_case_record_board", "network_id", "state", "state_changed_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -120,7 +122,7 @@ class Case(Model):
     )
     # Still employed (wage fights) or still housed (tenant fights); None when unknown.
     still_employed_or_housed: Mapped[bool | None]
-    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"))
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"), index=True)
     target_id: Mapped[int] = mapped_column(sa.ForeignKey("target.id"), index=True)
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -132,13 +134,10 @@ class Case(Model):
     # Screening: the facts gathered and whether the fight is winnable with our capacity.
     screening_notes: Mapped[str] = mapped_column(sa.Text, default="")
     winnability_notes: Mapped[str] = mapped_column(sa.Text, default="")
-    # The demand letter: days from delivery to the deadline, and the sign-offs it needs.
+    # The demand letter: days from delivery to the deadline, and when we plan to deliver it
+    # (the batch print of the week's letters reads it).
     deadline_days: Mapped[int | None]
-    demands_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    demands_approval_note: Mapped[str] = mapped_column(sa.Text, default="")
-    review_passed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
-    review_note: Mapped[str] = mapped_column(sa.Text, default="")
+    planned_delivery_on: Mapped[date | None]
     # Set from the delivery date; the tick command marks it passed.
     deadline_on: Mapped[date | None]
     deadline_passed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -159,7 +158,6 @@ class Case(Model):
     target: Mapped[Target] = relationship()
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     team: Mapped[list[User]] = relationship(secondary=case_team, order_by="User.name")
-    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
     linked_case: Mapped[Case | None] = relationship(remote_side=[id])
     decisions: Mapped[list[Decision]] = relationship(
         back_populates="case", order_by="Decision.id", passive_deletes=True)

@@ -28,6 +28,8 @@ class Network(Model):
     page_size: Mapped[PageSize] = mapped_column(enum_column(PageSize), default=PageSize.LETTER)
     hotline_phone: Mapped[str] = mapped_column(sa.String(40), default="")
     contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    # The network's public contact address for letterheads (never a member's).
+    address: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:

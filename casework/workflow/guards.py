@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from casework.letters.services import demand_letter_missing
 from casework.models import CLOSE_KINDS, WIN_KINDS, Case, DecisionKind, DeclineReason
 from casework.workflow.moves import MoveInput
 
@@ -67,11 +68,7 @@ def letter_ready(case: Case, _today: date) -> list[str]:
         missing.append("Add at least one demand.")
     if not case.deadline_days:
         missing.append("Choose the deadline rule (days after delivery).")
-    if case.demands_approved_at is None:
-        missing.append(f"Record {first_name(case)}'s approval of the demands.")
-    if case.review_passed_at is None:
-        missing.append("A reviewer must check the letter for anything self-incriminating.")
-    return missing
+    return missing + demand_letter_missing(case)
 
 
 def contact_logged(case: Case, _today: date) -> list[str]:

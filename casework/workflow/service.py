@@ -12,13 +12,14 @@ from casework.cases.services import last_editor_name
 from casework.clock import local_date_of, network_today
 from casework.errors import CaseworkError, PermissionDenied, StaleCase
 from casework.extensions import db
+from casework.letters.services import freeze_demand_letter, start_revision
 from casework.models import Case, Delivery, Event, EventKind, Outcome, User
 from casework.models.base import utcnow
 from casework.workflow.machine import Fight, build_machine
 from casework.workflow.moves import MoveInput
 from casework.workflow.states import ENDED_STATES, CaseState
 from casework.workflow.table import BY_TRIGGER, Transition, transitions_from
-from casework.workflow.task_rules import create_state_tasks
+from casework.workflow.task_rules import close_workflow_tasks, create_state_tasks
 
 
 class TransitionNotAllowed(CaseworkError):
@@ -83,6 +84,8 @@ def apply_transition(case_id: int, trigger: str, actor: User, move: MoveInput,
     case.state_changed_at = utcnow()
     db.session.add(Event(case=case, actor=actor, kind=EventKind.TRANSITION, from_state=source,
                          to_state=dest, trigger=trigger, note=note))
+    if dest in ENDED_STATES:
+        close_workflow_tasks(case)
     if dest not in (CaseState.PAUSED,) and trigger not in ("resume", "reopen"):
         create_state_tasks(case, dest, today, actor)
     db.session.flush()
@@ -102,8 +105,7 @@ def record_move(case: Case, transition: Transition, source: CaseState, dest: Cas
     if trigger == "reopen":
         case.ended_from = None
     if trigger == "revise_letter":
-        case.demands_approved_at = None
-        case.review_passed_at = None
+        start_revision(case, actor)
     if trigger == "decline" and move.decline_reason is not None:
         case.decline_reason = move.decline_reason
         case.referred_to = move.referred_to
@@ -129,6 +131,7 @@ def record_delivery(case: Case, actor: User, move: MoveInput) -> str:
     record = Delivery(case=case, recorded_by_id=actor.id, **vars(delivery))
     db.session.add(record)
     set_deadline(case, record)
+    freeze_demand_letter(case, actor, local_date_of(record.delivered_at, case.network))
     return f"Delivered at {delivery.place} by {delivery.handed_over_by}; turnout {delivery.turnout}"
 
 

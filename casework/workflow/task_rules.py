@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from casework.extensions import db
 from casework.models import Case, Task, User
+from casework.models.base import utcnow
 from casework.workflow.states import CaseState as S
 
 
@@ -36,8 +37,7 @@ STATE_TASKS: dict[S, tuple[TaskRule, ...]] = {
     S.READY: (TaskRule("plan_delivery", "Plan the delivery: date, place, turnout, roles",
                        "entered", 3),),
     S.DELIVERED: (TaskRule("check_deadline", "Check the deadline: did the target answer?",
-                           "deadline", 0),
-                  TaskRule("plan_escalation", "Plan the first escalation", "deadline", 1)),
+                           "deadline", 0),),
     S.ESCALATING: (TaskRule("next_action", "Plan and schedule the next action",
                             "entered", 2),),
     S.NEGOTIATING: (TaskRule("offer_to_meeting",
@@ -45,8 +45,9 @@ STATE_TASKS: dict[S, tuple[TaskRule, ...]] = {
     S.WON: (TaskRule("confirm_payment", "Confirm the payment cleared", "outcome", 7),),
 }
 
-DEADLINE_PASSED_TASK = TaskRule("deadline_passed", "Deadline passed: start the escalation",
-                                "deadline", 1)
+# Created by `tick` once the deadline has passed, due the day after it.
+DEADLINE_PASSED_TASK = TaskRule("plan_escalation",
+                                "Deadline passed: plan the first escalation", "deadline", 1)
 
 
 def reference_date(case: Case, due_from: str, today: date) -> date | None:
@@ -96,3 +97,16 @@ def reschedule_tasks(case: Case, due_from: str, new_reference: date) -> int:
             task.due_on = due
             moved += 1
     return moved
+
+
+def close_workflow_tasks(case: Case) -> int:
+    """When a fight ends, the open tasks its states created have nothing left to do."""
+    closed = 0
+    for task in db.session.scalars(
+        select(Task).where(Task.case_id == case.id, Task.rule_key.is_not(None),
+                           Task.is_done.is_(False))
+    ):
+        task.is_done = True
+        task.done_at = utcnow()
+        closed += 1
+    return closed

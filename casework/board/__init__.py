@@ -1,0 +1,1 @@
+"""Board feature: open cases as one column per workflow state."""

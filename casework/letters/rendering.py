@@ -1,0 +1,374 @@
+"""Render a letter to HTML (preview and PDF source) and to PDF with WeasyPrint.
+
+One renderer per process holds what can be reused between letters: a FontConfiguration that
+knows only the bundled fonts (their @font-face rules are fetched and decoded once), the parsed
+``letter.css``, and the Jinja environment. The first letter in a process costs ~1 s (fonts
+decoded, Pango's caches filled; see :func:`warm_up`); after that a one-page letter takes about
+0.1 s of CPU, nearly all of it WeasyPrint's layout (the rest is PDF writing and font
+subsetting). WeasyPrint is imported when this module is, so a process pays its ~1 s import
+once. bench/letters.py measures all this against the usual per-request WeasyPrint call.
+
+Public API: :func:`render_html`, :func:`render_pdf`, :func:`render_pdf_from_html`,
+:func:`render_pdf_from_htmls`, :func:`warm_up`, :func:`harfbuzz_subset_available`,
+:class:`LetterRenderError`, :class:`UnsafeResourceError`.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import ctypes
+import ctypes.util
+import functools
+import gc
+import logging
+import os
+import threading
+import warnings
+from collections.abc import Iterator, Sequence
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Final
+
+import jinja2
+
+from casework.letters import i18n
+from casework.letters.context import Demand, LetterContext, LetterKind
+from casework.letters.fetcher import (
+    ASSET_BASE_URL,
+    ASSETS_DIR,
+    AssetFetcher,
+    AssetRefused,
+    asset_url,
+)
+
+with warnings.catch_warnings():
+    # See fetcher.py: the missing-library case is reported once, by _Renderer, as a log line.
+    warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
+    import weasyprint
+    from weasyprint.document import Document
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError
+
+log = logging.getLogger(__name__)
+
+TEMPLATES_DIR: Final = Path(__file__).resolve().parents[2] / "templates" / "letters"
+# A fontconfig file with no font directories: see assets/fontconfig.conf.
+FONTCONFIG_FILE: Final = ASSETS_DIR / "fontconfig.conf"
+_HARFBUZZ_SUBSET_NAMES: Final = (
+    "libharfbuzz-subset.so.0",
+    "libharfbuzz-subset.0.dylib",
+    "libharfbuzz-subset-0.dll",
+)
+
+
+class LetterRenderError(Exception):
+    """The letter could not be rendered exactly as written; nothing was produced."""
+
+
+class UnsafeResourceError(LetterRenderError):
+    """The HTML asked WeasyPrint for something other than a bundled asset, or to attach a file."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        shown = url if len(url) <= 120 else f"{url[:117]}..."
+        super().__init__(f"letter refused {shown!r}: {reason}")
+        self.url = url
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[type[UnsafeResourceError], tuple[str, str]]:
+        # Rebuilt from (url, reason) when it crosses from a batch worker to the parent.
+        return (type(self), (self.url, self.reason))
+
+
+@functools.cache
+def harfbuzz_subset_available() -> bool:
+    """Whether the system library libharfbuzz-subset is installed (fonts subset ~3x faster)."""
+    for name in _HARFBUZZ_SUBSET_NAMES:
+        try:
+            ctypes.CDLL(name)
+        except OSError:
+            continue
+        return True
+    found = ctypes.util.find_library("harfbuzz-subset")
+    if found is None:
+        return False
+    try:
+        ctypes.CDLL(found)
+    except OSError:
+        return False
+    return True
+
+
+# ---- HTML ----------------------------------------------------------------------------------
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    """The letters' own Jinja environment, so rendering needs no Flask app (one per process)."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,  # every user-entered string is escaped; templates never use |safe
+        undefined=jinja2.StrictUndefined,  # a misspelt variable fails instead of printing ""
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _template_context(ctx: LetterContext, stylesheet_href: str | None) -> dict[str, Any]:
+    languages = i18n.languages_for(ctx.language)
+    headline_override = ctx.extra.get("headline")
+    return {
+        "c": ctx,
+        "kind": ctx.kind.value,
+        "languages": languages,
+        "labels": i18n.LABELS,
+        "titles": {lang: i18n.TITLES[lang][ctx.kind] for lang in languages},
+        "headline": {
+            lang: i18n.leaflet_headline(ctx.issue_label, lang, headline_override)
+            for lang in languages
+        },
+        "money_demands": sum(1 for demand in ctx.demands if demand.amount is not None),
+        "fmt_date": i18n.format_date,
+        "fmt_money": i18n.format_money,
+        "stylesheet_href": stylesheet_href,
+    }
+
+
+def render_html(ctx: LetterContext, *, stylesheet_href: str | None = None) -> str:
+    """The letter as a complete HTML document: the PDF's source and the browser preview.
+
+    Without ``stylesheet_href`` (the PDF source, which is what to store with a frozen letter)
+    the HTML links no stylesheet: the renderer applies the bundled ``letter.css`` itself. For a
+    preview in a browser, pass the URL at which the app serves ``assets/letter.css`` (it finds
+    the fonts beside it, under ``fonts/``).
+    """
+    template = _environment().get_template("base.html")
+    return template.render(_template_context(ctx, stylesheet_href))
+
+
+# ---- PDF -----------------------------------------------------------------------------------
+
+
+class _ErrorCollector(logging.Handler):
+    """Collects the problems WeasyPrint logs and otherwise ignores (a broken image, say)."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__(level=level)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _collect_weasyprint_errors(level: int = logging.ERROR) -> Iterator[list[str]]:
+    collector = _ErrorCollector(level)
+    weasyprint_log = logging.getLogger("weasyprint")
+    weasyprint_log.addHandler(collector)
+    try:
+        yield collector.messages
+    finally:
+        weasyprint_log.removeHandler(collector)
+
+
+def _refuse_attachments(document: Document) -> None:
+    """Fail before writing if the HTML asks to embed files (WeasyPrint would fetch them then)."""
+    if document.metadata.attachments:
+        raise UnsafeResourceError('<link rel="attachment">', "attachments are not allowed")
+    for page in document.pages:
+        for link_type, target, *_ in page.links:
+            if link_type == "attachment":
+                raise UnsafeResourceError(str(target), "attachments are not allowed")
+
+
+class _Renderer:
+    """What one process reuses between letters. Used under the module lock only."""
+
+    def __init__(self) -> None:
+        if not harfbuzz_subset_available():
+            log.warning(
+                "libharfbuzz-subset not found: font subsetting falls back to pure Python and "
+                "letters render ~3x slower; install the libharfbuzz-subset0 package"
+            )
+        self.font_config = _bundled_fonts_only()
+        # Parsed once: the stylesheet and its @font-face rules, whose fonts the
+        # FontConfiguration fetches, decodes and registers here and then keeps. Our own
+        # stylesheet must load without a single warning (a font that failed to load is only
+        # a warning to WeasyPrint, and letters would silently come out in another face).
+        with _collect_weasyprint_errors(logging.WARNING) as problems:
+            try:
+                self.stylesheets = [
+                    weasyprint.CSS(
+                        url=asset_url("letter.css"),
+                        url_fetcher=AssetFetcher(),
+                        font_config=self.font_config,
+                    )
+                ]
+            except FatalURLFetchingError as error:
+                raise LetterRenderError(f"bundled letter assets are missing: {error}") from error
+        if problems:
+            raise LetterRenderError(f"bundled letter.css does not load: {'; '.join(problems)}")
+        self.pid = os.getpid()  # who owns the temporary font folder
+        self.warm = False
+
+    def render(self, htmls: Sequence[str]) -> bytes:
+        """Lay out each HTML document and write all their pages, in order, as one PDF."""
+        fetcher = AssetFetcher()
+        with _collect_weasyprint_errors() as errors:
+            try:
+                documents = [self._layout(html, fetcher) for html in htmls]
+                document = documents[0]
+                if len(documents) > 1:
+                    document = document.copy([page for doc in documents for page in doc.pages])
+                pdf: bytes = document.write_pdf()
+            except AssetRefused as refused:
+                raise UnsafeResourceError(refused.url, refused.reason) from refused
+            except FatalURLFetchingError as error:
+                raise LetterRenderError(str(error)) from error
+        # WeasyPrint swallows exceptions raised while drawing SVG images: check what the
+        # fetcher refused and what was logged as an error, and fail the render for those too.
+        if fetcher.refused:
+            raise UnsafeResourceError(fetcher.refused[0], "not a bundled asset")
+        if errors:
+            raise LetterRenderError(f"WeasyPrint reported: {'; '.join(errors)}")
+        return pdf
+
+    def _layout(self, html: str, fetcher: AssetFetcher) -> Document:
+        document = weasyprint.HTML(
+            string=html, base_url=ASSET_BASE_URL, url_fetcher=fetcher
+        ).render(font_config=self.font_config, stylesheets=self.stylesheets)
+        _refuse_attachments(document)
+        return document
+
+
+def _bundled_fonts_only() -> FontConfiguration:
+    """A FontConfiguration whose fontconfig knows no system fonts, only @font-face ones.
+
+    fontconfig reads FONTCONFIG_FILE when a configuration is created, so the variable is set
+    just for that call (made under the module lock) and restored at once.
+    """
+    previous = os.environ.get("FONTCONFIG_FILE")
+    os.environ["FONTCONFIG_FILE"] = str(FONTCONFIG_FILE)
+    try:
+        return FontConfiguration()
+    finally:
+        if previous is None:
+            del os.environ["FONTCONFIG_FILE"]
+        else:
+            os.environ["FONTCONFIG_FILE"] = previous
+
+
+# ---- One renderer per process ----------------------------------------------------------------
+
+_renderer: _Renderer | None = None
+# Pango, fontconfig and the shared FontConfiguration are not safe to use from two threads at
+# once, so a process renders one letter at a time (batch.py uses processes for parallel work).
+# The lock is also held across fork(): a child never inherits a render half done.
+_lock = threading.Lock()
+
+
+def _before_fork() -> None:
+    _lock.acquire()
+
+
+def _after_fork_in_parent() -> None:
+    _lock.release()
+
+
+def _after_fork_in_child() -> None:
+    global _lock
+    _lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(
+        before=_before_fork,
+        after_in_parent=_after_fork_in_parent,
+        after_in_child=_after_fork_in_child,
+    )
+
+
+def _render_locked(htmls: Sequence[str]) -> bytes:
+    global _renderer
+    with _lock:
+        if _renderer is None:
+            _renderer = _Renderer()
+            # Delete the temporary font folder when the process ends normally.
+            atexit.register(close_renderer)
+        return _renderer.render(htmls)
+
+
+def has_renderer() -> bool:
+    """Whether this process already holds a renderer (built here or inherited through fork)."""
+    return _renderer is not None
+
+
+def close_renderer() -> None:
+    """Drop this process's renderer and delete its temporary font folder.
+
+    A forked child shares its parent's font folder, so there it does nothing.
+    """
+    global _renderer
+    with _lock:
+        if _renderer is None or _renderer.pid != os.getpid():
+            return
+        _renderer = None
+    # Laid-out documents hold the FontConfiguration in reference cycles; collect them so its
+    # __del__ (which deletes the folder) runs now rather than never, at a worker's exit.
+    gc.collect()
+
+
+def warm_up() -> None:
+    """Build this process's renderer and lay out one letter, so the next one is fast.
+
+    The first render in a process loads the fonts and fills Pango's caches (~1 s); call this
+    at application start, or before forking workers that should inherit a warm renderer.
+    """
+    if _renderer is not None and _renderer.warm:
+        return
+    render_pdf(_WARM_UP_CONTEXT)
+    if _renderer is not None:
+        _renderer.warm = True
+
+
+def render_pdf_from_html(html: str) -> bytes:
+    """A PDF from HTML made by :func:`render_html` (e.g. the source stored with a letter).
+
+    Only bundled assets can be loaded; anything else raises :class:`UnsafeResourceError`.
+    """
+    return _render_locked([html])
+
+
+def render_pdf_from_htmls(htmls: Sequence[str]) -> bytes:
+    """Several HTML documents' pages, in order, in one PDF (each keeps its own numbering)."""
+    if not htmls:
+        raise ValueError("no documents to render")
+    return _render_locked(htmls)
+
+
+def render_pdf(ctx: LetterContext) -> bytes:
+    """The letter as PDF bytes; the same context always gives the same bytes."""
+    return render_pdf_from_html(render_html(ctx))
+
+
+# Accented text in both languages, so warm_up() loads every glyph table a letter uses.
+_WARM_UP_CONTEXT: Final = LetterContext(
+    kind=LetterKind.DEMAND,
+    language="es",
+    network_name="Red de Solidaridad",
+    network_phone="555-0100",
+    network_email="red@example.org",
+    network_address="Calle Mayor 1",
+    page_size="Letter",
+    reference="WARM-0000",
+    letter_date=date(2026, 1, 1),
+    target_name="Ñandú S.A.",
+    target_address="Avenida Central 2",
+    member_name="José Núñez",
+    wrongs="¿Qué pasó? Salarios no pagados.",
+    demands=(Demand("money", "Salarios", Decimal("1234.50"), "10 h × 123,45"),),
+    deadline=date(2026, 1, 15),
+    deadline_days=14,
+    issue_label="Unpaid wages",
+)

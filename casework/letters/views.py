@@ -1,0 +1,212 @@
+"""Letters pages: drafts and previews, approval, review, frozen downloads, the week's print."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    send_from_directory,
+    url_for,
+)
+from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
+
+from casework.clock import network_today
+from casework.errors import PermissionDenied
+from casework.extensions import db
+from casework.forms import ActionForm
+from casework.letters import services
+from casework.letters.context import LetterKind
+from casework.letters.due import letters_due
+from casework.letters.fetcher import ASSETS_DIR
+from casework.letters.forms import (
+    KIND_LABELS,
+    ApproveVersionForm,
+    NewLetterForm,
+    ReviewVersionForm,
+    VersionTextsForm,
+)
+from casework.models import CASE_TEAM_ROLES, STAFF_ROLES, Case, Letter, LetterVersion, Role
+from casework.permissions import acting_user, load_case, roles_required
+
+bp = Blueprint("letters", __name__)
+
+
+def load_letter(letter_id: int) -> tuple[Letter, Case]:
+    letter = db.session.get(Letter, letter_id)
+    if letter is None:
+        abort(404)
+    return letter, load_case(letter.case_id, full_record=True)
+
+
+def load_version(version_id: int) -> tuple[LetterVersion, Case]:
+    version = db.session.get(LetterVersion, version_id)
+    if version is None:
+        abort(404)
+    return version, load_case(version.letter.case_id, full_record=True)
+
+
+@bp.route("/cases/<int:case_id>/letters", methods=["GET", "POST"])
+@roles_required(*STAFF_ROLES)
+def index(case_id: int) -> BaseResponse | tuple[str, int] | str:
+    case = load_case(case_id, full_record=True)
+    form = NewLetterForm()
+    if form.validate_on_submit():
+        try:
+            letter = services.create_letter(case, acting_user(), LetterKind(form.kind.data),
+                                            form.language.data or None)
+        except PermissionDenied:
+            abort(403)
+        db.session.commit()
+        flash(f"{KIND_LABELS[letter.kind]} started: version 1 is a draft.", "success")
+        return redirect(url_for("letters.show", letter_id=letter.id))
+    letters = db.session.scalars(select(Letter).where(Letter.case_id == case.id)
+                                 .order_by(Letter.id)).all()
+    return render_template("letters_ui/index.html", case=case, letters=letters, form=form,
+                           labels=KIND_LABELS), 400 if form.errors else 200
+
+
+@bp.route("/letters/<int:letter_id>", methods=["GET"])
+@roles_required(*STAFF_ROLES)
+def show(letter_id: int) -> str:
+    letter, case = load_letter(letter_id)
+    latest = letter.latest
+    texts = VersionTextsForm(formdata=None, data=latest.extra if latest else {})
+    return render_template(
+        "letters_ui/show.html", letter=letter, case=case, labels=KIND_LABELS,
+        texts_form=texts, approve_form=ApproveVersionForm(formdata=None),
+        review_form=ReviewVersionForm(formdata=None), action_form=ActionForm(),
+        can_work=case.can_move(acting_user()))
+
+
+@bp.route("/letters/<int:letter_id>/versions", methods=["POST"])
+@roles_required(*CASE_TEAM_ROLES)
+def new_version(letter_id: int) -> BaseResponse | tuple[str, int]:
+    letter, case = load_letter(letter_id)
+    form = VersionTextsForm()
+    if not form.validate_on_submit():
+        return render_template("letters_ui/texts_error.html", letter=letter, case=case,
+                               form=form), 400
+    extra = {k: v for k, v in form.data.items() if k != "csrf_token" and v}
+    try:
+        version = services.new_version(letter, acting_user(), extra)
+    except PermissionDenied:
+        abort(403)
+    db.session.commit()
+    flash(f"Draft version {version.number} saved.", "success")
+    return redirect(url_for("letters.show", letter_id=letter.id))
+
+
+@bp.route("/letters/versions/<int:version_id>/approve", methods=["POST"])
+@roles_required(*CASE_TEAM_ROLES)
+def approve(version_id: int) -> BaseResponse:
+    version, _case = load_version(version_id)
+    form = ApproveVersionForm()
+    if form.validate_on_submit():
+        return apply(version, lambda: services.approve_version(
+            version, acting_user(), form.member_note.data or ""),
+            f"Version {version.number} approved: its text is kept as approved.")
+    flash(" ".join(sum(form.errors.values(), [])), "error")
+    return redirect(url_for("letters.show", letter_id=version.letter_id))
+
+
+@bp.route("/letters/versions/<int:version_id>/review", methods=["POST"])
+@roles_required(*CASE_TEAM_ROLES)
+def review(version_id: int) -> BaseResponse:
+    version, _case = load_version(version_id)
+    form = ReviewVersionForm()
+    if form.validate_on_submit():
+        return apply(version, lambda: services.review_version(
+            version, acting_user(), form.passed.data == "yes", form.note.data or ""),
+            "Review recorded.")
+    flash("Choose passed or rejected.", "error")
+    return redirect(url_for("letters.show", letter_id=version.letter_id))
+
+
+@bp.route("/letters/versions/<int:version_id>/freeze", methods=["POST"])
+@roles_required(*CASE_TEAM_ROLES)
+def freeze(version_id: int) -> BaseResponse:
+    version, case = load_version(version_id)
+    if version.letter.kind == LetterKind.DEMAND:
+        flash("A demand letter is frozen when its delivery is recorded (the Deliver move).",
+              "error")
+        return redirect(url_for("letters.show", letter_id=version.letter_id))
+    ActionForm().validate_on_submit()
+    return apply(version, lambda: services.freeze_version(
+        version, acting_user(), network_today(case.network), case.deadline_on),
+        f"Version {version.number} frozen as sent: it will always download exactly as now.")
+
+
+def apply(version: LetterVersion, change: Callable[[], None], done: str) -> BaseResponse:
+    """Run a letter change, commit, and come back to the letter page with the outcome."""
+    try:
+        change()
+        db.session.commit()
+        flash(done, "success")
+    except services.LetterRefused as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    except PermissionDenied:
+        abort(403)
+    return redirect(url_for("letters.show", letter_id=version.letter_id))
+
+
+@bp.route("/letters/versions/<int:version_id>/preview")
+@roles_required(*STAFF_ROLES)
+def preview(version_id: int) -> Response:
+    """The letter as HTML, from the same template and data as its PDF."""
+    from casework.letters.rendering import render_html
+
+    version, _case = load_version(version_id)
+    html = render_html(services.context_of(version),
+                       stylesheet_href=url_for("letters.asset", name="letter.css"))
+    return Response(html, mimetype="text/html")
+
+
+@bp.route("/letters/versions/<int:version_id>/pdf")
+@roles_required(*STAFF_ROLES)
+def pdf(version_id: int) -> Response:
+    version, case = load_version(version_id)
+    if version.is_frozen and version.pdf is not None:
+        body = version.pdf
+    else:
+        from casework.letters.rendering import render_pdf
+
+        body = render_pdf(services.context_of(version))
+    response = Response(body, mimetype="application/pdf")
+    name = f"{case.reference}-{version.letter.kind.value}-v{version.number}.pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    if version.sha256:
+        response.set_etag(version.sha256)
+    return response
+
+
+@bp.route("/letters/assets/<path:name>")
+@roles_required(*STAFF_ROLES)
+def asset(name: str) -> Response:
+    """The letter stylesheet and fonts, for the HTML preview."""
+    return send_from_directory(ASSETS_DIR, name, max_age=3600)
+
+
+@bp.route("/letters/due", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def due() -> BaseResponse | str:
+    """The week's letters: list them, and on POST download them as one printable PDF."""
+    from casework.letters.batch import render_combined
+
+    network = acting_user().network
+    found = letters_due(network, network_today(network))
+    form = ActionForm()
+    if form.validate_on_submit() and found.letters:
+        body = render_combined([d.context for d in found.letters])
+        response = Response(body, mimetype="application/pdf")
+        name = f"{network.code}-letters-due-{network_today(network).isoformat()}.pdf"
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return render_template("letters_ui/due.html", found=found, form=form)

@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 from casework.config import load_config
 from casework.database import install_sqlite_settings
 from casework.extensions import csrf, db, login_manager, migrate
+from casework.security import init_security
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_template_helpers(app)
     register_cli(app)
     warn_if_fonts_subset_slowly()
+    init_security(app)
     return app
 
 
@@ -67,18 +69,22 @@ def init_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from casework.audit.views import bp as audit_bp
     from casework.auth.views import bp as auth_bp
     from casework.board.views import bp as board_bp
     from casework.cases.views import bp as cases_bp
     from casework.dashboard.views import bp as dashboard_bp
+    from casework.documents.views import bp as documents_bp
     from casework.fight.views import bp as fight_bp
     from casework.letters.views import bp as letters_bp
+    from casework.portal.views import bp as portal_bp
+    from casework.privacy.views import bp as privacy_bp
     from casework.tasks.views import bp as tasks_bp
     from casework.users.views import bp as users_bp
     from casework.workflow.views import bp as moves_bp
 
     for blueprint in (auth_bp, dashboard_bp, cases_bp, board_bp, tasks_bp, users_bp, fight_bp,
-                      moves_bp, letters_bp):
+                      moves_bp, letters_bp, portal_bp, audit_bp, privacy_bp, documents_bp):
         app.register_blueprint(blueprint)
 
 

@@ -6,15 +6,23 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from casework.backup.cli import backup_command, restore_command
 from casework.database import write_intent
+from casework.documents.cli import documents_cli
 from casework.errors import DuplicateEmail
 from casework.extensions import db
 from casework.letters.cli import letters_cli
 from casework.models import Network, Role, User
+from casework.privacy.cli import purge_command
+from casework.security.passwords import WeakPassword
 from casework.users.services import create_user
 
 casework_cli = AppGroup("casework", help="Casework administration commands.")
 casework_cli.add_command(letters_cli)
+casework_cli.add_command(backup_command)
+casework_cli.add_command(restore_command)
+casework_cli.add_command(documents_cli)
+casework_cli.add_command(purge_command)
 
 
 @casework_cli.command("create-user")
@@ -45,7 +53,7 @@ def create_user_command(network_code: str, network_name: str | None, timezone: s
             db.session.flush()
         try:
             user = create_user(network, name, email, Role(role), password)
-        except DuplicateEmail as error:
+        except (DuplicateEmail, WeakPassword) as error:
             raise click.UsageError(str(error)) from error
         db.session.commit()
     click.echo(f"Created {user.role.label.lower()} account {user.email} in {network.code}.")

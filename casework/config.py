@@ -21,6 +21,7 @@ def load_config(instance_path: str, environment: str | None = None) -> dict[str,
         Path(instance_path) / "casework.sqlite3"
     )
     is_https = os.environ.get("CASEWORK_HTTPS", "0" if environment in DEV_ENVIRONMENTS else "1")
+    max_upload_mb = upload_limit_mb()
     return {
         "CASEWORK_ENV": environment,
         "SECRET_KEY": secret_key(environment, instance_path),
@@ -33,9 +34,27 @@ def load_config(instance_path: str, environment: str | None = None) -> dict[str,
         "SESSION_COOKIE_SECURE": is_https == "1",
         "REMEMBER_COOKIE_SECURE": is_https == "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
-        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # A request may carry one upload plus its form fields; larger ones get the 413 page.
+        "MAX_CONTENT_LENGTH": max(16, max_upload_mb + 1) * 1024 * 1024,
+        "CASEWORK_UPLOAD_DIR": os.environ.get("CASEWORK_UPLOAD_DIR")
+        or str(Path(instance_path) / "uploads"),
+        "CASEWORK_MAX_UPLOAD_MB": max_upload_mb,
+        "WTF_CSRF_ENABLED": not csrf_disabled_for_tests(environment),
         "WTF_CSRF_TIME_LIMIT": None,
     }
+
+
+def upload_limit_mb() -> int:
+    """The largest document upload in MB (``CASEWORK_MAX_UPLOAD_MB``, default 10)."""
+    value = os.environ.get("CASEWORK_MAX_UPLOAD_MB", "10")
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigError(f"CASEWORK_MAX_UPLOAD_MB must be a whole number of MB, not {value!r}.")
+    return int(value)
+
+
+def csrf_disabled_for_tests(environment: str) -> bool:
+    """``CASEWORK_TEST_DISABLE_CSRF=1`` lets out-of-process tests post forms; not in production."""
+    return environment in DEV_ENVIRONMENTS and os.environ.get("CASEWORK_TEST_DISABLE_CSRF") == "1"
 
 
 def sqlite_url(path: Path) -> str:

@@ -19,6 +19,8 @@ from casework.models import (
     ContactChannel,
     Demand,
     DemandKind,
+    Document,
+    DocumentType,
     Letter,
     LetterVersion,
     OfferStatus,
@@ -44,12 +46,14 @@ class World:
     contact_id: int
     letter_id: int
     version_id: int
+    document_id: int
 
     def url_values(self) -> dict[str, int | str]:
         return {"case_id": self.case_id, "task_id": self.task_id, "user_id": self.other_user_id,
                 "demand_id": self.demand_id, "contact_id": self.contact_id,
                 "verdict": "reject", "trigger": "screen", "letter_id": self.letter_id,
-                "version_id": self.version_id, "name": "letter.css"}
+                "version_id": self.version_id, "name": "letter.css",
+                "document_id": self.document_id}
 
 
 @pytest.fixture
@@ -67,9 +71,11 @@ def world(app: Flask, make_user: Callable[..., int], make_case: Callable[..., in
                                 offer_status=OfferStatus.OPEN)
         letter = Letter(case_id=case_id, kind=LetterKind.DEMAND, language="en")
         version = LetterVersion(letter=letter, number=1, extra={})
-        db.session.add_all([demand, contact, letter, version])
+        document = Document(case_id=case_id, file_name="stub.pdf", stored_name="0" * 32,
+                            content_type=DocumentType.PDF, size_bytes=5, sha256="0" * 64)
+        db.session.add_all([demand, contact, letter, version, document])
         db.session.commit()
-        ids = demand.id, contact.id, letter.id, version.id
+        ids = demand.id, contact.id, letter.id, version.id, document.id
     return World(users, case_id, task_id, other, foreign, *ids)
 
 
@@ -126,7 +132,7 @@ def test_ids_of_another_network_are_not_found(app: Flask, world: World) -> None:
     client = app.test_client()
     login(client, app, world.foreign_coordinator_id)
     object_ids = {"case_id", "task_id", "user_id", "demand_id", "contact_id", "letter_id",
-                  "version_id"}
+                  "version_id", "document_id"}
     for rule in app_rules(app):
         if not rule.arguments & object_ids:
             continue

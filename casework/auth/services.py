@@ -1,22 +1,51 @@
-"""Logging in: loading users for Flask-Login and checking passwords."""
+"""Logging in and out: loading users for Flask-Login, passwords, the two-step login."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import current_app, session, url_for
+from flask_login import logout_user
 from sqlalchemy import func, select
 
 from casework.extensions import db
-from casework.models import User
+from casework.models import Role, User
+from casework.models.base import utcnow
+from casework.security.mfa import (
+    disable_second_factor,
+    enable_second_factor,
+    mark_second_factor_verified,
+)
+from casework.security.passwords import check_password_policy
+from casework.security.ratelimit import record_login_attempt
+from casework.security.sessions import (
+    forget_session,
+    read_stamp,
+    revoke_other_sessions,
+    revoke_sessions,
+    session_is_current,
+    start_session,
+)
 
 # Checked against when the email is unknown, so a wrong email costs as long as a wrong password.
 _DUMMY_USER = User(password_hash="scrypt:32768:8:1$aaaaaaaaaaaaaaaa$" + "0" * 128)
 
+# Between the password and the code of a two-step login, the session holds only these.
+PENDING_USER = "pending_user_id"
+PENDING_AT = "pending_at"
+PENDING_NEXT = "pending_next"
+PENDING_FOR = timedelta(minutes=5)
+
 
 def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: the active user with this id, or None."""
+    """Flask-Login's loader: the active user of a session that has not ended, or None."""
     if not user_id.isdigit():
         return None
     user = db.session.get(User, int(user_id))
-    return user if user is not None and user.is_active else None
+    if user is None or not user.is_active:
+        return None
+    return user if session_is_current(user) else None
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -30,3 +59,75 @@ def authenticate(email: str, password: str) -> User | None:
     if not user.check_password(password) or not user.is_active:
         return None
     return user
+
+
+def log_in(user: User, *, second_factor: bool = False) -> None:
+    """Start a new session for ``user`` and forget their failed attempts."""
+    record_login_attempt(user.email, succeeded=True)
+    start_session(user)
+    if second_factor:
+        mark_second_factor_verified()
+
+
+def log_out(user: User) -> None:
+    """End this session and every other session of ``user``."""
+    revoke_sessions(user)
+    logout_user()
+    forget_session()
+
+
+def change_password(user: User, new_password: str) -> None:
+    """Set a new password (policy checked) and log the user out on their other devices."""
+    check_password_policy(new_password, email=user.email, name=user.name)
+    user.set_password(new_password)
+    revoke_other_sessions(user)
+
+
+def begin_second_step(user: User, next_url: str) -> None:
+    """Password accepted; remember who is logging in until they type their code."""
+    session.clear()
+    session[PENDING_USER] = user.id
+    session[PENDING_AT] = utcnow().isoformat()
+    session[PENDING_NEXT] = next_url
+
+
+def pending_login() -> tuple[User, str] | None:
+    """The user halfway through a two-step login (and where to go next), or None."""
+    user_id, started = session.get(PENDING_USER), read_stamp(PENDING_AT)
+    if not isinstance(user_id, int) or started is None or utcnow() - started > PENDING_FOR:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active or not user.has_second_factor:
+        return None
+    next_url = session.get(PENDING_NEXT)
+    return user, next_url if isinstance(next_url, str) else home_url(user)
+
+
+def home_url(user: User) -> str:
+    """Where ``user`` lands after logging in: the member portal for members, else My work."""
+    if user.role == Role.MEMBER and "portal.my_fight" in current_app.view_functions:
+        return url_for("portal.my_fight")
+    return url_for("dashboard.my_work")
+
+
+def safe_next_url(target: str | None, default: str | None = None) -> str:
+    """Only follow ``next`` to a path on this site, never to another host."""
+    if target:
+        parts = urlsplit(target)
+        is_local_path = target.startswith("/") and not target.startswith("//")
+        if is_local_path and not parts.scheme and not parts.netloc and "\\" not in target:
+            return target
+    return default or url_for("dashboard.my_work")
+
+
+def turn_on_two_factor(user: User, secret: str, step: int) -> None:
+    """Turn two-factor on; other sessions, opened without it, are logged out."""
+    enable_second_factor(user, secret, step)
+    mark_second_factor_verified()
+    revoke_other_sessions(user)
+
+
+def turn_off_two_factor(user: User) -> None:
+    """Turn two-factor off; other sessions are logged out."""
+    disable_second_factor(user)
+    revoke_other_sessions(user)

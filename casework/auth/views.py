@@ -1,51 +1,93 @@
-"""Log in and log out."""
+"""Log in (password, then a code when two-factor is on) and log out."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from casework.auth.forms import LoginForm
-from casework.auth.services import authenticate
+from casework.auth import account  # noqa: F401 - registers the account pages on bp
+from casework.auth.blueprint import bp, too_many_attempts
+from casework.auth.forms import WRONG_CODE, CodeForm, LoginForm
+from casework.auth.services import (
+    authenticate,
+    begin_second_step,
+    home_url,
+    log_in,
+    log_out,
+    pending_login,
+    safe_next_url,
+)
+from casework.extensions import db
 from casework.models import STAFF_ROLES, Role
-from casework.permissions import public, roles_required
+from casework.permissions import acting_user, public, roles_required
+from casework.security.mfa import verify_code
+from casework.security.ratelimit import login_wait, record_login_attempt
 
-bp = Blueprint("auth", __name__)
+__all__ = ["bp", "safe_next_url"]
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login() -> Response | str:
+    """Email and password; refused for a while after too many failures (HTTP 429)."""
     if current_user.is_authenticated:
-        return redirect(url_for("dashboard.my_work"))
+        return redirect(home_url(acting_user()))
     form = LoginForm()
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form)
+    email = form.email.data or ""
+    wait = login_wait(email)
+    if wait is not None:  # refused before the password is even checked
+        return too_many_attempts(form, "auth/login.html", wait)
+    user = authenticate(email, form.password.data or "")
+    if user is None:
+        record_login_attempt(email, succeeded=False)
+        db.session.commit()
+        form.password.errors.append("That email and password do not match an active account.")
+        return render_template("auth/login.html", form=form)
+    next_url = safe_next_url(request.args.get("next"), default=home_url(user))
+    if user.has_second_factor:
+        begin_second_step(user, next_url)
+        return redirect(url_for("auth.login_code"))
+    log_in(user)
+    db.session.commit()
+    flash(f"Welcome, {user.name}.", "success")
+    return redirect(next_url)
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@public
+def login_code() -> Response | str:
+    """The second step of logging in for users with two-factor on."""
+    if current_user.is_authenticated:
+        return redirect(home_url(acting_user()))
+    pending = pending_login()
+    if pending is None:
+        flash("Log in with your email and password first.", "info")
+        return redirect(url_for("auth.login"))
+    user, next_url = pending
+    form = CodeForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data or "", form.password.data or "")
-        if user is None:
-            form.password.errors.append("That email and password do not match an active account.")
-        else:
-            login_user(user, remember=bool(form.remember.data))
+        wait = login_wait(user.email)
+        if wait is not None:
+            return too_many_attempts(form, "auth/login_code.html", wait)
+        if verify_code(user, form.code.data or ""):
+            log_in(user, second_factor=True)
+            db.session.commit()
             flash(f"Welcome, {user.name}.", "success")
-            return redirect(safe_next_url(request.args.get("next")))
-    return render_template("auth/login.html", form=form)
+            return redirect(next_url)
+        record_login_attempt(user.email, succeeded=False)
+        db.session.commit()
+        form.code.errors.append(WRONG_CODE)
+    return render_template("auth/login_code.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 @roles_required(*STAFF_ROLES, Role.MEMBER)
 def logout() -> Response:
-    logout_user()
-    flash("You are logged out.", "info")
+    """Log out here and on every other device (see casework.security.sessions)."""
+    log_out(acting_user())
+    db.session.commit()
+    flash("You are logged out, on this device and any other.", "info")
     return redirect(url_for("auth.login"))
-
-
-def safe_next_url(target: str | None) -> str:
-    """Only follow ``next`` to a path on this site, never to another host."""
-    if target:
-        parts = urlsplit(target)
-        is_local_path = target.startswith("/") and not target.startswith("//")
-        if is_local_path and not parts.scheme and not parts.netloc and "\\" not in target:
-            return target
-    return url_for("dashboard.my_work")

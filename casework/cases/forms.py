@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
-from casework.forms import VersionedForm, options, printable_text, strip_whitespace
+from casework.forms import VersionedForm, finite_amount, options, printable_text, strip_whitespace
 from casework.models import IssueType, RetaliationRisk, TargetKind, Urgency
 from casework.workflow.states import CaseState
 
@@ -86,8 +86,9 @@ class CaseFactsForm(FlaskForm):
     amount_claimed = DecimalField(
         "Amount claimed ($)",
         places=2,
-        validators=[Optional(), NumberRange(min=0, max=MAX_AMOUNT,
-                                            message="Enter an amount from 0 to 99,999,999.99.")],
+        validators=[Optional(), finite_amount,
+                    NumberRange(min=0, max=MAX_AMOUNT,
+                                message="Enter an amount from 0 to 99,999,999.99.")],
     )
     urgency = SelectField("Urgency", choices=choices_of(Urgency), default=Urgency.NORMAL.value)
     retaliation_risk = SelectField(

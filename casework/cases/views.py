@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
+from casework.audit.recorder import record_view
 from casework.cases.form_data import facts_from_form, filters_from_form, prefill_form
 from casework.cases.forms import CaseEditForm, CaseFilterForm, IntakeForm
 from casework.cases.queries import list_cases
@@ -62,6 +63,7 @@ def show(case_id: int) -> str:
     full = case.can_view_full_record(user)
     tasks = events = []
     if full:
+        record_view(case)
         tasks = list(db.session.scalars(
             select(Task).where(Task.case_id == case.id).order_by(Task.is_done, Task.due_on, Task.id)
         ))

@@ -19,7 +19,14 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from casework.forms import VersionedForm, options, printable_text, strip_whitespace
+from casework.forms import (
+    VersionedForm,
+    finite_amount,
+    options,
+    plausible_date,
+    printable_text,
+    strip_whitespace,
+)
 from casework.models import CLOSE_KINDS, WIN_KINDS, ContactChannel, DecisionKind, DeclineReason
 
 MAX_AMOUNT = Decimal("99999999.99")
@@ -38,7 +45,7 @@ def text(label: str, max_length: int = 10_000, *, required: bool = False, area: 
 def amount(label: str, *, required: bool = False) -> DecimalField:
     first = InputRequired(message=NEEDED) if required else Optional()
     return DecimalField(label, places=2, validators=[
-        first, NumberRange(min=0, max=MAX_AMOUNT, message=AMOUNT_RANGE)])
+        first, finite_amount, NumberRange(min=0, max=MAX_AMOUNT, message=AMOUNT_RANGE)])
 
 
 def count(label: str) -> IntegerField:
@@ -58,7 +65,8 @@ class ScreeningForm(FlaskForm):
 
 class DecisionForm(FlaskForm):
     kind = SelectField("Decision about", choices=options((k.value, k.label) for k in DecisionKind))
-    meeting_on = DateField("Meeting date", validators=[InputRequired(message=NEEDED)])
+    meeting_on = DateField("Meeting date", validators=[InputRequired(message=NEEDED),
+                                                       plausible_date])
     proposal = text("Proposal", required=True)
     votes_for = count("Votes for")
     votes_against = count("Votes against")
@@ -90,13 +98,14 @@ class DeadlineRuleForm(FlaskForm):
                                      ("10", "10 days after delivery"),
                                      ("14", "14 days after delivery"),
                                      ("21", "21 days after delivery")]), default="14")
-    planned_delivery_on = DateField("Planned delivery date", validators=[Optional()],
+    planned_delivery_on = DateField("Planned delivery date",
+                                    validators=[Optional(), plausible_date],
                                     description="The week's batch print reads it.")
 
 
 class ContactForm(FlaskForm):
     happened_at = DateTimeLocalField("When", format="%Y-%m-%dT%H:%M",
-                                     validators=[InputRequired(message=NEEDED)])
+                                     validators=[InputRequired(message=NEEDED), plausible_date])
     channel = SelectField("How", choices=options((c.value, c.label) for c in ContactChannel))
     summary = text("What they said", required=True)
     is_offer = BooleanField("This is an offer")
@@ -112,7 +121,7 @@ class NoteForm(FlaskForm):
 
 class DeliveryDateForm(VersionedForm):
     delivered_at = DateTimeLocalField("Corrected delivery date and time", format="%Y-%m-%dT%H:%M",
-                                      validators=[InputRequired(message=NEEDED)])
+                                      validators=[InputRequired(message=NEEDED), plausible_date])
 
 
 # Forms of the moves that ask for input (keyed by Transition.asks_for).
@@ -139,7 +148,7 @@ class DeclineMoveForm(VersionedForm):
 
 class DeliveryMoveForm(VersionedForm):
     delivered_at = DateTimeLocalField("Delivered at", format="%Y-%m-%dT%H:%M",
-                                      validators=[InputRequired(message=NEEDED)])
+                                      validators=[InputRequired(message=NEEDED), plausible_date])
     place = text("Place", 300, required=True, area=False)
     handed_over_by = text("Handed over by", 200, required=True, area=False)
     turnout = count("Turnout (people present)")
@@ -150,7 +159,7 @@ class DeliveryMoveForm(VersionedForm):
 
 class OutcomeMoveForm(VersionedForm):
     kind = RadioField("Outcome", validators=[InputRequired(message="Choose the outcome.")])
-    decided_on = DateField("Date", validators=[InputRequired(message=NEEDED)])
+    decided_on = DateField("Date", validators=[InputRequired(message=NEEDED), plausible_date])
     amount_recovered = amount("Amount recovered ($)")
     conditions = text("Conditions agreed", 4000)
     debrief = text("Debrief: what happened, what we learned", 10_000)
@@ -162,6 +171,7 @@ class WinMoveForm(OutcomeMoveForm):
         self.kind.choices = options((k.value, k.label) for k in WIN_KINDS)
         self.amount_recovered.validators = [
             InputRequired(message="Record the amount recovered (0 if not money)."),
+            finite_amount,
             NumberRange(min=0, max=MAX_AMOUNT, message=AMOUNT_RANGE),
         ]
 

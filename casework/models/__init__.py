@@ -1,5 +1,6 @@
 """The data model, one aggregate per module; importing this package registers every table."""
 
+from casework.models.audit import AuditEntry, AuditLogIsAppendOnly
 from casework.models.case import (
     Case,
     DeclineReason,
@@ -8,6 +9,7 @@ from casework.models.case import (
     Urgency,
     case_team,
 )
+from casework.models.document import Document, DocumentType
 from casework.models.event import Event, EventKind
 from casework.models.fight import (
     CLOSE_KINDS,
@@ -24,6 +26,7 @@ from casework.models.fight import (
     TargetContact,
 )
 from casework.models.letter import Letter, LetterVersion, ReviewStatus
+from casework.models.login_attempt import LoginAttempt
 from casework.models.network import CaseCounter, Network, PageSize
 from casework.models.person import Person, Tier
 from casework.models.target import Target, TargetKind
@@ -31,6 +34,8 @@ from casework.models.task import Task
 from casework.models.user import CASE_TEAM_ROLES, STAFF_ROLES, Role, User
 
 __all__ = [
+    "AuditEntry",
+    "AuditLogIsAppendOnly",
     "CASE_TEAM_ROLES",
     "CLOSE_KINDS",
     "WIN_KINDS",
@@ -41,6 +46,8 @@ __all__ = [
     "Delivery",
     "Demand",
     "DemandKind",
+    "Document",
+    "DocumentType",
     "OfferStatus",
     "Outcome",
     "OutcomeKind",
@@ -53,6 +60,7 @@ __all__ = [
     "IssueType",
     "Letter",
     "LetterVersion",
+    "LoginAttempt",
     "ReviewStatus",
     "Network",
     "PageSize",

@@ -30,6 +30,9 @@ class Network(Model):
     contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
     # The network's public contact address for letterheads (never a member's).
     address: Mapped[str] = mapped_column(sa.Text, default="")
+    # Days after a fight ends before `flask casework purge` removes its personal data;
+    # None keeps it until a coordinator purges with an explicit date.
+    retention_days: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:

@@ -50,6 +50,16 @@ class User(UserMixin, Model):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     is_disabled: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Sessions that logged in before this moment are refused (logout, password change,
+    # disabling): Flask's signed-cookie sessions cannot be deleted on the server.
+    sessions_valid_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Base32 TOTP secret when two-factor authentication is on, and the time step of the last
+    # code accepted, so a code cannot be used twice.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_last_counter: Mapped[int | None] = mapped_column()
+
+    # Member portal: the person (worker/tenant) this member login belongs to; None for staff.
+    person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"), index=True)
 
     network: Mapped[Network] = relationship()
 
@@ -60,6 +70,11 @@ class User(UserMixin, Model):
     def check_password(self, password: str) -> bool:
         """True when the password matches the stored hash."""
         return check_password_hash(self.password_hash, password)
+
+    @property
+    def has_second_factor(self) -> bool:
+        """True when the user has turned on two-factor authentication."""
+        return bool(self.totp_secret)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users.

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from casework.forms import options, printable_text, strip_whitespace
+from casework.forms import options, plausible_date, printable_text, strip_whitespace
 from casework.models import Case
 
 
@@ -16,9 +16,10 @@ class TaskForm(FlaskForm):
                             printable_text],
         filters=[strip_whitespace],
     )
-    assignee_id = SelectField("Assigned to", choices=options([("", "Nobody yet")]),
-                              validators=[Optional()])
-    due_on = DateField("Due", validators=[Optional()])
+    # No Optional(): it would also clear "Not a valid choice" for whitespace ("\n" reached
+    # int() in the view); "" (nobody) is one of the choices, and the default when left out.
+    assignee_id = SelectField("Assigned to", choices=options([("", "Nobody yet")]), default="")
+    due_on = DateField("Due", validators=[Optional(), plausible_date])
 
 
 def assignee_choices(case: Case) -> list[SelectChoice]:

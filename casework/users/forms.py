@@ -8,8 +8,9 @@ from wtforms.validators import DataRequired, Email, Length
 
 from casework.forms import options, printable_text, strip_whitespace
 from casework.models import STAFF_ROLES
+from casework.security.passwords import MIN_LENGTH, PasswordPolicy
 
-MIN_PASSWORD_LENGTH = 12
+MIN_PASSWORD_LENGTH = MIN_LENGTH
 
 
 class UserForm(FlaskForm):
@@ -20,7 +21,7 @@ class UserForm(FlaskForm):
     role = SelectField("Role", choices=options((role.value, role.label) for role in STAFF_ROLES))
     password = PasswordField(
         "First password",
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200,
-                                           message="Use 12 to 200 characters.")],
-        description="At least 12 characters. Give it to them in person.",
+        validators=[DataRequired(), PasswordPolicy(email_field="email", name_field="name")],
+        description="At least 12 characters, not a common password and not their name or "
+                    "email. Give it to them in person.",
     )

@@ -7,11 +7,17 @@ from sqlalchemy import func, select
 from casework.errors import DuplicateEmail, PermissionDenied
 from casework.extensions import db
 from casework.models import Network, Role, User
+from casework.security.passwords import check_password_policy
+from casework.security.sessions import revoke_sessions
 
 
 def create_user(network: Network, name: str, email: str, role: Role, password: str) -> User:
-    """Add an account to a network; emails are unique across the installation."""
+    """Add an account to a network; emails are unique across the installation.
+
+    Raises ``WeakPassword`` when the password does not meet the policy.
+    """
     email = email.strip().lower()
+    check_password_policy(password, email=email, name=name)
     taken = db.session.scalars(
         select(User.id).where(func.lower(User.email) == email)
     ).first()
@@ -31,4 +37,7 @@ def set_user_disabled(user: User, coordinator: User, is_disabled: bool) -> None:
     if user.id == coordinator.id:
         raise PermissionDenied("You cannot disable your own account.")
     user.is_disabled = is_disabled
+    if is_disabled:
+        # Re-enabling the account later must not bring its old sessions back to life.
+        revoke_sessions(user)
     db.session.flush()

@@ -1,0 +1,48 @@
+"""The coordinator's view of the audit log. There is no route that changes or removes entries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, render_template, request, url_for
+
+from casework.audit.forms import AuditFilterForm
+from casework.audit.queries import AuditFilters, find_case, list_entries, network_user_choices
+from casework.audit.recorder import install_change_recorder
+from casework.forms import options
+from casework.models import Role
+from casework.permissions import acting_user, roles_required
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+# Registering the blueprint turns the recording of changes on.
+bp.record_once(lambda _state: install_change_recorder())
+
+
+@bp.route("/")
+@roles_required(Role.COORDINATOR)
+def index() -> str:
+    network_id = acting_user().network_id
+    form = AuditFilterForm(request.args)
+    form.user.choices = options([("", "Anyone"), *network_user_choices(network_id)])
+    filters = filters_from(form, network_id) if form.validate() else AuditFilters()
+    after = request.args.get("after", type=int)
+    page = list_entries(network_id, filters, after, current_app.config.get("AUDIT_PER_PAGE", 50))
+    args: dict[str, Any] = {key: value for key, value in request.args.items() if key != "after"}
+    return render_template(
+        "audit/index.html", form=form, page=page,
+        first_url=url_for("audit.index", **args) if after else None,
+        next_url=url_for("audit.index", **args, after=page.next_after) if page.next_after else None,
+    )
+
+
+def filters_from(form: AuditFilterForm, network_id: int) -> AuditFilters:
+    """The filters from a valid form; an unknown reference is reported next to its field."""
+    user = form.user.data or ""
+    user_id = int(user) if user.isdigit() else None
+    if not form.case.data:
+        return AuditFilters(user_id=user_id)
+    case = find_case(network_id, form.case.data)
+    if case is None:
+        form.case.errors = [*form.case.errors, "No case with this reference in your network."]
+        return AuditFilters(matches_nothing=True)
+    return AuditFilters(case=case, user_id=user_id)

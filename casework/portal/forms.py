@@ -1,0 +1,33 @@
+"""Forms of the member portal: giving a member a login, and the member's approval."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField
+from wtforms.validators import DataRequired, Email, Length, Regexp
+
+from casework.forms import strip_whitespace
+from casework.users.forms import MIN_PASSWORD_LENGTH
+
+
+class MemberLoginForm(FlaskForm):
+    """The email and first password a coordinator gives the member of a case."""
+
+    email = EmailField(
+        "The member's email (they log in with it)",
+        validators=[DataRequired(message="This is needed."),
+                    Email(message="This is not an email address."), Length(max=254)],
+        filters=[strip_whitespace],
+    )
+    password = PasswordField(
+        "First password",
+        validators=[DataRequired(message="This is needed."),
+                    Length(min=MIN_PASSWORD_LENGTH, max=200, message="Use 12 to 200 characters.")],
+        description="At least 12 characters. Give it to them in person, never in the letter.",
+    )
+
+
+class ApproveLetterForm(FlaskForm):
+    """'I approve this version': carries the fingerprint of the letter the member was shown."""
+
+    fingerprint = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{64}$")])

@@ -1,0 +1,154 @@
+"""Member portal pages: 'My fight', the demand letter's preview and approval; member logins.
+
+Members reach only these pages (every staff route refuses ``Role.MEMBER``). The pages that take
+an id look the object up *through the member's ownership*: a version of someone else's fight,
+of another network, or asked for by a staff user simply does not exist here (404), the same
+answer as any id of another network.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    send_from_directory,
+    url_for,
+)
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.wrappers import Response as BaseResponse
+
+from casework.errors import CaseworkError, DuplicateEmail, PermissionDenied
+from casework.extensions import db
+from casework.letters.fetcher import ASSET_TYPES, ASSETS_DIR
+from casework.letters.services import LetterRefused, context_of
+from casework.models import STAFF_ROLES, Role
+from casework.permissions import acting_user, load_case, roles_required
+from casework.portal import services
+from casework.portal.forms import ApproveLetterForm, MemberLoginForm
+from casework.portal.home import home_url_for
+
+bp = Blueprint("portal", __name__)
+
+# Routes that take an id answer 404 to anyone who does not own it, staff included, so that
+# staff are let through the role check and stopped by the ownership lookup.
+ANY_LOGGED_IN = (Role.MEMBER, *STAFF_ROLES)
+
+# What each state means, in the member's words rather than the organizers'.
+STATE_EXPLAINED = {
+    "inquiry": "We have your story and will be in touch.",
+    "screening": "Organizers are gathering the facts with you.",
+    "proposed": "Your fight goes to the network's meeting for a decision.",
+    "drafting": "We are writing the demand letter with you.",
+    "ready": "The demand letter is ready to be delivered.",
+    "delivered": "The demand letter was delivered; the deadline is running.",
+    "escalating": "The deadline passed: the network is taking action.",
+    "negotiating": "Talks are going on with the other side.",
+    "paused": "The fight is paused for now.",
+    "declined": "The network could not take this fight on.",
+    "won": "The fight is won.",
+    "closed": "The fight is over.",
+}
+
+
+# Templates link to the user's start page with home_url_for(current_user).
+bp.add_app_template_global(home_url_for)
+
+
+@bp.route("/my-fight")
+@roles_required(Role.MEMBER)
+def my_fight() -> str:
+    """The member's own fights, each with its demand letter."""
+    fights = services.member_fights(acting_user())
+    forms = {fight.case.id: ApproveLetterForm(formdata=None,
+                                              data={"fingerprint": fight.fingerprint})
+             for fight in fights if fight.can_approve}
+    return render_template("portal/my_fight.html", fights=fights, forms=forms,
+                           explained=STATE_EXPLAINED, member=acting_user())
+
+
+@bp.route("/my-fight/letters/<int:version_id>/preview")
+@roles_required(*ANY_LOGGED_IN)
+def preview(version_id: int) -> Response:
+    """The member's demand letter as HTML, from the same template and data as its PDF."""
+    from casework.letters.rendering import render_html
+
+    version = services.member_version(acting_user(), version_id)
+    if version is None:
+        abort(404)
+    html = render_html(context_of(version),
+                       stylesheet_href=url_for("portal.asset", name="letter.css"))
+    return Response(html, mimetype="text/html")
+
+
+@bp.route("/my-fight/letters/<int:version_id>/approve", methods=["POST"])
+@roles_required(*ANY_LOGGED_IN)
+def approve(version_id: int) -> BaseResponse:
+    """'I approve this version': the member's own approval of their demand letter."""
+    member = acting_user()
+    version = services.member_version(member, version_id)
+    if version is None:
+        abort(404)
+    form = ApproveLetterForm()
+    if not form.validate_on_submit():
+        flash("This page is out of date: read the letter again, then approve it.", "error")
+    else:
+        try:
+            services.approve_as_member(version, member, seen_fingerprint=form.fingerprint.data)
+            db.session.commit()
+        except LetterRefused as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        except StaleDataError:
+            db.session.rollback()
+            flash("Your fight changed a moment ago. Read the letter again, then approve it.",
+                  "error")
+        except PermissionDenied:
+            abort(404)
+        else:
+            flash(f"Thank you: you approved version {version.number} of the demand letter.",
+                  "success")
+    return redirect(url_for("portal.my_fight"))
+
+
+@bp.route("/my-fight/assets/<path:name>")
+@roles_required(Role.MEMBER)
+def asset(name: str) -> Response:
+    """The letter stylesheet and fonts for the member's preview (letter file types only)."""
+    if Path(name).suffix.lower() not in ASSET_TYPES:
+        abort(404)
+    return send_from_directory(ASSETS_DIR, name, max_age=3600)
+
+
+@bp.route("/cases/<int:case_id>/member-login", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def member_login(case_id: int) -> BaseResponse | tuple[str, int]:
+    """A coordinator gives the person of a case a login to the portal."""
+    case = load_case(case_id, full_record=True)
+    existing = services.member_login_of(case)
+    form = MemberLoginForm(data={"email": case.person.email})
+    if existing is None and form.validate_on_submit():
+        try:
+            member = services.create_member_login(case, acting_user(), form.email.data or "",
+                                                  form.password.data or "")
+        except DuplicateEmail as error:
+            form.email.errors = [str(error)]
+        except services.MemberLoginRefused as error:
+            form.form_errors.append(str(error))
+        except PermissionDenied:
+            abort(403)
+        except CaseworkError as error:  # the password policy refusing the first password
+            form.password.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(f"{member.name} can now log in with {member.email} and see their own fight.",
+                  "success")
+            return redirect(url_for("cases.show", case_id=case.id))
+    status = 400 if form.errors or (existing is not None and form.is_submitted()) else 200
+    return render_template("portal/member_login.html", case=case, form=form,
+                           existing=existing), status

@@ -1,0 +1,357 @@
+"""Exports (full only with a fresh second factor, otherwise pseudonymised) and retention purge."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from casework.extensions import db
+from casework.models import (
+    AuditEntry,
+    Case,
+    Delivery,
+    Event,
+    EventKind,
+    Letter,
+    LetterVersion,
+    Network,
+    Outcome,
+    OutcomeKind,
+    Role,
+    Task,
+)
+from casework.privacy import views as privacy_views
+from casework.privacy.pseudonyms import pseudonym
+from casework.privacy.purge import PURGED_NAME, PURGED_TASK_TITLE
+from casework.privacy.second_factor import verify_url
+from casework.workflow.states import CaseState
+
+SECRET = "test-secret-key"  # conftest's SECRET_KEY
+
+
+def read_csv(response: Any) -> list[dict[str, str]]:
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    return list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+
+
+@pytest.fixture
+def second_factor(monkeypatch: pytest.MonkeyPatch) -> Callable[[bool], None]:
+    """Decide whether the user has a fresh second factor (two-factor login is tested apart)."""
+
+    def set_fresh(fresh: bool) -> None:
+        monkeypatch.setattr(privacy_views, "fresh_second_factor", lambda: fresh)
+
+    return set_fresh
+
+
+@pytest.fixture
+def verify_page(app: Flask) -> None:
+    """The two-factor confirmation page, stubbed if two-factor login is not in this build."""
+    if "auth.verify_second_factor" not in app.view_functions:
+        app.add_url_rule("/verify-code", endpoint="auth.verify_second_factor",
+                         view_func=lambda: "confirm your code")
+
+
+def export_audit(app: Flask) -> list[AuditEntry]:
+    with app.app_context():
+        return list(db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "export.csv")))
+
+
+def test_a_coordinator_with_a_fresh_second_factor_gets_names_and_contacts(
+    app: Flask, make_case: Callable[..., int], make_user: Callable[..., int],
+    login_as: Callable[[int], FlaskClient], second_factor: Callable[[bool], None],
+) -> None:
+    case_id = make_case(person_email="maria@example.org")
+    second_factor(True)
+    coordinator = make_user(Role.COORDINATOR)
+    response = login_as(coordinator).get("/export/cases.csv")
+    assert response.is_streamed
+    assert response.headers["Cache-Control"] == "no-store"
+    [row] = read_csv(response)
+    with app.app_context():
+        reference = db.session.get_one(Case, case_id).reference
+    assert row["reference"] == reference and row["state"] == "inquiry"
+    assert row["issue_type"] == "deposit" and row["amount_claimed"] == "1200.00"
+    assert row["target"] == "Acme Landlords"
+    assert (row["person_name"], row["person_phone"], row["person_email"]) == (
+        "Maria Example", "206-555-0100", "maria@example.org")
+    [entry] = export_audit(app)
+    assert entry.user_id == coordinator and entry.detail.startswith("full")
+
+
+@pytest.mark.parametrize("role", [Role.ORGANIZER, Role.COORDINATOR])
+def test_without_a_fresh_second_factor_people_are_pseudonyms_without_contacts(
+    app: Flask, make_case: Callable[..., int], make_user: Callable[..., int],
+    login_as: Callable[[int], FlaskClient], second_factor: Callable[[bool], None], role: Role,
+) -> None:
+    organizer = make_user(Role.ORGANIZER)
+    first = make_case(team=[organizer], person_email="maria@example.org",
+                      safe_contact_notes="Text only")
+    second = make_case(person_name="Jon Other", person_phone="206-555-0123")
+    second_factor(False)
+    client = login_as(organizer if role == Role.ORGANIZER else make_user(role))
+    response = client.get("/export/cases.csv" + ("?redacted=1" if role == Role.COORDINATOR
+                                                 else ""))
+    body = response.get_data(as_text=True)
+    for personal in ("Maria Example", "206-555-0100", "maria@example.org", "Text only",
+                     "Jon Other", "206-555-0123"):
+        assert personal not in body
+    rows = read_csv(response)
+    assert set(rows[0]) >= {"reference", "target", "person_pseudonym"}
+    assert not {"person_name", "person_phone", "person_email"} & set(rows[0])
+    with app.app_context():
+        people = [db.session.get_one(Case, case_id).person_id for case_id in (first, second)]
+    assert [row["person_pseudonym"] for row in rows] == [pseudonym(p, SECRET) for p in people]
+    assert rows[0]["person_pseudonym"] != rows[1]["person_pseudonym"]
+    assert read_csv(client.get("/export/cases.csv?redacted=1")) == rows  # stable
+    assert all(entry.detail.startswith("redacted") for entry in export_audit(app))
+
+
+def test_pseudonyms_are_keyed_with_the_secret() -> None:
+    assert pseudonym(3, "one key") == pseudonym(3, "one key")
+    assert pseudonym(3, "one key") != pseudonym(3, "another key")
+    assert re.fullmatch(r"Member-[0-9A-F]{8}", pseudonym(3, "one key"))
+
+
+def test_a_coordinator_is_asked_for_a_fresh_code_before_a_full_export(
+    app: Flask, make_case: Callable[..., int], make_user: Callable[..., int],
+    login_as: Callable[[int], FlaskClient], second_factor: Callable[[bool], None],
+    verify_page: None,
+) -> None:
+    make_case()
+    second_factor(False)
+    client = login_as(make_user(Role.COORDINATOR))
+    response = client.get("/export/cases.csv")
+    assert response.status_code == 302
+    with app.test_request_context():
+        assert response.location == verify_url("/export/cases.csv")
+    with client.session_transaction() as session:
+        assert ("info", "Confirm your two-factor code to export personal data.") in session[
+            "_flashes"]
+    assert export_audit(app) == []
+
+
+def test_without_two_factor_pages_only_the_redacted_export_is_offered() -> None:
+    bare = Flask(__name__)
+    with bare.test_request_context():
+        assert verify_url("/export/cases.csv") is None
+
+
+def test_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(
+    make_case: Callable[..., int], make_user: Callable[..., int],
+    login_as: Callable[[int], FlaskClient], second_factor: Callable[[bool], None],
+) -> None:
+    make_case(target_name="=HYPERLINK(\"http://evil.example\")", person_name="@SUM(A1)",
+              person_phone="+1 206 555 0100", person_email="-x@example.org")
+    second_factor(True)
+    [row] = read_csv(login_as(make_user(Role.COORDINATOR)).get("/export/cases.csv"))
+    assert row["target"] == "'=HYPERLINK(\"http://evil.example\")"
+    assert row["person_name"] == "'@SUM(A1)"
+    assert row["person_phone"] == "'+1 206 555 0100"
+    assert row["person_email"] == "'-x@example.org"
+
+
+def test_an_export_holds_only_the_users_network(
+    make_case: Callable[..., int], make_user: Callable[..., int],
+    make_network: Callable[..., int], login_as: Callable[[int], FlaskClient],
+    second_factor: Callable[[bool], None],
+) -> None:
+    make_case()
+    make_case(make_user(Role.INTAKE, network=make_network("OTH")), person_name="Far Away")
+    second_factor(True)
+    rows = read_csv(login_as(make_user(Role.COORDINATOR)).get("/export/cases.csv"))
+    assert [row["person_name"] for row in rows] == ["Maria Example"]
+
+
+@pytest.mark.parametrize("role", [Role.INTAKE, Role.MEMBER])
+def test_intake_and_members_cannot_export(
+    make_user: Callable[..., int], login_as: Callable[[int], FlaskClient], role: Role
+) -> None:
+    client = login_as(make_user(role))
+    assert client.get("/export/cases.csv?redacted=1").status_code == 403
+    assert client.get("/export/").status_code == 403
+
+
+# --- Retention purge -------------------------------------------------------------------------
+
+LONG_AGO = datetime(2024, 3, 1, 12, tzinfo=UTC)
+CUTOFF = "2025-01-01"
+
+
+def ended_fight(app: Flask, make_fight: Callable[..., tuple[int, int]], *, ended_at: datetime,
+                state: CaseState = CaseState.WON, **facts: Any) -> int:
+    """A fight that ended at ``ended_at`` with every kind of record that may name the member."""
+    case_id, organizer = make_fight(state, **facts)
+    with app.app_context():
+        case = db.session.get_one(Case, case_id)
+        case.what_happened = "Maria worked 120 hours; the boss shouted at her."
+        case.state_changed_at = ended_at
+        version = db.session.scalars(select(LetterVersion).join(Letter)
+                                     .where(Letter.case_id == case_id)).one()
+        version.source_html, version.pdf, version.sha256 = "<p>Maria</p>", b"%PDF", "ab" * 32
+        version.frozen_at = ended_at
+        db.session.add_all([
+            Outcome(case=case, kind=OutcomeKind.FULL, amount_recovered=Decimal("2000.00"),
+                    decided_on=ended_at.date(), debrief="Maria was thrilled."),
+            Delivery(case=case, delivered_at=ended_at - timedelta(days=20), place="Pine St",
+                     handed_over_by="Maria and 18 supporters", turnout=19),
+            Event(case=case, actor_id=organizer, kind=EventKind.NOTE, note="Called Maria"),
+            Task(case_id=case_id, title="Drive Maria to the meeting"),
+        ])
+        db.session.commit()
+    return case_id
+
+
+def purge(runner: Any, *args: str, answer: str | None = None) -> Any:
+    return runner.invoke(args=["casework", "purge", *args], input=answer)
+
+
+def snapshot_of(app: Flask, case_id: int) -> dict[str, Any]:
+    """Everything the purge may touch or must keep, as plain values."""
+    with app.app_context():
+        case = db.session.get_one(Case, case_id)
+        version = db.session.scalars(select(LetterVersion).join(Letter)
+                                     .where(Letter.case_id == case_id)).first()
+        outcome = case.outcome
+        return {
+            "person": (case.person.name, case.person.phone, case.person.email,
+                       case.person.safe_contact_notes),
+            "narrative": (case.what_happened, case.screening_notes, case.winnability_notes),
+            "notes": sorted(n for n in db.session.scalars(
+                select(Event.note).where(Event.case_id == case_id)) if n),
+            "tasks": sorted(db.session.scalars(select(Task.title).where(Task.case_id == case_id))),
+            "letter": (version.snapshot is not None, version.source_html, version.pdf,
+                       version.sha256) if version else None,
+            "handed_over_by": [d.handed_over_by for d in case.deliveries],
+            "debrief": [o.debrief for o in case.outcomes],
+            "facts": (case.reference, case.state, case.issue_type, case.amount_claimed,
+                      case.target.name, case.created_at, case.state_changed_at,
+                      outcome.kind if outcome else None,
+                      outcome.amount_recovered if outcome else None,
+                      outcome.decided_on if outcome else None,
+                      [d.turnout for d in case.deliveries]),
+        }
+
+
+def test_purge_removes_personal_data_and_keeps_the_statistics(
+    app: Flask, runner: Any, make_fight: Callable[..., tuple[int, int]], network_id: int
+) -> None:
+    case_id = ended_fight(app, make_fight, ended_at=LONG_AGO, person_email="m@example.org",
+                          safe_contact_notes="Text only")
+    before = snapshot_of(app, case_id)
+    assert "Maria Example" in before["person"] and before["tasks"]
+    result = purge(runner, "--closed-before", CUTOFF, "--yes")
+    assert result.exit_code == 0, result.output
+    after = snapshot_of(app, case_id)
+    assert after["person"] == (PURGED_NAME, "", "", "")
+    assert after["narrative"] == ("", "", "")
+    assert after["notes"] == []
+    assert set(after["tasks"]) == {PURGED_TASK_TITLE}
+    assert after["letter"] == (False, None, None, "ab" * 32)  # the sha256 stays as proof
+    assert after["handed_over_by"] == [""] and after["debrief"] == [""]
+    assert after["facts"] == before["facts"]
+    with app.app_context():
+        runs = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "purge.run"))
+        [run] = list(runs)
+        assert run.network_id == network_id and run.origin == "cli" and run.user_id is None
+        assert "1 cases" in run.detail and "Maria" not in run.detail
+        person_change = db.session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "person.update", AuditEntry.origin == "cli")).one()
+        assert person_change.network_id == network_id and "phone" in person_change.detail
+
+
+def test_purge_leaves_open_and_recently_ended_fights_alone(
+    app: Flask, runner: Any, make_fight: Callable[..., tuple[int, int]]
+) -> None:
+    old = ended_fight(app, make_fight, ended_at=LONG_AGO)
+    recent = ended_fight(app, make_fight, ended_at=datetime(2025, 6, 1, tzinfo=UTC),
+                         person_name="Recent Person")
+    # Ended long ago, but its latest outcome came after the cutoff: not due yet.
+    late_outcome = ended_fight(app, make_fight, ended_at=LONG_AGO, person_name="Late Outcome")
+    with app.app_context():
+        db.session.add(Outcome(case_id=late_outcome, kind=OutcomeKind.PARTIAL,
+                               decided_on=date(2025, 2, 1)))
+        db.session.commit()
+    still_open, _ = make_fight(CaseState.NEGOTIATING, person_name="Open Person")
+    with app.app_context():
+        db.session.get_one(Case, still_open).state_changed_at = LONG_AGO
+        db.session.commit()
+    untouched = {case_id: snapshot_of(app, case_id) for case_id in (recent, late_outcome,
+                                                                    still_open)}
+    result = purge(runner, "--closed-before", CUTOFF, "--yes")
+    assert result.exit_code == 0, result.output
+    assert snapshot_of(app, old)["person"][0] == PURGED_NAME
+    for case_id, before in untouched.items():
+        assert snapshot_of(app, case_id) == before
+
+
+def test_a_person_still_in_an_open_fight_keeps_their_details(
+    app: Flask, runner: Any, make_fight: Callable[..., tuple[int, int]],
+    make_case: Callable[..., int],
+) -> None:
+    old = ended_fight(app, make_fight, ended_at=LONG_AGO)
+    open_case = make_case()
+    with app.app_context():  # the same member's new fight
+        db.session.get_one(Case, open_case).person_id = db.session.get_one(Case, old).person_id
+        db.session.commit()
+    result = purge(runner, "--closed-before", CUTOFF, "--yes")
+    assert result.exit_code == 0, result.output
+    assert "1 people kept" in result.output
+    after = snapshot_of(app, old)
+    assert after["person"][0] == "Maria Example" and after["person"][1] == "206-555-0100"
+    assert after["narrative"] == ("", "", "")  # the old fight's own texts still go
+
+
+def test_purge_shows_what_it_will_remove_and_changes_nothing_when_told_no(
+    app: Flask, runner: Any, make_fight: Callable[..., tuple[int, int]]
+) -> None:
+    case_id = ended_fight(app, make_fight, ended_at=LONG_AGO)
+    before = snapshot_of(app, case_id)
+    result = purge(runner, "--closed-before", CUTOFF, answer="n\n")
+    assert result.exit_code == 1  # aborted
+    assert before["facts"][0] in result.output  # the reference
+    assert "1 people (name, phone, email, safe-contact notes)" in result.output
+    assert "1 case narratives" in result.output and "task titles" in result.output
+    assert "Remove this personal data for good?" in result.output
+    assert snapshot_of(app, case_id) == before
+    with app.app_context():
+        assert db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "purge.run")).first() is None
+    again = purge(runner, "--closed-before", CUTOFF, answer="y\n")
+    assert again.exit_code == 0 and snapshot_of(app, case_id)["person"][0] == PURGED_NAME
+    assert "Nothing to purge." in purge(runner, "--closed-before", CUTOFF).output
+
+
+def test_purge_uses_each_networks_retention_period(
+    app: Flask, runner: Any, make_fight: Callable[..., tuple[int, int]], network_id: int
+) -> None:
+    now = datetime.now(UTC)
+    due = ended_fight(app, make_fight, ended_at=now - timedelta(days=60))
+    kept = ended_fight(app, make_fight, ended_at=now - timedelta(days=10),
+                       person_name="Recent Person")
+    assert purge(runner, "--yes").exit_code == 2  # no date and no retention period: refused
+    with app.app_context():
+        db.session.get_one(Network, network_id).retention_days = 30
+        db.session.commit()
+    result = purge(runner, "--yes")
+    assert result.exit_code == 0, result.output
+    assert snapshot_of(app, due)["person"][0] == PURGED_NAME
+    assert snapshot_of(app, kept)["person"][0] == "Recent Person"
+
+
+def test_purge_refuses_a_date_in_the_future(runner: Any, network_id: int) -> None:
+    tomorrow = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
+    result = purge(runner, "--closed-before", tomorrow, "--yes")
+    assert result.exit_code == 2 and "future" in result.output

@@ -1,6 +1,16 @@
 """The data model, one aggregate per module; importing this package registers every table."""
 
+from casework.models.action import (
+    Action,
+    ActionKind,
+    ActionRole,
+    ActionRoleKind,
+    ActionStatus,
+    CallAnswer,
+    CallListEntry,
+)
 from casework.models.audit import AuditEntry, AuditLogIsAppendOnly
+from casework.models.calendar import CalendarFeed
 from casework.models.case import (
     Case,
     DeclineReason,
@@ -29,11 +39,23 @@ from casework.models.letter import Letter, LetterVersion, ReviewStatus
 from casework.models.login_attempt import LoginAttempt
 from casework.models.network import CaseCounter, Network, PageSize
 from casework.models.person import Person, Tier
-from casework.models.target import Target, TargetKind
+from casework.models.reminder import SentReminder
+from casework.models.target import Target, TargetFact, TargetFactKind, TargetKind
 from casework.models.task import Task
 from casework.models.user import CASE_TEAM_ROLES, STAFF_ROLES, Role, User
 
 __all__ = [
+    "Action",
+    "ActionKind",
+    "ActionRole",
+    "ActionRoleKind",
+    "ActionStatus",
+    "CalendarFeed",
+    "CallAnswer",
+    "CallListEntry",
+    "SentReminder",
+    "TargetFact",
+    "TargetFactKind",
     "AuditEntry",
     "AuditLogIsAppendOnly",
     "CASE_TEAM_ROLES",

@@ -16,6 +16,7 @@ from casework.models.user import Role
 from casework.workflow.states import CaseState
 
 if TYPE_CHECKING:
+    from casework.models.action import Action
     from casework.models.fight import Decision, Delivery, Demand, Outcome, TargetContact
     from casework.models.network import Network
     from casework.models.person import Person
@@ -170,6 +171,8 @@ class Case(Model):
         back_populates="case", order_by="TargetContact.id", passive_deletes=True)
     outcomes: Mapped[list[Outcome]] = relationship(
         back_populates="case", order_by="Outcome.id", passive_deletes=True)
+    actions: Mapped[list[Action]] = relationship(
+        back_populates="case", order_by="(Action.position, Action.id)", passive_deletes=True)
 
     @property
     def delivery(self) -> Delivery | None:

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.extensions import Model
 from casework.models.base import UTCDateTime, enum_column, utcnow
@@ -32,5 +32,56 @@ class Target(Model):
     research_notes: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    facts: Mapped[list[TargetFact]] = relationship(
+        back_populates="target", order_by="(TargetFact.kind, TargetFact.id)",
+        cascade="all, delete-orphan", passive_deletes=True)
+
     def __repr__(self) -> str:
         return f"<Target {self.id}>"
+
+
+class TargetFactKind(StrEnum):
+    OWNER = "owner"
+    MANAGER = "manager"
+    ADDRESS = "address"
+    RELATED_BUSINESS = "related_business"
+    PROPERTY = "property"
+    LEVERAGE_POINT = "leverage_point"
+    SOURCE = "source"
+
+    @property
+    def label(self) -> str:
+        return {
+            "owner": "Owner", "manager": "Manager", "address": "Address",
+            "related_business": "Related business", "property": "Property",
+            "leverage_point": "Leverage point", "source": "Source",
+        }[self.value]
+
+    @property
+    def can_be_pressed(self) -> bool:
+        """An action can press this instead of the target itself (a secondary target)."""
+        return self in (TargetFactKind.LEVERAGE_POINT, TargetFactKind.RELATED_BUSINESS,
+                        TargetFactKind.PROPERTY, TargetFactKind.OWNER, TargetFactKind.MANAGER)
+
+
+class TargetFact(Model):
+    """One researched fact about a target: who owns or runs it, what else it owns, where it
+    is, where it can be pressed, and where we learned it."""
+
+    __tablename__ = "target_fact"
+    __table_args__ = (sa.Index("ix_target_fact_target", "target_id", "kind", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_id: Mapped[int] = mapped_column(sa.ForeignKey("target.id", ondelete="CASCADE"))
+    kind: Mapped[TargetFactKind] = mapped_column(enum_column(TargetFactKind))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    details: Mapped[str] = mapped_column(sa.Text, default="")
+    # Where this came from (public record, a worker, a web page), for anyone checking it later.
+    source: Mapped[str] = mapped_column(sa.String(300), default="")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    target: Mapped[Target] = relationship(back_populates="facts")
+
+    def __repr__(self) -> str:
+        return f"<TargetFact {self.id} {self.kind}>"

@@ -58,6 +58,12 @@ class User(UserMixin, Model):
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
     totp_last_counter: Mapped[int | None] = mapped_column()
 
+    # Language codes separated by commas, preferred first: call lists give organizers the
+    # people who speak their language.
+    languages: Mapped[str] = mapped_column(sa.String(64), default="en")
+    # Email reminders of tasks, deadlines and actions (sent by `flask casework tick`).
+    wants_email_reminders: Mapped[bool] = mapped_column(default=True)
+
     # Member portal: the person (worker/tenant) this member login belongs to; None for staff.
     person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"), index=True)
 

@@ -24,7 +24,7 @@ from casework import create_app
 from casework.backup.postgres import libpq_target
 from casework.cases.services import CaseFacts, create_case
 from casework.database import write_intent
-from casework.documents.services import add_document
+from casework.documents.services import add_document, remove_document
 from casework.documents.storage import DocumentStore
 from casework.extensions import db
 from casework.models import Case, Document, Event, EventKind, IssueType, Person, Role, Target, User
@@ -199,6 +199,23 @@ def test_a_tampered_backup_is_refused_before_the_database_is_touched(
     assert result.exit_code == 1 and "does not match its checksum" in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Document)) == 2
+
+
+def test_a_document_deleted_during_a_backup_keeps_its_file_until_the_next_check(
+    app: Flask, runner: Any, make_user: Callable[..., int],
+) -> None:
+    author = make_user(Role.ORGANIZER)
+    add_documents(app, author, [PDF])
+    store = DocumentStore.from_config(app.config)
+    with app.app_context():
+        document = db.session.scalars(select(Document)).one()
+        with store.pinned():  # as a backup does while it copies the files
+            stored_name = remove_document(document, db.session.get_one(User, author))
+            db.session.commit()
+            assert not store.discard(stored_name)
+            assert store.path_of(stored_name).exists()
+    assert runner.invoke(args=["casework", "documents", "check"]).exit_code == 0
+    assert store.stored_names() == []
 
 
 @pytest.mark.sqlite_only

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import io
 import os
 import random
 import signal
@@ -23,7 +24,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,9 +37,10 @@ from sqlalchemy import select
 
 from casework import create_app
 from casework.demo import DEMO_PASSWORD, load_demo
-from casework.documents.storage import DocumentStore, file_sha256
+from casework.documents.services import add_document
+from casework.documents.storage import DocumentStore, _lock, file_sha256
 from casework.extensions import db
-from casework.models import Case, Document, Event, EventKind
+from casework.models import Case, Document, Event, EventKind, Role, User
 from casework.workflow.states import CaseState
 from tests.postgres_server import free_port
 
@@ -306,3 +309,72 @@ def test_a_killed_server_keeps_every_answered_request_and_nothing_half_written(
         assert sorted(store.stored_names()) == sorted(d.stored_name for d in documents)
         assert list(store.partial_dir.iterdir()) == []
         db.session.remove()
+
+
+# What the restart relies on, one piece at a time.
+
+PDF = b"%PDF-1.7\nsigned lease\n"
+
+
+@pytest.fixture
+def app_config(tmp_path: Path) -> dict[str, Any]:
+    return {"CASEWORK_UPLOAD_DIR": str(tmp_path / "uploads")}
+
+
+@contextmanager
+def held_by_a_living_writer(path: Path) -> Iterator[None]:
+    """Hold a file's lock as an upload in progress does."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch()
+    with open(path, "rb") as handle:
+        assert _lock(handle, exclusive=True, wait=False)
+        yield
+
+
+@pytest.mark.sqlite_only
+def test_startup_removes_unfinished_uploads_of_a_crashed_server_but_not_live_ones(
+    tmp_path: Path,
+) -> None:
+    store = DocumentStore(tmp_path / "uploads")
+    crashed = store.partial_dir / f"{'a' * 32}.part"
+    live = store.partial_dir / f"{'b' * 32}.part"
+    with held_by_a_living_writer(live):
+        crashed.write_bytes(PDF[:10])
+        create_app({"SECRET_KEY": "x", "CASEWORK_UPLOAD_DIR": str(store.root),
+                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}"})
+        assert not crashed.exists() and live.exists()
+
+
+def test_documents_check_removes_leftovers_keeps_live_files_and_reports_lost_ones(
+    app: Flask, runner: Any, make_case: Callable[..., int], make_user: Callable[..., int],
+) -> None:
+    store = DocumentStore.from_config(app.config)
+    organizer = make_user(Role.ORGANIZER)
+    case_id = make_case(team=[organizer])
+    with app.app_context():
+        case, user = db.session.get_one(Case, case_id), db.session.get_one(User, organizer)
+        with add_document(store, case, user, io.BytesIO(PDF), "lease.pdf") as document:
+            db.session.commit()
+        document_id, kept = document.id, store.path_of(document.stored_name)
+    orphan = store.path_of("c" * 32)  # renamed, then the server died before the commit
+    orphan.write_bytes(PDF)
+    crashed_partial = store.partial_dir / f"{'d' * 32}.part"
+    crashed_partial.write_bytes(PDF[:5])
+    committing = store.path_of("e" * 32)
+    with held_by_a_living_writer(committing):
+        with store.pinned():  # a backup is running: no finished file may go
+            result = runner.invoke(args=["casework", "documents", "check"])
+            assert result.exit_code == 0, result.output
+            assert orphan.exists() and not crashed_partial.exists()
+        result = runner.invoke(args=["casework", "documents", "check", "--hashes"])
+        assert result.exit_code == 0, result.output
+        assert "Removed 0 unfinished upload(s) and 1 file(s) no document refers to." in \
+            result.output
+        assert "every file is present and intact" in result.output
+        assert not orphan.exists() and committing.exists() and kept.exists()
+    kept.write_bytes(PDF[:-1] + b"?")  # damaged, same size
+    result = runner.invoke(args=["casework", "documents", "check", "--hashes"])
+    assert result.exit_code == 1 and f"Damaged file: document {document_id}" in result.output
+    kept.unlink()
+    result = runner.invoke(args=["casework", "documents", "check"])
+    assert result.exit_code == 1 and f"Missing file: document {document_id}" in result.output

@@ -7,8 +7,7 @@ import hashlib
 import io
 import os
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +16,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from casework import create_app
 from casework.config import load_config
 from casework.documents.services import add_document, clean_file_name
 from casework.documents.sniffing import ContentSniffer, DocumentRefused
-from casework.documents.storage import DocumentStore, _lock
+from casework.documents.storage import DocumentStore
 from casework.extensions import db
 from casework.models import Case, Document, DocumentType, Event, Role, User
 from tests.conftest import login
@@ -360,77 +358,6 @@ def test_the_file_is_fsynced_before_it_gets_its_final_name(
     case_id, organizer = team_case
     assert upload(login_as(organizer), case_id, PDF).status_code == 302
     assert calls[:3] == ["fsync", "replace", "fsync"]  # the file, the rename, the directory
-
-
-@contextmanager
-def held_by_a_living_writer(path: Path) -> Iterator[None]:
-    """Hold a file's lock as an upload in progress does."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.touch()
-    with open(path, "rb") as handle:
-        assert _lock(handle, exclusive=True, wait=False)
-        yield
-
-
-@pytest.mark.sqlite_only
-def test_startup_removes_unfinished_uploads_of_a_crashed_server_but_not_live_ones(
-    tmp_path: Path,
-) -> None:
-    store = DocumentStore(tmp_path / "uploads")
-    crashed = store.partial_dir / f"{'a' * 32}.part"
-    live = store.partial_dir / f"{'b' * 32}.part"
-    with held_by_a_living_writer(live):
-        crashed.write_bytes(PDF[:10])
-        create_app({"SECRET_KEY": "x", "CASEWORK_UPLOAD_DIR": str(store.root),
-                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}"})
-        assert not crashed.exists() and live.exists()
-
-
-def test_documents_check_removes_leftovers_keeps_live_files_and_reports_lost_ones(
-    app: Flask, runner: Any, team_case: tuple[int, int],
-    login_as: Callable[[int], FlaskClient], store: DocumentStore,
-) -> None:
-    case_id, organizer = team_case
-    upload(login_as(organizer), case_id, PDF)
-    [document] = documents(app)
-    orphan = store.path_of("c" * 32)  # renamed, then the server died before the commit
-    orphan.write_bytes(PDF)
-    crashed_partial = store.partial_dir / f"{'d' * 32}.part"
-    crashed_partial.write_bytes(PDF[:5])
-    committing = store.path_of("e" * 32)
-    with held_by_a_living_writer(committing):
-        with store.pinned():  # a backup is running: no finished file may go
-            result = runner.invoke(args=["casework", "documents", "check"])
-            assert result.exit_code == 0, result.output
-            assert orphan.exists() and not crashed_partial.exists()
-        result = runner.invoke(args=["casework", "documents", "check", "--hashes"])
-        assert result.exit_code == 0, result.output
-        assert "Removed 0 unfinished upload(s) and 1 file(s) no document refers to." in \
-            result.output
-        assert "every file is present and intact" in result.output
-        assert not orphan.exists() and committing.exists()
-    assert store.path_of(document.stored_name).exists()
-    store.path_of(document.stored_name).write_bytes(PDF[:-1] + b"?")  # damaged, same size
-    result = runner.invoke(args=["casework", "documents", "check", "--hashes"])
-    assert result.exit_code == 1 and f"Damaged file: document {document.id}" in result.output
-    store.path_of(document.stored_name).unlink()
-    result = runner.invoke(args=["casework", "documents", "check"])
-    assert result.exit_code == 1 and f"Missing file: document {document.id}" in result.output
-
-
-def test_a_document_deleted_during_a_backup_keeps_its_file_until_the_next_check(
-    app: Flask, runner: Any, team_case: tuple[int, int],
-    login_as: Callable[[int], FlaskClient], store: DocumentStore,
-) -> None:
-    case_id, organizer = team_case
-    client = login_as(organizer)
-    upload(client, case_id, PDF)
-    [document] = documents(app)
-    with store.pinned():
-        assert client.post(f"/documents/{document.id}/delete").status_code == 302
-        assert documents(app) == [] and store.path_of(document.stored_name).exists()
-    assert runner.invoke(args=["casework", "documents", "check"]).exit_code == 0
-    assert files_on_disk(store) == []
 
 
 @pytest.mark.sqlite_only

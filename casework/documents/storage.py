@@ -84,9 +84,8 @@ class DocumentStore:
         """Write an upload to a temporary file, check it, fsync it and rename it into place,
         then yield while the caller commits its row. If the block raises, the file is removed."""
         self._make_dirs()
-        with ExitStack() as stack:
-            handle, partial = self._new_partial_file()
-            stack.callback(handle.close)  # closing releases the lock, after the commit
+        handle, partial = self._new_partial_file()
+        with handle:  # closing releases the lock: after the commit, or after the cleanup
             stored_name = partial.stem
             final = self.path_of(stored_name)
             try:

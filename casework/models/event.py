@@ -26,6 +26,10 @@ class EventKind(StrEnum):
     TASK_REOPENED = "task_reopened"
     NOTE = "note"
     TEAM_CHANGED = "team_changed"
+    ACTION_PLANNED = "action_planned"
+    ACTION_RESCHEDULED = "action_rescheduled"
+    ACTION_DONE = "action_done"
+    ACTION_CANCELLED = "action_cancelled"
 
 
 class Event(Model):

@@ -1,0 +1,1 @@
+"""Target research: the bosses and landlords a network fights, shared across its cases."""

@@ -1,0 +1,61 @@
+"""Forms of target research: the list's search, a researched fact, the target's notes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.widgets import HiddenInput
+
+from casework.forms import options, printable_text, strip_whitespace
+from casework.models import TargetFactKind
+
+NEEDED = "This is needed."
+
+
+def text(label: str, max_length: int, *, required: bool = False, area: bool = False,
+         **kwargs: Any) -> Any:
+    """A trimmed text field refusing control characters; ``area`` for several lines."""
+    first = DataRequired(message=NEEDED) if required else Optional()
+    field_class = TextAreaField if area else StringField
+    return field_class(label, validators=[first, Length(max=max_length), printable_text],
+                       filters=[strip_whitespace], **kwargs)
+
+
+class TargetListForm(FlaskForm):
+    """Search and order the targets list (GET, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    q = text("Name", 200, description="Part of the target's name")
+    sort = SelectField("Order", choices=options([("fights", "Most fights first"),
+                                                 ("name", "By name")]), default="fights")
+
+
+class FactForm(FlaskForm):
+    """One researched fact: what kind, the name, details, and where we learned it."""
+
+    kind = SelectField("Kind of fact",
+                       choices=options((kind.value, kind.label) for kind in TargetFactKind))
+    name = text("Name", 200, required=True,
+                description="e.g. the owner's or the other business's name, or the address")
+    details = text("Details", 10_000, area=True,
+                   description="What it is and why it matters. Facts, not opinions.")
+    source = text("Source", 300,
+                  description="Where this comes from: a public record, a worker, a web page")
+
+
+class TargetNotesForm(FlaskForm):
+    """The target's free-text research, with a fingerprint of what the user saw."""
+
+    role = text("Role", 80, description="Landlord, employer, property manager…")
+    address = text("Address", 10_000, area=True)
+    contacts = text("Contacts", 10_000, area=True,
+                    description="The target's phones, emails and offices (never a member's)")
+    leverage_points = text("Leverage points", 10_000, area=True)
+    research_notes = text("Research notes", 10_000, area=True)
+    seen = StringField(widget=HiddenInput(), validators=[
+        DataRequired(), Regexp(r"^[0-9a-f]{64}$")])

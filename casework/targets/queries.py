@@ -1,0 +1,215 @@
+"""Reading targets: who may see which, the list with its fight counts, a target's fights."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, Numeric, exists, false, func, select, true, type_coerce
+from sqlalchemy import case as when
+from sqlalchemy.orm import aliased, selectinload
+
+from casework.extensions import db
+from casework.models import (
+    Action,
+    ActionStatus,
+    AuditEntry,
+    Case,
+    Outcome,
+    Role,
+    Target,
+    TargetFact,
+    TargetFactKind,
+    User,
+)
+from casework.workflow.states import CaseState
+
+# A target with this many fights stands out: it wrongs people again and again.
+REPEAT_OFFENDER_FIGHTS = 2
+FIGHTS_SHOWN = 100
+RELATED_SHOWN = 20
+# Facts that relate two targets when they match. Two targets researched from the same public
+# record are not related because of it.
+LINKING_KINDS = tuple(kind for kind in TargetFactKind if kind is not TargetFactKind.SOURCE)
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    target: Target
+    fights: int
+    won: int
+
+    @property
+    def is_repeat_offender(self) -> bool:
+        return self.fights >= REPEAT_OFFENDER_FIGHTS
+
+
+@dataclass(frozen=True)
+class TargetPage:
+    rows: list[TargetRow]
+    page: int
+    has_more: bool
+
+
+@dataclass(frozen=True)
+class FightRow:
+    """A fight against the target, linked only for those who may open the case."""
+
+    case: Case
+    may_open: bool
+
+    @property
+    def ended_on(self) -> date | None:
+        outcome = self.case.outcome
+        return outcome.decided_on if outcome else None
+
+
+@dataclass(frozen=True)
+class FightRecord:
+    """How the network has fared against a target."""
+
+    fights: int
+    won: int
+    recovered: Decimal
+
+    @property
+    def is_repeat_offender(self) -> bool:
+        return self.fights >= REPEAT_OFFENDER_FIGHTS
+
+
+@dataclass(frozen=True)
+class RelatedTarget:
+    target: Target
+    reasons: list[str]
+
+
+def visible_targets(user: User) -> ColumnElement[bool]:
+    """Targets a user may open: the network's, or for intake those of the cases they logged."""
+    in_network = Target.network_id == user.network_id
+    if user.role in (Role.ORGANIZER, Role.COORDINATOR):
+        return in_network
+    if user.role == Role.INTAKE:
+        # An alias: the list query joins Case itself, which must not be correlated here.
+        logged = aliased(Case)
+        logged_by_them = exists().where(logged.target_id == Target.id,
+                                        logged.created_by_id == user.id)
+        return in_network & logged_by_them
+    return false()
+
+
+def may_view_target(target: Target, user: User) -> bool:
+    """May the user open this target's page (a target of their network they need)?"""
+    if user.network_id != target.network_id:
+        return False
+    if user.role in (Role.ORGANIZER, Role.COORDINATOR):
+        return True
+    return user.role == Role.INTAKE and bool(db.session.scalar(select(true()).where(
+        Case.target_id == target.id, Case.created_by_id == user.id).limit(1)))
+
+
+def may_research(user: User) -> bool:
+    """Organizers and coordinators research targets; intake volunteers only read."""
+    return user.role in (Role.ORGANIZER, Role.COORDINATOR)
+
+
+def list_targets(user: User, text: str, sort: str, page: int, per_page: int) -> TargetPage:
+    """One page of the targets the user may see, with fight counts from one grouped query."""
+    fights = func.count(Case.id)
+    won = func.coalesce(func.sum(when((Case.state == CaseState.WON, 1), else_=0)), 0)
+    query = (select(Target, fights, won)
+             .outerjoin(Case, Case.target_id == Target.id)
+             .where(visible_targets(user))
+             .group_by(Target.id))
+    if text:
+        query = query.where(func.lower(Target.name).contains(text.lower(), autoescape=True))
+    by_name = (func.lower(Target.name), Target.id)
+    query = query.order_by(*by_name) if sort == "name" else query.order_by(
+        fights.desc(), *by_name)
+    rows = db.session.execute(query.limit(per_page + 1).offset((page - 1) * per_page)).all()
+    found = [TargetRow(target, count, int(wins)) for target, count, wins in rows[:per_page]]
+    return TargetPage(rows=found, page=page, has_more=len(rows) > per_page)
+
+
+def fights_against(target: Target, user: User) -> list[FightRow]:
+    """The latest fights against the target, newest first."""
+    cases = db.session.scalars(
+        select(Case).where(Case.target_id == target.id)
+        .options(selectinload(Case.outcomes))
+        .order_by(Case.id.desc()).limit(FIGHTS_SHOWN))
+    return [FightRow(case, case.can_view(user)) for case in cases]
+
+
+def fight_record(target: Target) -> FightRecord:
+    """Fights, wins and the money recovered (each won fight's latest outcome) in one query."""
+    latest = (select(Outcome.case_id, func.max(Outcome.id).label("outcome_id"))
+              .group_by(Outcome.case_id).subquery())
+    is_won = Case.state == CaseState.WON
+    recovered = func.coalesce(func.sum(when((is_won, Outcome.amount_recovered), else_=0)), 0)
+    row = db.session.execute(
+        select(func.count(Case.id),
+               func.coalesce(func.sum(when((is_won, 1), else_=0)), 0),
+               type_coerce(recovered, Numeric(14, 2)))
+        .outerjoin(latest, latest.c.case_id == Case.id)
+        .outerjoin(Outcome, Outcome.id == latest.c.outcome_id)
+        .where(Case.target_id == target.id)).one()
+    return FightRecord(fights=row[0], won=int(row[1]), recovered=Decimal(row[2]))
+
+
+def count_other_fights(case: Case) -> int:
+    """How many other fights the network has had against this case's target."""
+    return db.session.scalar(select(func.count(Case.id)).where(
+        Case.target_id == case.target_id, Case.id != case.id)) or 0
+
+
+def related_targets(target: Target) -> list[RelatedTarget]:
+    """Other targets of the network with the same name or a fact in common (same owner…)."""
+    own_name = target.name.strip().lower()
+    mine = {fact.name.strip().lower(): fact for fact in target.facts
+            if fact.kind in LINKING_KINDS and fact.name.strip()}
+    names = {own_name, *mine}
+    others = Target.network_id == target.network_id, Target.id != target.id
+    reasons: dict[int, list[str]] = {}
+    found: dict[int, Target] = {}
+    for other in db.session.scalars(select(Target).where(
+            *others, func.lower(func.trim(Target.name)).in_(names)).limit(RELATED_SHOWN)):
+        key = other.name.strip().lower()
+        why = "Same name" if key == own_name else f"{mine[key].kind.label} of this target"
+        found[other.id] = other
+        reasons.setdefault(other.id, []).append(why)
+    shared = db.session.execute(
+        select(Target, TargetFact.kind, TargetFact.name)
+        .join(TargetFact, TargetFact.target_id == Target.id)
+        .where(*others, TargetFact.kind.in_(LINKING_KINDS),
+               func.lower(func.trim(TargetFact.name)).in_(names))
+        .order_by(Target.id, TargetFact.id).limit(RELATED_SHOWN * 5))
+    for other, kind, name in shared:
+        why = shared_fact_reason(kind, name.strip(), mine.get(name.strip().lower()))
+        found[other.id] = other
+        reasons.setdefault(other.id, []).append(why)
+    ordered = sorted(found.values(), key=lambda t: (t.name.lower(), t.id))[:RELATED_SHOWN]
+    return [RelatedTarget(other, list(dict.fromkeys(reasons[other.id]))) for other in ordered]
+
+
+def shared_fact_reason(kind: TargetFactKind, name: str, here: TargetFact | None) -> str:
+    """Why another target's fact relates it to this one, in words."""
+    if here is None:
+        return f"Lists this target as its {kind.label.lower()}"
+    if here.kind is kind:
+        return f"Same {kind.label.lower()}: {name}"
+    return f"{name}: {kind.label.lower()} there, {here.kind.label.lower()} here"
+
+
+def planned_actions_pressing(fact: TargetFact) -> int:
+    """How many planned actions press this fact (a secondary target)."""
+    return db.session.scalar(select(func.count(Action.id)).where(
+        Action.pressure_point_id == fact.id, Action.status == ActionStatus.PLANNED)) or 0
+
+
+def last_editor_of(target: Target) -> str | None:
+    """Who last changed the target's own fields, from the audit log."""
+    return db.session.scalar(
+        select(User.name).join(AuditEntry, AuditEntry.user_id == User.id)
+        .where(AuditEntry.object_type == "target", AuditEntry.object_id == str(target.id),
+               AuditEntry.action == "target.update")
+        .order_by(AuditEntry.id.desc()).limit(1))

@@ -41,6 +41,24 @@ def load_config(instance_path: str, environment: str | None = None) -> dict[str,
         "CASEWORK_MAX_UPLOAD_MB": max_upload_mb,
         "WTF_CSRF_ENABLED": not csrf_disabled_for_tests(environment),
         "WTF_CSRF_TIME_LIMIT": None,
+        **mail_settings(),
+    }
+
+
+def mail_settings() -> dict[str, Any]:
+    """SMTP for the reminders that ``flask casework tick`` sends; no host, no mail."""
+    port = os.environ.get("CASEWORK_SMTP_PORT", "587")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"CASEWORK_SMTP_PORT must be a port number, not {port!r}.")
+    return {
+        "CASEWORK_SMTP_HOST": os.environ.get("CASEWORK_SMTP_HOST", ""),
+        "CASEWORK_SMTP_PORT": int(port),
+        "CASEWORK_SMTP_USERNAME": os.environ.get("CASEWORK_SMTP_USERNAME", ""),
+        "CASEWORK_SMTP_PASSWORD": os.environ.get("CASEWORK_SMTP_PASSWORD", ""),
+        "CASEWORK_SMTP_STARTTLS": os.environ.get("CASEWORK_SMTP_STARTTLS", "1") == "1",
+        "CASEWORK_MAIL_FROM": os.environ.get("CASEWORK_MAIL_FROM", "casework@localhost"),
+        # Links in reminders point here (there is no request to take the host from).
+        "CASEWORK_BASE_URL": os.environ.get("CASEWORK_BASE_URL", "http://127.0.0.1:5000"),
     }
 
 

@@ -22,6 +22,8 @@ from casework.auth.services import (
 from casework.extensions import db
 from casework.models import STAFF_ROLES, Role, User
 from casework.permissions import acting_user, roles_required
+from casework.reminders.forms import ReminderSettingsForm
+from casework.reminders.services import set_reminder_preference
 from casework.security import mfa
 from casework.security.ratelimit import login_wait, record_login_attempt
 
@@ -48,6 +50,23 @@ def change_password_page() -> Page:
             return redirect(url_for("auth.change_password"))
         form.current_password.errors.append(WRONG_PASSWORD)
     return render_template("auth/password.html", form=form)
+
+
+@bp.route("/account/reminders", methods=["GET", "POST"])
+@roles_required(*STAFF_ROLES)
+def reminders() -> Page:
+    """Choose whether `flask casework tick` emails you reminders (members get none)."""
+    user = acting_user()
+    form = ReminderSettingsForm()
+    if form.validate_on_submit():
+        set_reminder_preference(user, bool(form.wants_email_reminders.data))
+        db.session.commit()
+        flash("Email reminders are on." if user.wants_email_reminders
+              else "Email reminders are off.", "success")
+        return redirect(url_for("auth.reminders"))
+    if not form.is_submitted():
+        form.wants_email_reminders.data = user.wants_email_reminders
+    return render_template("auth/reminders.html", form=form)
 
 
 @bp.route("/account/two-factor", methods=["GET", "POST"])

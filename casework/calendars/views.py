@@ -1,0 +1,81 @@
+"""The calendar page (make or rotate a feed's address) and the feeds at their secret URLs."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, make_response, render_template, url_for
+from werkzeug.wrappers import Response
+
+from casework.calendars.ical import calendar_bytes
+from casework.calendars.services import feed_entries, feed_of, find_feed, rotate_feed
+from casework.extensions import db
+from casework.forms import ActionForm
+from casework.models import STAFF_ROLES, Role
+from casework.permissions import acting_user, public, roles_required
+
+bp = Blueprint("calendars", __name__)
+
+Page = Response | tuple[str, int]
+FEED_MAX_AGE_SECONDS = 300
+
+
+@bp.route("/calendar")
+@roles_required(*STAFF_ROLES)
+def index() -> Page:
+    """The user's feed, and for coordinators the network's: made when, and buttons."""
+    return calendar_page()
+
+
+@bp.route("/calendar/mine", methods=["POST"])
+@roles_required(*STAFF_ROLES)
+def rotate_mine() -> Page:
+    """Make (or replace) the address of the user's own feed and show it, this once."""
+    return rotated(network_wide=False)
+
+
+@bp.route("/calendar/network", methods=["POST"])
+@roles_required(Role.COORDINATOR)
+def rotate_network() -> Page:
+    """Make (or replace) the address of the network's feed and show it, this once."""
+    return rotated(network_wide=True)
+
+
+@bp.route("/calendar/<token>.ics")
+@public
+def feed(token: str) -> Response:
+    """A feed for calendar apps: the secret in the URL is the credential (404 otherwise)."""
+    owner = find_feed(token)
+    if owner is None:
+        abort(404)
+    name = f"Casework {owner.network.code}: " + (
+        "network" if owner.user is None else f"{owner.user.name}'s fights")
+    body = calendar_bytes(name, owner.network.timezone, feed_entries(owner), case_link)
+    response = make_response(body)
+    response.mimetype = "text/calendar"  # text/* gets "; charset=utf-8"
+    response.headers["Content-Disposition"] = 'inline; filename="casework.ics"'
+    response.cache_control.private = True
+    response.cache_control.max_age = FEED_MAX_AGE_SECONDS
+    return response
+
+
+def rotated(*, network_wide: bool) -> Page:
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return calendar_page(status=400)
+    token = rotate_feed(acting_user(), network_wide=network_wide)
+    db.session.commit()
+    # Shown in this response only: the secret is not kept, nor put in a flash or session.
+    address = url_for("calendars.feed", token=token, _external=True)
+    return calendar_page(new_address=address, new_for="network" if network_wide else "mine")
+
+
+def calendar_page(*, new_address: str = "", new_for: str = "", status: int = 200) -> Page:
+    user = acting_user()
+    network_feed = feed_of(user.network_id, None) if user.role == Role.COORDINATOR else None
+    return render_template(
+        "calendars/index.html", form=ActionForm(), my_feed=feed_of(user.network_id, user.id),
+        network_feed=network_feed, is_coordinator=user.role == Role.COORDINATOR,
+        new_address=new_address, new_for=new_for), status
+
+
+def case_link(case_id: int) -> str:
+    return url_for("cases.show", case_id=case_id, _external=True)

@@ -1,0 +1,1 @@
+"""Email reminders of tasks, deadlines and actions, sent by ``flask casework tick``."""

@@ -1,0 +1,178 @@
+"""Importing a spreadsheet of people: upload, preview (errors and duplicates), confirm.
+
+Between the preview and the confirmation the file waits on the server (``pending``),
+named by a token kept in the uploader's session; the confirmation reads it again, checks
+it against the people as they are then, and imports all of it or nothing.
+"""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from casework.extensions import db
+from casework.forms import ActionForm
+from casework.models import CASE_TEAM_ROLES, Person, User
+from casework.people import csv_import
+from casework.people.csv_import import ImportRefused, ParsedFile, decision_values
+from casework.people.forms import ImportConfirmForm, ImportUploadForm, confirm_form
+from casework.people.pending import PendingImports, fingerprint
+from casework.people.services import details_visible
+from casework.people.views import bp
+from casework.permissions import acting_user, roles_required
+
+IMPORT_KEY = "people_import"
+ACCEPT = ".csv,.txt,text/csv,text/plain"
+Page = Response | str | tuple[str, int]
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@roles_required(*CASE_TEAM_ROLES)
+def import_upload() -> Page:
+    form = ImportUploadForm()
+    if form.validate_on_submit():
+        user = acting_user()
+        try:
+            data = csv_import.read_limited(form.upload.data.stream)
+            csv_import.parse_csv(data, user.network_id)  # the whole file's problems, here
+        except ImportRefused as error:
+            form.upload.errors.append(str(error))
+        else:
+            forget_pending()
+            session[IMPORT_KEY] = {"token": pending().save(data), "user_id": user.id}
+            return redirect(url_for("people.import_preview"))
+    return render_template("people/import.html", form=form, accept=ACCEPT,
+                           max_rows=csv_import.MAX_ROWS), 400 if form.errors else 200
+
+
+@bp.route("/import/preview")
+@roles_required(*CASE_TEAM_ROLES)
+def import_preview() -> Page:
+    data = pending_data()
+    if data is None:
+        return nothing_pending()
+    parsed = parse_or_none(data)
+    if parsed is None:
+        return nothing_pending()
+    form = confirm_form(choices_of(parsed, acting_user()), formdata=None)
+    form.fingerprint.data = fingerprint(data)
+    return preview(parsed, form)
+
+
+@bp.route("/import/confirm", methods=["POST"])
+@roles_required(*CASE_TEAM_ROLES)
+def import_confirm() -> Page:
+    token = pending_token()
+    data = pending().claim(token)
+    if token is None or data is None:
+        return nothing_pending()
+    try:
+        return confirm_import(data)
+    finally:
+        if session.get(IMPORT_KEY):  # not imported: the file waits for the next try
+            pending().release(token)
+
+
+def confirm_import(data: bytes) -> Page:
+    """Import the claimed file as the user decided, or show the preview with what is wrong."""
+    parsed = parse_or_none(data)
+    if parsed is None:
+        return nothing_pending()
+    user = acting_user()
+    form = confirm_form(choices_of(parsed, user))
+    if not form.validate_on_submit():
+        return preview(parsed, form, 400)
+    if form.fingerprint.data != fingerprint(data):
+        flash("You uploaded another file since that preview: review this one.", "error")
+        return redirect(url_for("people.import_preview"))
+    decisions = {row.line: str(form[f"line_{row.line}"].data) for row in parsed.duplicates}
+    try:
+        result = csv_import.import_rows(parsed, user.network_id, decisions, user)
+    except ImportRefused as error:
+        db.session.rollback()
+        form.form_errors.append(str(error))
+        return preview(parsed, form, 409)
+    db.session.commit()
+    forget_pending()
+    flash(f"Imported: {result.created} new, {result.merged} merged into people already "
+          f"known, {result.skipped} skipped.", "success")
+    return redirect(url_for("people.index"))
+
+
+@bp.route("/import/cancel", methods=["POST"])
+@roles_required(*CASE_TEAM_ROLES)
+def import_cancel() -> Response:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    forget_pending()
+    flash("The uploaded file was discarded; nothing was imported.", "success")
+    return redirect(url_for("people.import_upload"))
+
+
+def preview(parsed: ParsedFile, form: ImportConfirmForm, status: int = 200) -> tuple[str, int]:
+    return render_template(
+        "people/preview.html", parsed=parsed, form=form, cancel_form=ActionForm(),
+        new_rows=sum(not row.is_duplicate for row in parsed.rows)), status
+
+
+def choices_of(parsed: ParsedFile, user: User) -> dict[int, list[tuple[str, str]]]:
+    """Per duplicate row, what may be done with it, in words."""
+    ids = {person_id for row in parsed.duplicates for person_id in row.existing}
+    people = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(ids)))}
+    visible = details_visible(user, list(people.values()))
+    choices: dict[int, list[tuple[str, str]]] = {}
+    for row in parsed.duplicates:
+        labels = []
+        for value in decision_values(row):
+            kind, _, number = value.partition("-")
+            if kind == "person":
+                person_id = int(number)
+                person = people.get(person_id)
+                who = person.name if person and visible.get(person_id) else \
+                    "someone in a fight you are not on (details hidden)"
+                labels.append((value, f"Merge into {who} (#{person_id})"))
+            elif kind == "line":
+                labels.append((value, f"Merge into line {number} of this file"))
+            else:
+                labels.append((value, {"skip": "Skip this row",
+                                       "new": "Import as a new person"}[value]))
+        choices[row.line] = labels
+    return choices
+
+
+def parse_or_none(data: bytes) -> ParsedFile | None:
+    """The waiting file read again against today's people (it was checked at upload)."""
+    try:
+        return csv_import.parse_csv(data, acting_user().network_id)
+    except ImportRefused:
+        return None
+
+
+def pending() -> PendingImports:
+    return PendingImports.from_config(current_app.config)
+
+
+def pending_token() -> str | None:
+    """The token of the file this user uploaded and has not yet imported or discarded."""
+    saved = session.get(IMPORT_KEY)
+    if not isinstance(saved, dict) or saved.get("user_id") != acting_user().id:
+        return None
+    token = saved.get("token")
+    return token if isinstance(token, str) else None
+
+
+def pending_data() -> bytes | None:
+    return pending().load(pending_token())
+
+
+def forget_pending() -> None:
+    saved = session.pop(IMPORT_KEY, None)
+    if isinstance(saved, dict):
+        pending().discard(saved.get("token"))
+
+
+def nothing_pending() -> Response:
+    flash("No uploaded file is waiting (it was imported, discarded or expired): upload it "
+          "again.", "error")
+    return redirect(url_for("people.import_upload"))

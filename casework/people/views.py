@@ -1,0 +1,190 @@
+"""The people directory: the list, a person's page, adding, editing and merging records.
+
+The CSV import's pages are in ``import_views`` (the same blueprint).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from casework.actions import calls
+from casework.cases.search_session import recall_search, remember_search
+from casework.errors import PermissionDenied
+from casework.extensions import db
+from casework.forms import ActionForm
+from casework.ids import parse_id
+from casework.models import CASE_TEAM_ROLES, Person, Tier
+from casework.people import services
+from casework.people.forms import PeopleFilterForm, PersonForm
+from casework.people.languages import language_list
+from casework.people.queries import PeopleFilters, list_people
+from casework.people.rules import TIER_LABELS
+from casework.permissions import acting_user, roles_required
+
+bp = Blueprint("people", __name__, url_prefix="/people")
+bp.add_app_template_filter(language_list)
+SEARCH_FORGOTTEN = ("This search is no longer kept (searches last as long as the session): "
+                    "type it again.")
+Page = Response | str | tuple[str, int]
+
+
+@bp.app_template_filter()
+def tier_label(tier: Tier) -> str:
+    return TIER_LABELS[tier]
+
+
+@bp.route("/")
+@roles_required(*CASE_TEAM_ROLES)
+def index() -> tuple[str, int]:
+    args = request.args.copy()
+    args.poplist("q")  # searches are POSTed; a hand-made ?q= is not read, nor put in links
+    form = PeopleFilterForm(args, meta={"csrf": False})
+    is_valid = form.validate()
+    token = request.args.get("search", "")
+    text = recall_search(token) if token else ""
+    if text is None:
+        form.q.errors = [*form.q.errors, SEARCH_FORGOTTEN]
+        text = token = ""
+    form.q.data = text
+    filters = filters_from(form) if is_valid else PeopleFilters(text=text)
+    return directory(form, filters, list_args(form, token) if is_valid else {})
+
+
+@bp.route("/search", methods=["POST"])
+@roles_required(*CASE_TEAM_ROLES)
+def search() -> Page:
+    """The search box: the name typed is kept in the session and the URL gets a token."""
+    form = PeopleFilterForm()
+    if not form.validate_on_submit():
+        return directory(form, PeopleFilters(), {}, 400)
+    token = remember_search(form.q.data) if form.q.data else ""
+    return redirect(url_for("people.index", **list_args(form, token)))
+
+
+def filters_from(form: PeopleFilterForm) -> PeopleFilters:
+    return PeopleFilters(text=form.q.data or "", language=form.language.data or "",
+                         tier=Tier(form.tier.data) if form.tier.data else None)
+
+
+def list_args(form: PeopleFilterForm, search_token: str) -> dict[str, Any]:
+    """The directory's URL parameters: the filters and the search's token, never its text."""
+    args = {name: str(form[name].data) for name in ("tier", "language") if form[name].data}
+    return {**args, "search": search_token} if search_token else args
+
+
+def directory(form: PeopleFilterForm, filters: PeopleFilters, args: dict[str, Any],
+              status: int = 200) -> tuple[str, int]:
+    """One page of people after the ``after`` cursor, with keyset links."""
+    after = parse_id(request.args.get("after"))  # a damaged cursor: the first page
+    page = list_people(acting_user().network_id, filters, after,
+                       current_app.config.get("PEOPLE_PER_PAGE", 50))
+    return render_template(
+        "people/index.html", form=form, page=page, filters=filters,
+        first_url=url_for("people.index", **args) if after else None,
+        next_url=url_for("people.index", **args, after=page.next_after)
+        if page.next_after else None,
+    ), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*CASE_TEAM_ROLES)
+def new() -> Page:
+    form = PersonForm()
+    if form.validate_on_submit():
+        person = services.create_person(acting_user().network_id, form.details())
+        db.session.commit()
+        flash("Person added.", "success")
+        return redirect(url_for("people.show", person_id=person.id))
+    return render_template("people/form.html", form=form, person=None), 400 if form.errors else 200
+
+
+@bp.route("/<int:person_id>")
+@roles_required(*CASE_TEAM_ROLES)
+def show(person_id: int) -> str:
+    person = load_person(person_id)
+    user = acting_user()
+    fights = services.fights_of(person)
+    full = services.may_see_details(user, person, fights)
+    visible = services.visible_fights(user, fights)
+    duplicates: list[Person] = []
+    if full:
+        services.record_details_shown(person, "people page")
+        duplicates = [other for other in services.possible_duplicates(person)
+                      if services.may_see_details(user, other)]
+    return render_template(
+        "people/show.html", person=person, full=full, fights=visible,
+        hidden_fights=len(fights) - len(visible), duplicates=duplicates,
+        reliability=calls.reliability([person.id])[person.id])
+
+
+@bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
+@roles_required(*CASE_TEAM_ROLES)
+def edit(person_id: int) -> Page:
+    person = load_person(person_id)
+    user = acting_user()
+    fights = services.fights_of(person)
+    if not services.may_see_details(user, person, fights):
+        abort(403)
+    form = PersonForm()
+    form.needs_contact_route = bool(fights)
+    if request.method == "GET":
+        form.fill(services.details_of(person))
+        services.record_details_shown(person, "person edit form")
+    elif form.validate_on_submit():
+        try:
+            changed = services.update_person(person, user, form.details())
+        except PermissionDenied:
+            abort(403)
+        db.session.commit()
+        flash("Saved." if changed else "Nothing changed.", "success")
+        return redirect(url_for("people.show", person_id=person.id))
+    return render_template("people/form.html", form=form, person=person), \
+        400 if form.errors else 200
+
+
+@bp.route("/<int:person_id>/merge/<int:duplicate_id>", methods=["GET", "POST"])
+@roles_required(*CASE_TEAM_ROLES)
+def merge(person_id: int, duplicate_id: int) -> Page:
+    keep, duplicate = load_person(person_id), load_person(duplicate_id)
+    user = acting_user()
+    if keep.id == duplicate.id:
+        abort(404)
+    if not (services.may_see_details(user, keep) and services.may_see_details(user, duplicate)):
+        abort(403)
+    form = ActionForm()
+    if form.validate_on_submit():
+        services.merge_people(keep, duplicate, user)
+        db.session.commit()
+        flash("The two records are now one.", "success")
+        return redirect(url_for("people.show", person_id=keep.id))
+    for person in (keep, duplicate):
+        services.record_details_shown(person, "merge confirmation")
+    return render_template(
+        "people/merge.html", keep=keep, duplicate=duplicate, form=form,
+        keep_fights=services.fights_of(keep), duplicate_fights=services.fights_of(duplicate),
+        same_contact=duplicate.id in {p.id for p in services.possible_duplicates(keep)})
+
+
+def load_person(person_id: int) -> Person:
+    """A person of the user's network, or 404."""
+    person = db.session.scalars(select(Person).where(
+        Person.id == person_id, Person.network_id == acting_user().network_id)).one_or_none()
+    if person is None:
+        abort(404)
+    return person
+
+
+from casework.people import import_views  # noqa: E402,F401  (registers the import routes)

@@ -1,0 +1,1 @@
+"""The escalation ladder: actions of a fight, their roles, call lists and turnout."""

@@ -1,0 +1,126 @@
+"""Forms of the escalation ladder: planning, roles, the report, and the call list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from casework.actions.calls import ANSWERS, CALLS_PER_CALLER, DEFAULT_CALLS_PER_CALLER
+from casework.forms import options, plausible_date, printable_text, strip_whitespace
+from casework.models import ActionKind, ActionRoleKind
+
+NEEDED = "This is needed."
+MAX_PEOPLE = 100_000
+# Who the call list rings. "kind" follows the kind of action: supporters too for big ones.
+CALLS_CHOICES = [("kind", "Members, and supporters too for a big action (delivery, picket, "
+                          "secondary target)"),
+                 ("all", "Members and supporters"), ("members", "Members only")]
+
+
+def text(label: str, max_length: int, *, required: bool = False, area: bool = True,
+         **kwargs: Any) -> Any:
+    first = DataRequired(message=NEEDED) if required else Optional()
+    field_class = TextAreaField if area else StringField
+    return field_class(label, validators=[first, Length(max=max_length), printable_text],
+                       filters=[strip_whitespace], **kwargs)
+
+
+def people_count(label: str, *, required: bool = True, **kwargs: Any) -> IntegerField:
+    first = InputRequired(message="Enter a number (0 if none).") if required else Optional()
+    return IntegerField(label, validators=[first, NumberRange(
+        min=0, max=MAX_PEOPLE, message=f"Enter a number from 0 to {MAX_PEOPLE:,}.")], **kwargs)
+
+
+class ActionPlanForm(FlaskForm):
+    kind = SelectField("Kind of action", choices=options((k.value, k.label) for k in ActionKind))
+    title = text("Title", 200, area=False,
+                 description="Leave empty to call it by its kind, e.g. 'Picket'.")
+    starts_at = DateTimeLocalField("When", format="%Y-%m-%dT%H:%M",
+                                   validators=[InputRequired(message=NEEDED), plausible_date])
+    place = text("Place", 300, area=False, description="Where to meet, or 'by phone'.")
+    # No Optional() on selects with an empty choice: it would hide "Not a valid choice".
+    pressure_point_id = SelectField("Presses", choices=options([("", "The target")]),
+                                    default="")
+    turnout_goal = people_count("Turnout goal", default=10)
+    calls = RadioField("Who the call list rings", choices=options(CALLS_CHOICES), default="kind")
+    materials = text("Materials", 10_000,
+                     description="What to bring or print: banners, sign-up sheets, leaflets.")
+    leaflet_id = SelectField("Leaflet handed out", choices=options([("", "None")]), default="")
+
+
+class ActionRoleForm(FlaskForm):
+    role = SelectField("Role", choices=options((r.value, r.label) for r in ActionRoleKind))
+    person_id = SelectField("Person", choices=options([("", "Someone not listed")]),
+                            default="")
+    name = text("Or their name", 120, area=False,
+                description="For someone not in the list above.")
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        is_valid = super().validate(extra_validators)
+        if is_valid and bool(self.person_id.data) == bool(self.name.data):
+            self.name.errors = ["Choose a person or type a name (one of the two)."]
+            return False
+        return is_valid
+
+
+class ActionDoneForm(FlaskForm):
+    result = text("Result", 10_000, required=True,
+                  description="What happened: the target's reaction, what changed.")
+    incidents = text("Incidents", 10_000, description="Threats, violence, arrests, damage.")
+    police_present = BooleanField("Police were called or present")
+    turnout_actual = people_count("Turnout (people who came)")
+
+    def __init__(self, *args: Any, checked_in: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if checked_in:  # the check-ins are the turnout: nothing to type
+            del self.turnout_actual
+
+
+class CancelActionForm(FlaskForm):
+    reason = text("Why", 2000, area=False)
+
+
+class AtLeastOneTicked(InputRequired):
+    """InputRequired without the ``required`` attribute, which would demand every checkbox."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message)
+        self.field_flags: dict[str, bool] = {}
+
+
+class CallerCheckboxes(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class SplitForm(FlaskForm):
+    callers = CallerCheckboxes(
+        "Callers", coerce=int, validators=[AtLeastOneTicked(message="Choose at least one caller.")],
+        invalid_choice_message="Choose callers among the network's organizers.",
+        invalid_value_message="Choose callers among the network's organizers.")
+    size = IntegerField("People per caller", default=DEFAULT_CALLS_PER_CALLER, validators=[
+        InputRequired(message=NEEDED),
+        NumberRange(min=min(CALLS_PER_CALLER), max=max(CALLS_PER_CALLER),
+                    message="Enter a number from 10 to 20.")])
+
+
+class AnswerForm(FlaskForm):
+    answer = SelectField("Answer", choices=options((a.value, a.label) for a in ANSWERS))
+
+
+class CheckInForm(FlaskForm):
+    present = SelectField("Present", choices=options([("yes", "Checked in"),
+                                                      ("no", "Not here")]))

@@ -99,6 +99,21 @@ def test_build_calls_members_and_for_big_actions_supporters_with_a_phone_once(
         assert names_on_list(action_id) == sorted([*expected, "Newcomer"])
 
 
+@pytest.mark.parametrize(("state", "is_called"), [
+    (CaseState.INQUIRY, False), (CaseState.SCREENING, False), (CaseState.PROPOSED, False),
+    (CaseState.DECLINED, False), (CaseState.DRAFTING, True), (CaseState.WON, True),
+    (CaseState.CLOSED, True),
+])
+def test_an_inquirer_is_called_only_once_their_fight_is_taken_on(
+        app: Flask, fight: Fight, action_id: int, team_client: FlaskClient,
+        make_fight: Callable[..., Fight], state: CaseState, is_called: bool) -> None:
+    make_fight(state, person_name="Rosa Inquirer", person_phone="206-555-0177")
+    team_client.post(calls_url(fight, action_id, "calls/build"))
+    with app.app_context():
+        assert ("Rosa Inquirer" in names_on_list(action_id)) is is_called
+        assert CASE_MEMBER in names_on_list(action_id)  # escalating: taken on
+
+
 def test_the_database_never_holds_a_person_twice_on_one_list(
         app: Flask, action_id: int, network_id: int) -> None:
     with app.app_context():

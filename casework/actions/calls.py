@@ -24,11 +24,13 @@ from casework.models import (
     ActionStatus,
     CallAnswer,
     CallListEntry,
+    Case,
     Person,
     Tier,
     User,
 )
 from casework.models.base import utcnow
+from casework.workflow.states import CaseState
 
 CALLS_PER_CALLER = range(10, 21)  # a caller can ring 10 to 20 people in an evening
 DEFAULT_CALLS_PER_CALLER = 15
@@ -36,6 +38,10 @@ DEFAULT_CALLS_PER_CALLER = 15
 CHECK_IN_ORDER = (CallAnswer.YES, CallAnswer.MAYBE, CallAnswer.REACHED, CallAnswer.NOT_CALLED,
                   CallAnswer.NO, CallAnswer.WRONG_NUMBER)
 ANSWERS = tuple(answer for answer in CallAnswer if answer != CallAnswer.NOT_CALLED)
+# Someone who only called the hotline is not a member yet: a person whose fights are all
+# still being screened, or were declined, is left off call lists until one is taken on.
+NOT_YET_TAKEN_ON = (CaseState.INQUIRY, CaseState.SCREENING, CaseState.PROPOSED,
+                    CaseState.DECLINED)
 
 
 @dataclass(frozen=True)
@@ -75,15 +81,20 @@ def require_open(action: Action) -> None:
 
 def build_call_list(action: Action, actor: User) -> int:
     """Add the network's members (and supporters for big actions) with a phone who are not on
-    the list yet; returns how many were added."""
+    the list yet; returns how many were added. Inquirers whose fights were not taken on (yet)
+    are not members."""
     require_team(action.case, actor)
     db.session.refresh(action, with_for_update=True)  # two builds at once queue here
     require_open(action)
     tiers = [Tier.MEMBER, Tier.SUPPORTER] if action.calls_supporters else [Tier.MEMBER]
     already = select(CallListEntry.person_id).where(CallListEntry.action_id == action.id)
+    has_fights = select(Case.id).where(Case.person_id == Person.id).exists()
+    taken_on = select(Case.id).where(Case.person_id == Person.id,
+                                     Case.state.not_in(NOT_YET_TAKEN_ON)).exists()
     new_ids = db.session.scalars(select(Person.id).where(
         Person.network_id == action.case.network_id, Person.tier.in_(tiers),
-        func.trim(Person.phone) != "", Person.id.not_in(already)).order_by(Person.id)).all()
+        func.trim(Person.phone) != "", Person.id.not_in(already),
+        sa.or_(Person.tier != Tier.MEMBER, ~has_fights, taken_on)).order_by(Person.id)).all()
     db.session.add_all(CallListEntry(action_id=action.id, person_id=person_id)
                        for person_id in new_ids)
     db.session.flush()

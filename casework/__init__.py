@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 from casework.config import load_config
 from casework.database import install_sqlite_settings
 from casework.extensions import csrf, db, login_manager, migrate
+from casework.ids import IdConverter
 from casework.security import init_security
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +28,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     configure(app, test_config)
     init_extensions(app)
+    install_url_converters(app)
     register_blueprints(app)
     register_error_pages(app)
     register_template_helpers(app)
@@ -66,6 +68,11 @@ def init_extensions(app: Flask) -> None:
     from casework.auth.services import load_user
 
     login_manager.user_loader(load_user)
+
+
+def install_url_converters(app: Flask) -> None:
+    """Ids in URLs beyond 64 bits (or in other scripts' digits) are a 404, not a 500."""
+    app.url_map.converters["int"] = IdConverter
 
 
 def register_blueprints(app: Flask) -> None:

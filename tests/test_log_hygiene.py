@@ -221,13 +221,20 @@ def test_hide_parameters_is_what_keeps_statement_values_out(
     assert leaks(crash.body) == []
 
 
-@pytest.mark.xfail(strict=True, reason="the case list searches by GET, so a searched name is "
-                   "in the URL, the browser history and the access log (cases/ owners)")
 @pytest.mark.sqlite_only
 def test_searching_for_a_member_keeps_their_name_out_of_urls_and_logs(
     app: Flask, demo: dict[str, int], server: int, captured_logs: StringIO
 ) -> None:
     browser = Browser(server)
     browser.log_in("coordinator@demo.casework.org")
-    assert browser.open("/cases/?q=Maria+Lopez").status == 200
-    assert leaks(captured_logs.getvalue() + " ".join(browser.urls_seen)) == []
+    assert "Maria Lopez" not in browser.open("/cases/").body
+    searched = browser.open("/cases/search", {"q": "Maria Lopez", "state": "", "organizer": ""})
+    assert searched.status == 302 and "search=" in searched.location
+    results = browser.open(searched.location)
+    assert results.status == 200
+    assert 'value="Maria Lopez"' in results.body  # the box still shows what was searched
+    maria = f'href="/cases/{demo["Maria Lopez"]}"'
+    assert maria in results.body and results.body.count('href="/cases/') < len(demo) + 2
+    logged = captured_logs.getvalue()
+    assert "POST /cases/search HTTP" in logged and '"GET /cases/?search=' in logged
+    assert leaks(logged + " ".join(browser.urls_seen)) == []

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,11 +16,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from casework.documents.storage import DocumentStore
 from casework.extensions import db
+from casework.letters.context import LetterKind
 from casework.models import (
     AuditEntry,
     Case,
     Delivery,
+    Document,
     Event,
     EventKind,
     Letter,
@@ -29,12 +33,15 @@ from casework.models import (
     OutcomeKind,
     Role,
     Task,
+    User,
 )
+from casework.portal.services import create_member_login
 from casework.privacy import views as privacy_views
 from casework.privacy.pseudonyms import pseudonym
-from casework.privacy.purge import PURGED_NAME, PURGED_TASK_TITLE
+from casework.privacy.purge import PURGED_FILE_NAME, PURGED_NAME, PURGED_TASK_TITLE
 from casework.privacy.second_factor import verify_url
 from casework.workflow.states import CaseState
+from tests.conftest import PASSWORD, login
 
 SECRET = "test-secret-key"  # conftest's SECRET_KEY
 
@@ -188,6 +195,13 @@ def test_intake_and_members_cannot_export(
 
 LONG_AGO = datetime(2024, 3, 1, 12, tzinfo=UTC)
 CUTOFF = "2025-01-01"
+PURGE_NOTE = ("Personal data purged (the fight ended before 2025-01-01): names, contact "
+              "details and texts removed.")
+
+
+@pytest.fixture
+def app_config(tmp_path: Path) -> dict[str, Any]:  # uploads go to the test's own folder
+    return {"CASEWORK_UPLOAD_DIR": str(tmp_path / "uploads")}
 
 
 def ended_fight(app: Flask, make_fight: Callable[..., tuple[int, int]], *, ended_at: datetime,
@@ -257,7 +271,7 @@ def test_purge_removes_personal_data_and_keeps_the_statistics(
     after = snapshot_of(app, case_id)
     assert after["person"] == (PURGED_NAME, "", "", "")
     assert after["narrative"] == ("", "", "")
-    assert after["notes"] == []
+    assert after["notes"] == [PURGE_NOTE + " 1 letter version(s) purged."]  # no one's data
     assert set(after["tasks"]) == {PURGED_TASK_TITLE}
     assert after["letter"] == (False, None, None, "ab" * 32)  # the sha256 stays as proof
     assert after["handed_over_by"] == [""] and after["debrief"] == [""]
@@ -355,3 +369,162 @@ def test_purge_refuses_a_date_in_the_future(runner: Any, network_id: int) -> Non
     tomorrow = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
     result = purge(runner, "--closed-before", tomorrow, "--yes")
     assert result.exit_code == 2 and "future" in result.output
+
+
+def add_upload(app: Flask, case_id: int, file_name: str) -> int:
+    """A document of the case with its file in the store; returns its id."""
+    with app.app_context(), DocumentStore.from_config(app.config).receive(
+            io.BytesIO(b"%PDF-1.7\nMaria Example, pay stub\n%%EOF\n")) as stored:
+        document = Document(case_id=case_id, file_name=file_name, stored_name=stored.stored_name,
+                            content_type=stored.content_type, size_bytes=stored.size_bytes,
+                            sha256=stored.sha256)
+        db.session.add(document)
+        db.session.commit()
+        return document.id
+
+
+def audit_rows(app: Flask) -> list[tuple[Any, ...]]:
+    with app.app_context():
+        return [tuple(row) for row in db.session.execute(select(
+            AuditEntry.id, AuditEntry.action, AuditEntry.object_id, AuditEntry.detail,
+            AuditEntry.created_at).order_by(AuditEntry.id))]
+
+
+def test_purge_removes_letters_and_documents_and_says_so_where_they_were(
+    app: Flask, runner: Any, make_fight: Callable[..., tuple[int, int]],
+    make_user: Callable[..., int], login_as: Callable[[int], FlaskClient],
+) -> None:
+    case_id = ended_fight(app, make_fight, ended_at=LONG_AGO)
+    document_id = add_upload(app, case_id, "maria-example-paystub.pdf")
+    coordinator = make_user(Role.COORDINATOR)
+    with app.app_context():
+        case = db.session.get_one(Case, case_id)
+        delivered = db.session.scalars(select(LetterVersion.id).join(Letter)
+                                       .where(Letter.case_id == case_id)).one()
+        draft = LetterVersion(letter=Letter(case=case, kind=LetterKind.LEAFLET, language="en"),
+                              number=1, extra={"headline": "Pay Maria now"})
+        db.session.add(draft)
+        db.session.commit()
+        draft_id = draft.id
+        letter_ids = [draft.letter_id, db.session.get_one(LetterVersion, delivered).letter_id]
+        stored = DocumentStore.from_config(app.config).path_of(
+            db.session.get_one(Document, document_id).stored_name)
+    assert stored.is_file()
+    client = login_as(coordinator)
+    letter_urls = [f"/letters/versions/{version_id}/{what}" for version_id in (delivered, draft_id)
+                   for what in ("pdf", "preview")]
+    assert [client.get(url).status_code for url in letter_urls] == [200] * 4
+    audit_before = audit_rows(app)
+
+    result = purge(runner, "--closed-before", CUTOFF, "--yes")
+    assert result.exit_code == 0, result.output
+    assert "1 documents (file and file name)" in result.output
+    assert "Deleted 1 document file(s)." in result.output
+    assert not stored.exists()
+    today = datetime.now(UTC).date()  # the tests' network is in Los Angeles: allow its date
+    purged_on = {f"{day:%a} {day.day} {day:%b %Y}" for day in (today, today - timedelta(days=1))}
+
+    for url in [*letter_urls, f"/documents/{document_id}", f"/documents/{document_id}/delete"]:
+        response = client.get(url)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 410, url
+        assert "<h1>Purged</h1>" in page and "Maria" not in page, url
+        assert any(f"was purged on {day}" in page for day in purged_on), url
+    case_page = client.get(f"/cases/{case_id}").get_data(as_text=True)
+    assert "Document purged on" in case_page and "paystub" not in case_page
+    assert f"/documents/{document_id}" not in case_page  # no link to download or remove it
+    assert PURGE_NOTE + " 2 letter version(s) and 1 document(s) purged." in case_page
+    for letter_id in letter_ids:
+        letter_page = client.get(f"/letters/{letter_id}").get_data(as_text=True)
+        assert "Letter purged on" in letter_page and "Approve version" not in letter_page
+        assert "/preview" not in letter_page and "/pdf" not in letter_page
+    with app.app_context():
+        document = db.session.get_one(Document, document_id)
+        assert (document.file_name, document.sha256) == (PURGED_FILE_NAME, "")
+        assert document.purged_at is not None
+        for version_id in (delivered, draft_id):
+            version = db.session.get_one(LetterVersion, version_id)
+            assert version.purged_at is not None and version.extra == {}
+        assert db.session.get_one(LetterVersion, delivered).sha256 == "ab" * 32  # the proof
+    # The audit log only grew: every entry from before is there, unchanged.
+    assert audit_rows(app)[:len(audit_before)] == audit_before
+    assert len(audit_rows(app)) > len(audit_before)
+    # A second run finds nothing: the markers and the timeline entry stay as they are.
+    again = purge(runner, "--closed-before", CUTOFF, "--yes")
+    assert "Nothing to purge." in again.output
+    assert PURGE_NOTE in client.get(f"/cases/{case_id}").get_data(as_text=True)
+
+
+def test_a_file_left_by_a_purge_during_a_backup_goes_at_the_next_check(
+    app: Flask, runner: Any, make_fight: Callable[..., tuple[int, int]], tmp_path: Path,
+) -> None:
+    case_id = ended_fight(app, make_fight, ended_at=LONG_AGO)
+    add_upload(app, case_id, "lease.pdf")
+    store = DocumentStore.from_config(app.config)
+    [stored_name] = store.stored_names()
+    with store.pinned():  # as a backup does while it copies the files
+        result = purge(runner, "--closed-before", CUTOFF, "--yes")
+    assert result.exit_code == 0, result.output
+    assert "1 file(s) are left while a backup runs" in result.output
+    assert store.path_of(stored_name).exists()
+    check = runner.invoke(args=["casework", "documents", "check"])
+    assert check.exit_code == 0, check.output  # the purged document is not a missing file
+    assert store.stored_names() == []
+    backup = runner.invoke(args=["casework", "backup", "--output",
+                                 str(tmp_path / "after-purge.tar.gz")])
+    assert backup.exit_code == 0 and "0 document(s)" in backup.output, backup.output
+    assert "Warning" not in backup.output
+
+
+def give_member_login(app: Flask, case_id: int, coordinator: int) -> int:
+    with app.app_context():
+        member = create_member_login(db.session.get_one(Case, case_id),
+                                     db.session.get_one(User, coordinator),
+                                     "maria@example.org", PASSWORD)
+        db.session.commit()
+        return member.id
+
+
+def test_a_member_still_in_an_open_fight_reads_that_the_old_letter_was_purged(
+    app: Flask, runner: Any, make_fight: Callable[..., tuple[int, int]],
+    make_case: Callable[..., int], make_user: Callable[..., int],
+) -> None:
+    old = ended_fight(app, make_fight, ended_at=LONG_AGO)
+    open_case = make_case()
+    with app.app_context():  # the same member's new fight
+        db.session.get_one(Case, open_case).person_id = db.session.get_one(Case, old).person_id
+        db.session.commit()
+        delivered = db.session.scalars(select(LetterVersion.id).join(Letter)
+                                       .where(Letter.case_id == old)).one()
+    member_client = app.test_client()
+    login(member_client, app, give_member_login(app, old, make_user(Role.COORDINATOR)))
+    assert member_client.get(f"/my-fight/letters/{delivered}/preview").status_code == 200
+    result = purge(runner, "--closed-before", CUTOFF, "--yes")
+    assert result.exit_code == 0, result.output
+    assert "member logins" not in result.output  # kept, as the person's details are
+    my_fight = member_client.get("/my-fight").get_data(as_text=True)
+    assert "removed on" in my_fight and "I approve this version" not in my_fight
+    preview = member_client.get(f"/my-fight/letters/{delivered}/preview")
+    assert preview.status_code == 410 and "<h1>Purged</h1>" in preview.get_data(as_text=True)
+
+
+def test_purge_disables_the_member_login_of_a_purged_person(
+    app: Flask, runner: Any, make_fight: Callable[..., tuple[int, int]],
+    make_user: Callable[..., int],
+) -> None:
+    case_id = ended_fight(app, make_fight, ended_at=LONG_AGO)
+    member_id = give_member_login(app, case_id, make_user(Role.COORDINATOR))
+    member_client = app.test_client()
+    login(member_client, app, member_id)
+    result = purge(runner, "--closed-before", CUTOFF, "--yes")
+    assert result.exit_code == 0, result.output
+    assert "1 member logins (name, email, password: the login is disabled)" in result.output
+    with app.app_context():
+        member = db.session.get_one(User, member_id)
+        assert (member.name, member.email) == (PURGED_NAME, f"purged-member-{member_id}@invalid")
+        assert member.is_disabled and not member.check_password(PASSWORD)
+    assert member_client.get("/my-fight").status_code == 302  # the open session ended
+    again = app.test_client().post("/login", data={"email": "maria@example.org",
+                                                   "password": PASSWORD})
+    assert again.status_code == 200  # refused
+    assert "Nothing to purge." in purge(runner, "--closed-before", CUTOFF).output

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 import sqlalchemy as sa
@@ -21,6 +23,7 @@ from casework.cases.services import CaseFacts, create_case, facts_of, update_cas
 from casework.extensions import db
 from casework.models import Case, IssueType, Network, Person, Role, User
 from casework.workflow.states import CaseState
+from tests.conftest import PASSWORD, login
 
 BEFORE_SEARCH_INDEX = "38427b9c08ec"  # the revision before the search structures
 
@@ -109,8 +112,131 @@ def test_odd_search_terms_render_the_list_page(
     literal_cases: list[int], make_user: Callable[..., int],
     login_as: Callable[[int], FlaskClient], term: str,
 ) -> None:
-    response = login_as(make_user(Role.COORDINATOR)).get("/cases/", query_string={"q": term})
+    client = login_as(make_user(Role.COORDINATOR))
+    response = client.post("/cases/search", data={"q": term}, follow_redirects=True)
     assert response.status_code == 200
+
+
+# --- The search text stays out of URLs ------------------------------------------------------
+
+
+def search_on_page(client: FlaskClient, text: str, **filters: str) -> tuple[str, str]:
+    """Search with the list's form; returns the URL it redirected to and that page."""
+    response = client.post("/cases/search", data={"q": text, **filters})
+    assert response.status_code == 302
+    page = client.get(response.location)
+    assert page.status_code == 200
+    return response.location, page.get_data(as_text=True)
+
+
+def links_of(page: str) -> list[str]:
+    return [unquote(link).replace("&amp;", "&") for link in re.findall(r'href="([^"]*)"', page)]
+
+
+def test_a_search_pages_with_a_token_and_keeps_its_filters(
+    app: Flask, make_user: Callable[..., int], make_case: Callable[..., int],
+    login_as: Callable[[int], FlaskClient],
+) -> None:
+    app.config["CASES_PER_PAGE"] = 2
+    intake = make_user(Role.INTAKE)
+    wanted = [make_case(intake, person_name=f"Maria Lopez {n}", issue_type=IssueType.REPAIRS)
+              for n in range(5)]
+    make_case(intake, person_name="Maria Lopez", issue_type=IssueType.DEPOSIT)  # filtered out
+    make_case(intake, person_name="Someone Else", issue_type=IssueType.REPAIRS)
+    client = login_as(make_user(Role.COORDINATOR))
+    url, page = search_on_page(client, "maria lopez", issue_type="repairs")
+    assert "maria" not in unquote(url).lower() and "issue_type=repairs" in url
+    shown: list[str] = []
+    while True:
+        assert 'value="maria lopez"' in page  # every page shows what was searched
+        assert not [link for link in links_of(page) if "maria" in link.lower()]
+        shown += re.findall(r"SEA-\d{4}-\d{4}", page)
+        next_link = re.search(r'href="([^"]+)" rel="next"', page)
+        if next_link is None:
+            break
+        page = client.get(next_link.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    with app.app_context():
+        expected = [db.session.get_one(Case, case_id).reference for case_id in reversed(wanted)]
+    assert shown == expected
+
+
+def test_a_search_token_means_nothing_to_another_session_or_after_logout(
+    app: Flask, make_user: Callable[..., int], make_case: Callable[..., int],
+    login_as: Callable[[int], FlaskClient],
+) -> None:
+    intake = make_user(Role.INTAKE)
+    make_case(intake, person_name="Maria Lopez")
+    make_case(intake, person_name="Someone Else")
+    coordinator = make_user(Role.COORDINATOR)
+    client = login_as(coordinator)
+    url, page = search_on_page(client, "Maria")
+    assert len(set(re.findall(r"SEA-\d{4}-\d{4}", page))) == 1
+    other = app.test_client()
+    login(other, app, coordinator)
+    assert_forgotten(other.get(url).get_data(as_text=True))
+    client.post("/logout")
+    assert_forgotten(login_as(coordinator).get(url).get_data(as_text=True))
+
+
+def assert_forgotten(page: str) -> None:
+    """The list says the search is gone, shows no trace of it and lists every case."""
+    assert "This search is no longer kept" in page
+    assert "Maria" not in page and 'name="q" type="text" value=""' in page
+    assert len(set(re.findall(r"SEA-\d{4}-\d{4}", page))) == 2
+
+
+def test_many_searches_keep_the_session_cookie_small(
+    make_user: Callable[..., int], login_as: Callable[[int], FlaskClient],
+) -> None:
+    client = login_as(make_user(Role.COORDINATOR))
+    urls = [search_on_page(client, f"{n}" + "✊🏽" * 99)[0] for n in range(8)]  # 200 long
+    cookie = client.get_cookie("session")
+    assert cookie is not None and len(cookie.value) < 4000  # browsers drop cookies over 4 KB
+    page = client.get(urls[-1]).get_data(as_text=True)
+    assert "This search is no longer kept" not in page and "7✊🏽✊🏽" in page
+    assert "This search is no longer kept" in client.get(urls[0]).get_data(as_text=True)
+
+
+def test_a_search_in_the_url_is_not_read_nor_repeated_in_links(
+    make_user: Callable[..., int], make_case: Callable[..., int],
+    login_as: Callable[[int], FlaskClient],
+) -> None:
+    make_case(person_name="Maria Lopez")
+    make_case(person_name="Someone Else")
+    page = login_as(make_user(Role.COORDINATOR)).get(
+        "/cases/?q=Maria&state=inquiry").get_data(as_text=True)
+    assert len(set(re.findall(r"SEA-\d{4}-\d{4}", page))) == 2
+    assert "Maria" not in page
+
+
+def test_a_search_too_long_comes_back_with_the_text_and_a_message(
+    make_user: Callable[..., int], login_as: Callable[[int], FlaskClient],
+) -> None:
+    client = login_as(make_user(Role.COORDINATOR))
+    response = client.post("/cases/search", data={"q": "Maria " * 50, "state": "won"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert re.search(r'id="q-error" class="field-error">Field cannot be longer', page)
+    assert 'value="Maria Maria' in page and '<option selected value="won">' in page
+
+
+@pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
+def test_the_search_form_needs_its_csrf_token(
+    client: FlaskClient, make_user: Callable[..., int],
+) -> None:
+    def token_on(url: str) -> str:
+        found = re.search(r'name="csrf_token"[^>]* value="([^"]+)"',
+                          client.get(url).get_data(as_text=True))
+        assert found is not None
+        return found.group(1)
+
+    make_user(Role.COORDINATOR, email="cora@example.org")
+    assert client.post("/login", data={"email": "cora@example.org", "password": PASSWORD,
+                                       "csrf_token": token_on("/login")}).status_code == 302
+    assert client.post("/cases/search", data={"q": "Maria"}).status_code == 400
+    response = client.post("/cases/search", data={"q": "Maria",
+                                                  "csrf_token": token_on("/cases/")})
+    assert response.status_code == 302
 
 
 # --- Staying in step with inserts, updates and deletes --------------------------------

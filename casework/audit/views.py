@@ -10,6 +10,7 @@ from casework.audit.forms import AuditFilterForm
 from casework.audit.queries import AuditFilters, find_case, list_entries, network_user_choices
 from casework.audit.recorder import install_change_recorder
 from casework.forms import options
+from casework.ids import parse_id
 from casework.models import Role
 from casework.permissions import acting_user, roles_required
 
@@ -25,7 +26,7 @@ def index() -> str:
     form = AuditFilterForm(request.args)
     form.user.choices = options([("", "Anyone"), *network_user_choices(network_id)])
     filters = filters_from(form, network_id) if form.validate() else AuditFilters()
-    after = request.args.get("after", type=int)
+    after = parse_id(request.args.get("after"))  # a damaged cursor: the first page
     page = list_entries(network_id, filters, after, current_app.config.get("AUDIT_PER_PAGE", 50))
     args: dict[str, Any] = {key: value for key, value in request.args.items() if key != "after"}
     return render_template(
@@ -37,8 +38,7 @@ def index() -> str:
 
 def filters_from(form: AuditFilterForm, network_id: int) -> AuditFilters:
     """The filters from a valid form; an unknown reference is reported next to its field."""
-    user = form.user.data or ""
-    user_id = int(user) if user.isdigit() else None
+    user_id = parse_id(form.user.data)
     if not form.case.data:
         return AuditFilters(user_id=user_id)
     case = find_case(network_id, form.case.data)

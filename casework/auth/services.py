@@ -10,6 +10,7 @@ from flask_login import logout_user
 from sqlalchemy import func, select
 
 from casework.extensions import db
+from casework.ids import parse_id
 from casework.models import Role, User
 from casework.models.base import utcnow
 from casework.security.mfa import (
@@ -40,9 +41,8 @@ PENDING_FOR = timedelta(minutes=5)
 
 def load_user(user_id: str) -> User | None:
     """Flask-Login's loader: the active user of a session that has not ended, or None."""
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
+    known_id = parse_id(user_id)  # "²".isdigit() is true, and then int() fails
+    user = db.session.get(User, known_id) if known_id is not None else None
     if user is None or not user.is_active:
         return None
     return user if session_is_current(user) else None

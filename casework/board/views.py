@@ -9,6 +9,7 @@ from wtforms import SelectField
 from casework.board.queries import board_columns
 from casework.cases.views import organizer_choices
 from casework.forms import options
+from casework.ids import parse_id
 from casework.models import Role
 from casework.permissions import acting_user, roles_required
 
@@ -35,7 +36,7 @@ def index() -> str:
         form.organizer.data = ""
         form.organizer.errors = []
     organizer = form.organizer.data or ""
-    organizer_id = int(organizer) if organizer.isdigit() else None
+    organizer_id = parse_id(organizer)
     return render_template(
         "board/index.html", form=form, organizer=organizer,
         columns=board_columns(user, organizer_id),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from casework.cases.forms import CaseEditForm, CaseFactsForm, CaseFilterForm
 from casework.cases.queries import CaseFilters
 from casework.cases.services import CaseFacts
+from casework.ids import parse_id
 from casework.models import IssueType, RetaliationRisk, TargetKind, Urgency
 from casework.workflow.states import CaseState
 
@@ -47,11 +48,10 @@ def filters_from_form(form: CaseFilterForm | None) -> CaseFilters:
     """The list filters from the (valid) filter form; no filters without one."""
     if form is None:
         return CaseFilters()
-    organizer = form.organizer.data or ""
     return CaseFilters(
         text=form.q.data or "",
         state=CaseState(form.state.data) if form.state.data else None,
         issue_type=IssueType(form.issue_type.data) if form.issue_type.data else None,
         urgency=Urgency(form.urgency.data) if form.urgency.data else None,
-        organizer_id=int(organizer) if organizer.isdigit() else None,
+        organizer_id=parse_id(form.organizer.data),
     )

@@ -12,6 +12,7 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -123,10 +124,9 @@ class CaseEditForm(CaseFactsForm, VersionedForm):
 
 
 class CaseFilterForm(FlaskForm):
-    """The case list's filters (GET, so no CSRF token)."""
-
-    class Meta:
-        csrf = False
+    """The case list's search and filters. The form POSTs (with a CSRF token), so the search
+    text, often a member's name, never goes into a URL; the list's links carry the filters and
+    a token for the search. Reading those links builds the form with ``csrf=False``."""
 
     q = StringField("Search", validators=[Optional(), Length(max=200)], filters=[strip_whitespace])
     # Every filter defaults to "any", so a link carrying only ?q= still validates.
@@ -134,3 +134,18 @@ class CaseFilterForm(FlaskForm):
     issue_type = SelectField("Issue", choices=choices_of(IssueType, "Any issue"), default="")
     urgency = SelectField("Urgency", choices=choices_of(Urgency, "Any urgency"), default="")
     organizer = SelectField("Organizer", choices=options([("", "Anyone")]), default="")
+
+
+def drop_empty(values: list[str] | None) -> list[str]:
+    """The team picker's values without the empty one that marks 'nobody ticked'."""
+    return [value for value in values or [] if value]
+
+
+class TeamForm(FlaskForm):
+    """A coordinator sets the case team: organizers of the network, ticked."""
+
+    # The page sends one empty value too, so that ticking nobody still sends the field.
+    member_ids = SelectMultipleField(
+        "Set the team", filters=[drop_empty],
+        invalid_choice_message="Tick organizers from the list: one of those sent is not an "
+                               "organizer of this network (any more). Reload the page.")

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from casework.audit.recorder import record_view
 from casework.cases.form_data import facts_from_form, filters_from_form, prefill_form
-from casework.cases.forms import CaseEditForm, CaseFilterForm, IntakeForm
-from casework.cases.queries import list_cases
+from casework.cases.forms import CaseEditForm, CaseFilterForm, IntakeForm, TeamForm
+from casework.cases.queries import CaseFilters, list_cases
+from casework.cases.search_session import recall_search, remember_search
 from casework.cases.services import create_case, facts_of, update_case
 from casework.cases.team import join_case_team, set_case_team
 from casework.errors import StaleCase
 from casework.extensions import db
 from casework.fight.page import fight_sections
-from casework.forms import ActionForm, options
+from casework.forms import options
+from casework.ids import parse_id
 from casework.models import CASE_TEAM_ROLES, STAFF_ROLES, Event, Role, Target, Task, User
 from casework.permissions import acting_user, load_case, roles_required
 from casework.tasks.forms import TaskForm, assignee_choices
@@ -26,16 +29,58 @@ from casework.tasks.forms import TaskForm, assignee_choices
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
 
+FILTERS_IN_LINKS = ("state", "issue_type", "urgency", "organizer")
+SEARCH_FORGOTTEN = ("This search is no longer kept (searches last as long as the session): "
+                    "type it again.")
+
 @bp.route("/")
 @roles_required(*STAFF_ROLES)
 def index() -> str:
     user = acting_user()
-    form = CaseFilterForm(request.args)
+    args = request.args.copy()
+    args.poplist("q")  # searches are POSTed; a hand-made ?q= is not read, nor put in links
+    form = filter_form(user, args)
+    is_valid = form.validate()
+    token = request.args.get("search", "")
+    text = recall_search(token) if token else ""
+    if text is None:
+        form.q.errors = [*form.q.errors, SEARCH_FORGOTTEN]
+        text = token = ""
+    form.q.data = text
+    filters = filters_from_form(form) if is_valid else CaseFilters(text=text)
+    return case_list(user, form, filters, list_args(form, token) if is_valid else {})
+
+
+@bp.route("/search", methods=["POST"])
+@roles_required(*STAFF_ROLES)
+def search() -> Response | tuple[str, int]:
+    """The list's search box: the text is kept in the session and the URL gets a token."""
+    user = acting_user()
+    form = filter_form(user)
+    if not form.validate_on_submit():
+        return case_list(user, form, CaseFilters(), {}), 400
+    token = remember_search(form.q.data) if form.q.data else ""
+    return redirect(url_for("cases.index", **list_args(form, token)))
+
+
+def filter_form(user: User, args: MultiDict[str, str] | None = None) -> CaseFilterForm:
+    """The search and filter form, from the list's link (``args``) or from the POST."""
+    form = CaseFilterForm(args, meta={"csrf": False}) if args is not None else CaseFilterForm()
     form.organizer.choices = options([("", "Anyone"), *organizer_choices(user)])
-    filters = filters_from_form(form) if form.validate() else filters_from_form(None)
-    after = request.args.get("after", type=int)
+    return form
+
+
+def list_args(form: CaseFilterForm, search_token: str) -> dict[str, Any]:
+    """The list's URL parameters: the filters in use and the search's token, never its text."""
+    args = {name: str(form[name].data) for name in FILTERS_IN_LINKS if form[name].data}
+    return {**args, "search": search_token} if search_token else args
+
+
+def case_list(user: User, form: CaseFilterForm, filters: CaseFilters,
+              args: dict[str, Any]) -> str:
+    """The list page: one page of cases after the ``after`` cursor, with keyset links."""
+    after = parse_id(request.args.get("after"))  # a damaged cursor: the first page
     page = list_cases(user, filters, after, current_app.config["CASES_PER_PAGE"])
-    args: dict[str, Any] = {key: value for key, value in request.args.items() if key != "after"}
     return render_template(
         "cases/index.html", form=form, page=page, user=user,
         first_url=url_for("cases.index", **args) if after else None,
@@ -104,15 +149,18 @@ def edit(case_id: int) -> Response | tuple[str, int] | str:
 
 @bp.route("/<int:case_id>/team", methods=["POST"])
 @roles_required(*CASE_TEAM_ROLES)
-def team(case_id: int) -> Response:
+def team(case_id: int) -> Response | tuple[str, int]:
     case = load_case(case_id)
     user = acting_user()
-    form = ActionForm()
+    form = TeamForm()
+    form.member_ids.choices = options(organizer_choices(user))
     if not form.validate_on_submit():
-        abort(400)
+        offered = {choice.value for choice in form.member_ids.choices}
+        ticked = [value for value in form.member_ids.data or [] if value in offered]
+        return render_template("cases/team.html", case=case, team_form=form, team_checked=ticked,
+                               team_candidates=organizer_choices(user)), 400
     if user.role == Role.COORDINATOR and "member_ids" in request.form:
-        ids = [int(v) for v in request.form.getlist("member_ids") if v.isdigit()]
-        set_case_team(case, user, ids)
+        set_case_team(case, user, [int(value) for value in form.member_ids.data or []])
     else:
         join_case_team(case, user)
     db.session.commit()

@@ -108,7 +108,8 @@ def check_documents(store: DocumentStore, *, verify_hashes: bool = False) -> Sto
     report = StorageReport()
     report.partial_removed = store.remove_partial_files()
     report.orphans_removed = store.remove_orphans(referenced_names)
-    for document in db.session.scalars(select(Document).order_by(Document.id)):
+    kept = select(Document).where(Document.purged_at.is_(None)).order_by(Document.id)
+    for document in db.session.scalars(kept):  # a purged document has no file any more
         report.checked += 1
         path = store.path_of(document.stored_name)
         if not path.is_file():
@@ -125,8 +126,11 @@ def referenced_names(names: Collection[str]) -> set[str]:
     db.session.rollback()  # see rows committed up to now, not an older snapshot
     if not names:
         return set()
+    # A purged document's file is an orphan: the purge deletes it after its commit, and
+    # this removes it if that did not happen (a crash, or a backup running then).
     found = db.session.scalars(select(Document.stored_name)
-                               .where(Document.stored_name.in_(list(names))))
+                               .where(Document.stored_name.in_(list(names)),
+                                      Document.purged_at.is_(None)))
     result = set(found)
     db.session.rollback()
     return result

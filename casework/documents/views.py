@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from flask import (
     Blueprint,
@@ -26,6 +27,7 @@ from casework.extensions import db
 from casework.forms import ActionForm
 from casework.models import CASE_TEAM_ROLES, STAFF_ROLES, Case, Document
 from casework.permissions import acting_user, load_case, roles_required
+from casework.privacy.gone import purged_page
 
 bp = Blueprint("documents", __name__)
 log = logging.getLogger(__name__)
@@ -62,8 +64,10 @@ def upload(case_id: int) -> Response | tuple[str, int]:
 
 @bp.route("/documents/<int:document_id>")
 @roles_required(*STAFF_ROLES)
-def download(document_id: int) -> Response:
+def download(document_id: int) -> Response | tuple[str, int]:
     document = load_document(document_id)
+    if document.purged_at is not None:
+        return purged_document(document, document.purged_at)
     path = store().path_of(document.stored_name)
     if not path.is_file():
         log.error("The file of document %d is missing.", document.id)
@@ -80,8 +84,10 @@ def download(document_id: int) -> Response:
 
 @bp.route("/documents/<int:document_id>/delete", methods=["GET", "POST"])
 @roles_required(*CASE_TEAM_ROLES)
-def delete(document_id: int) -> Response | str:
+def delete(document_id: int) -> Response | tuple[str, int] | str:
     document = load_document(document_id, edit=True)
+    if document.purged_at is not None:  # the marker stays: it is the record of the purge
+        return purged_document(document, document.purged_at)
     form = ActionForm()
     if not form.validate_on_submit():
         return render_template("documents/confirm_delete.html", document=document, form=form)
@@ -94,6 +100,11 @@ def delete(document_id: int) -> Response | str:
     store().discard(stored_name)  # after the commit: a failed commit keeps its file
     flash(f"Removed “{name}”.", "success")
     return redirect(url_for("cases.show", case_id=case_id, _anchor="documents"))
+
+
+def purged_document(document: Document, purged_at: datetime) -> tuple[str, int]:
+    return purged_page("This document", purged_at,
+                       url_for("cases.show", case_id=document.case_id, _anchor="documents"))
 
 
 @bp.app_template_global()

@@ -120,7 +120,7 @@ def approve_version(version: LetterVersion, actor: User, member_note: str) -> No
     """Approve the latest draft; its data is kept from now on as it was approved."""
     letter = version.letter
     require_team(letter.case, actor)
-    if version is not letter.latest or version.is_approved:
+    if version is not letter.latest or version.is_approved or version.is_purged:
         raise LetterRefused("Only the latest draft can be approved.")
     if letter.needs_member_approval and not member_note.strip():
         raise LetterRefused("Say how the member approved this version of the demand letter.")

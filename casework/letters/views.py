@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from flask import (
     Blueprint,
@@ -34,6 +35,7 @@ from casework.letters.forms import (
 )
 from casework.models import CASE_TEAM_ROLES, STAFF_ROLES, Case, Letter, LetterVersion, Role
 from casework.permissions import acting_user, load_case, roles_required
+from casework.privacy.gone import purged_page
 
 bp = Blueprint("letters", __name__)
 
@@ -159,11 +161,13 @@ def apply(version: LetterVersion, change: Callable[[], None], done: str) -> Base
 
 @bp.route("/letters/versions/<int:version_id>/preview")
 @roles_required(*STAFF_ROLES)
-def preview(version_id: int) -> Response:
+def preview(version_id: int) -> Response | tuple[str, int]:
     """The letter as HTML, from the same template and data as its PDF."""
     from casework.letters.rendering import render_html
 
     version, _case = load_version(version_id)
+    if version.purged_at is not None:
+        return purged_letter(version, version.purged_at)
     html = render_html(services.context_of(version),
                        stylesheet_href=url_for("letters.asset", name="letter.css"))
     return Response(html, mimetype="text/html")
@@ -171,8 +175,10 @@ def preview(version_id: int) -> Response:
 
 @bp.route("/letters/versions/<int:version_id>/pdf")
 @roles_required(*STAFF_ROLES)
-def pdf(version_id: int) -> Response:
+def pdf(version_id: int) -> Response | tuple[str, int]:
     version, case = load_version(version_id)
+    if version.purged_at is not None:  # never re-rendered from the purged case
+        return purged_letter(version, version.purged_at)
     if version.is_frozen and version.pdf is not None:
         body = version.pdf
     else:
@@ -185,6 +191,11 @@ def pdf(version_id: int) -> Response:
     if version.sha256:
         response.set_etag(version.sha256)
     return response
+
+
+def purged_letter(version: LetterVersion, purged_at: datetime) -> tuple[str, int]:
+    return purged_page(f"Version {version.number} of this letter", purged_at,
+                       url_for("letters.show", letter_id=version.letter_id))
 
 
 @bp.route("/letters/assets/<path:name>")

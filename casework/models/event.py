@@ -31,6 +31,7 @@ class EventKind(StrEnum):
     ACTION_DONE = "action_done"
     ACTION_CANCELLED = "action_cancelled"
 
+    PURGED = "purged"  # the retention purge removed personal data; the note says what, never whose
 
 class Event(Model):
     __tablename__ = "case_event"

@@ -77,6 +77,8 @@ class LetterVersion(Model):
     source_html: Mapped[str | None] = mapped_column(sa.Text)
     pdf: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
     sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    # When the retention purge removed its texts: the version stays, marked, in the list.
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     letter: Mapped[Letter] = relationship(back_populates="versions")
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
@@ -91,7 +93,13 @@ class LetterVersion(Model):
         return self.frozen_at is not None
 
     @property
+    def is_purged(self) -> bool:
+        return self.purged_at is not None
+
+    @property
     def status(self) -> str:
+        if self.is_purged:
+            return "delivered, then purged" if self.is_frozen else "purged"
         if self.is_frozen:
             return "delivered (frozen)"
         if self.review_status == ReviewStatus.REJECTED:

@@ -85,7 +85,7 @@ def member_fights(member: User) -> list[MemberFight]:
         letter = demand_letter(case)
         version = letter.latest if letter is not None else None
         fingerprint = None
-        if version is not None and not version.is_approved:
+        if version is not None and not version.is_approved and not version.is_purged:
             fingerprint = letter_fingerprint(version)
         fights.append(MemberFight(case, version, fingerprint))
     return fights
@@ -122,7 +122,7 @@ def approve_as_member(version: LetterVersion, member: User,
     case = letter.case
     if not owns_case(member, case) or letter.kind != LetterKind.DEMAND:
         raise PermissionDenied("Only the member can approve their own demand letter here.")
-    if version is not letter.latest or version.is_approved:
+    if version is not letter.latest or version.is_approved or version.is_purged:
         raise LetterRefused("Only the latest draft can be approved.")
     if seen_fingerprint is not None and seen_fingerprint != letter_fingerprint(version):
         raise LetterRefused("The letter changed since you opened this page. Read it again, "

@@ -32,6 +32,7 @@ from casework.permissions import acting_user, load_case, roles_required
 from casework.portal import services
 from casework.portal.forms import ApproveLetterForm, MemberLoginForm
 from casework.portal.home import home_url_for
+from casework.privacy.gone import purged_page
 
 bp = Blueprint("portal", __name__)
 
@@ -74,13 +75,16 @@ def my_fight() -> str:
 
 @bp.route("/my-fight/letters/<int:version_id>/preview")
 @roles_required(*ANY_LOGGED_IN)
-def preview(version_id: int) -> Response:
+def preview(version_id: int) -> Response | tuple[str, int]:
     """The member's demand letter as HTML, from the same template and data as its PDF."""
     from casework.letters.rendering import render_html
 
     version = services.member_version(acting_user(), version_id)
     if version is None:
         abort(404)
+    if version.purged_at is not None:
+        return purged_page(f"Version {version.number} of your demand letter", version.purged_at,
+                           url_for("portal.my_fight"))
     html = render_html(context_of(version),
                        stylesheet_href=url_for("portal.asset", name="letter.css"))
     return Response(html, mimetype="text/html")

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from casework.audit.recorder import acting_as
 from casework.database import write_intent
+from casework.documents.storage import DocumentStore
 from casework.extensions import db
 from casework.models.base import utcnow
 from casework.privacy.purge import PurgePlan, apply_purge, plan_purge, purge_cutoffs
@@ -43,6 +45,14 @@ def purge_command(closed_before: datetime | None, network_code: str | None, yes:
         changed = apply_purge(plan)
         db.session.commit()
     click.echo(f"Purged: {changed} record(s) no longer hold personal data.")
+    files = plan.purged_files
+    if files:  # after the commit: a failed commit keeps the files its rows still name
+        store = DocumentStore.from_config(current_app.config)
+        left = [name for name in files if not store.discard(name)]
+        click.echo(f"Deleted {len(files) - len(left)} document file(s).")
+        if left:
+            click.echo(f"{len(left)} file(s) are left while a backup runs; `flask casework "
+                       "documents check` deletes them afterwards.")
 
 
 def show_plan(plan: PurgePlan) -> None:
@@ -60,4 +70,4 @@ def show_plan(plan: PurgePlan) -> None:
                        "or not due")
     if not plan.is_empty:
         click.echo("Delivered letters lose their frozen PDF and HTML; their sha256 stays as "
-                   "proof of what was delivered.")
+                   "proof of what was delivered. Documents' files are deleted.")

@@ -5,9 +5,15 @@ and its last outcome came before the cutoff date. What stays is what statistics 
 state, issue type, amounts, dates, outcome kinds, turnout, the target and the reference.
 What goes is everything that names or describes the member: the person's name and contact
 details, the case's narrative, free text in the timeline and the fight's records, task
-titles, and the letters' snapshots, HTML and PDF (their sha256 stays as proof of what was
-delivered). A person still linked to a fight that is open or not due for purging keeps
-their details.
+titles, the letters' snapshots, HTML and PDF (their sha256 stays as proof of what was
+delivered), the uploaded documents' files and names, and the person's portal login (its
+name and email; it is disabled). A person still linked to a fight that is open or not due
+for purging keeps their details and login.
+
+Letter versions and documents stay as rows marked ``purged_at``, so their pages say "purged
+on ..." (410 Gone) instead of a 404, and each purged fight's timeline gets an entry saying
+what was removed. The audit log is append-only: it gains a ``purge.run`` entry, and the
+change recorder's entries, which hold field names and never values.
 """
 
 from __future__ import annotations
@@ -28,22 +34,34 @@ from casework.models import (
     Decision,
     Delivery,
     Demand,
+    Document,
     Event,
+    EventKind,
     Letter,
     LetterVersion,
     Network,
     Outcome,
     Person,
+    Role,
     TargetContact,
     Task,
+    User,
 )
+from casework.models.base import utcnow
 from casework.workflow.states import ENDED_STATES
 
 PURGED_NAME = "Purged"
 PURGED_TASK_TITLE = "(purged)"
+PURGED_FILE_NAME = "(purged)"
+# Put in ``purged_at`` fields: apply_purge stamps the moment it runs.
+PURGE_TIME: Any = object()
+LETTER_VERSIONS = "letter versions (snapshot, HTML, PDF, typed texts)"
+DOCUMENTS = "documents (file and file name)"
 PEOPLE = "people (name, phone, email, safe-contact notes)"
 PERSON_FIELDS: dict[str, Any] = {"name": PURGED_NAME, "phone": "", "email": "",
                                  "safe_contact_notes": ""}
+MEMBER_LOGINS = "member logins (name, email, password: the login is disabled)"
+PURGED_EMAIL_PATTERN = "purged-member-%@invalid"  # LIKE pattern; % is the user id
 
 
 @dataclass(frozen=True)
@@ -61,9 +79,12 @@ RULES: tuple[TextRule, ...] = (
     TextRule("timeline notes", Event, {"note": ""}),
     TextRule("task titles", Task, {"title": PURGED_TASK_TITLE}),
     # A JSON column given Python None stores the JSON text 'null'; sa.null() is SQL NULL.
-    TextRule("letter versions (snapshot, HTML, PDF, typed texts)", LetterVersion,
+    TextRule(LETTER_VERSIONS, LetterVersion,
              {"snapshot": sa.null(), "source_html": None, "pdf": None, "extra": {},
-              "member_approval_note": "", "review_note": ""}),
+              "member_approval_note": "", "review_note": "", "purged_at": PURGE_TIME}),
+    # The file itself is deleted from the store after the commit (``purged_files``).
+    TextRule(DOCUMENTS, Document,
+             {"file_name": PURGED_FILE_NAME, "sha256": "", "purged_at": PURGE_TIME}),
     TextRule("fight records (free text)", Decision, {"proposal": ""}),
     TextRule("fight records (free text)", Demand, {"description": "", "calculation": ""}),
     TextRule("fight records (free text)", Delivery,
@@ -83,6 +104,8 @@ class NetworkPurge:
     references: list[str] = field(default_factory=list)
     items: list[tuple[str, Any, dict[str, Any]]] = field(default_factory=list)
     people_kept: int = 0  # still linked to a fight that is open or not due
+    # What each fight loses, counted by kind, for its timeline entry.
+    per_case: dict[int, Counter[str]] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -96,6 +119,12 @@ class PurgePlan:
     @property
     def is_empty(self) -> bool:
         return not any(network.items for network in self.networks)
+
+    @property
+    def purged_files(self) -> list[str]:
+        """Stored names of the documents' files, to delete once the purge is committed."""
+        return [obj.stored_name for network in self.networks
+                for _kind, obj, _fields in network.items if isinstance(obj, Document)]
 
 
 def purge_cutoffs(closed_before: date | None, network_code: str | None,
@@ -136,10 +165,15 @@ def plan_network(network: Network, cutoff: date) -> NetworkPurge:
     for rule in RULES:
         for obj, case_id in db.session.execute(rule_query(rule, due)):
             plan.items.append((rule.kind, obj, rule.fields))
+            plan.per_case.setdefault(case_id, Counter())[rule.kind] += 1
             case_ids.add(case_id)
     for person, person_case_ids in people_to_purge(due).items():
         plan.items.append((PEOPLE, person, PERSON_FIELDS))
+        for case_id in person_case_ids:
+            plan.per_case.setdefault(case_id, Counter())[PEOPLE] += 1
         case_ids.update(person_case_ids)
+    for member in member_logins_to_purge(due):
+        plan.items.append((MEMBER_LOGINS, member, member_login_fields(member)))
     plan.people_kept = count_people_kept(due)
     plan.references = list(db.session.scalars(
         select(Case.reference).where(Case.id.in_(case_ids)).order_by(Case.reference)))
@@ -156,11 +190,15 @@ def rule_query(rule: TextRule, due: Select[int]) -> Select[Any, int]:
     if model is LetterVersion:
         return (select(LetterVersion, Letter.case_id).join(Letter)
                 .where(Letter.case_id.in_(due), still_there))
+    if model is Event:  # the purge's own entries stay: they say what was removed, not whose
+        still_there = and_(still_there, Event.kind != EventKind.PURGED)
     return select(model, model.case_id).where(model.case_id.in_(due), still_there)
 
 
 def holds_data(column: Any, replacement: Any) -> ColumnElement[bool]:
     """True where the column still differs from what the purge puts there."""
+    if replacement is PURGE_TIME:
+        return column.is_(None)
     if isinstance(column.type, sa.JSON):  # compare the JSON's text, which every database has
         return and_(column.is_not(None), sa.cast(column, sa.Text).not_in(["null", "{}"]))
     if replacement is None:
@@ -189,6 +227,25 @@ def people_to_purge(due: Select[int]) -> dict[Person, set[int]]:
     return people
 
 
+def member_logins_to_purge(due: Select[int]) -> list[User]:
+    """Portal logins of the people ``people_to_purge`` finds: they hold the same name, and
+    an email, and lead to nothing once their fights are purged."""
+    in_other_fight = in_another_fight(due)
+    return list(db.session.scalars(
+        select(User).join(Person, Person.id == User.person_id)
+        .where(User.role == Role.MEMBER, User.email.not_like(PURGED_EMAIL_PATTERN),
+               exists().where(Case.person_id == Person.id, Case.id.in_(due)), ~in_other_fight)
+        .order_by(User.id)
+    ))
+
+
+def member_login_fields(member: User) -> dict[str, Any]:
+    """What replaces a purged member login's details (the email stays unique)."""
+    return {"name": PURGED_NAME, "email": PURGED_EMAIL_PATTERN.replace("%", str(member.id)),
+            "password_hash": "", "is_disabled": True, "totp_secret": None,
+            "sessions_valid_after": PURGE_TIME}
+
+
 def count_people_kept(due: Select[int]) -> int:
     """People of the due fights whose details stay because another fight still needs them."""
     in_other_fight = in_another_fight(due)
@@ -209,12 +266,17 @@ def apply_purge(plan: PurgePlan) -> int:
         # Overwrite freed space with zeros instead of leaving the old text in the file.
         db.session.connection().exec_driver_sql("PRAGMA secure_delete=ON")
     changed = 0
+    now = utcnow()
     for network in plan.networks:
         if not network.items:
             continue
         for _kind, obj, fields in network.items:
             for name, value in fields.items():
+                value = now if value is PURGE_TIME else value
                 setattr(obj, name, dict(value) if isinstance(value, dict) else value)
+        for case_id, removed in network.per_case.items():
+            db.session.add(Event(case_id=case_id, kind=EventKind.PURGED,
+                                 note=timeline_note(removed, network.cutoff)))
         changed += len(network.items)
         counts = "; ".join(f"{count} {kind}" for kind, count in network.counts.items())
         add_entry("purge.run", network_id=network.network_id,
@@ -222,3 +284,12 @@ def apply_purge(plan: PurgePlan) -> int:
                          f"{len(network.references)} cases; {counts}")
         db.session.flush()
     return changed
+
+
+def timeline_note(removed: Counter[str], cutoff: date) -> str:
+    """What a fight's timeline says about its purge: what went, never what it said."""
+    kept_as_marks = [f"{removed[kind]} {name}" for kind, name in (
+        (LETTER_VERSIONS, "letter version(s)"), (DOCUMENTS, "document(s)")) if removed[kind]]
+    marks = f" {' and '.join(kept_as_marks)} purged." if kept_as_marks else ""
+    return (f"Personal data purged (the fight ended before {cutoff.isoformat()}): names, "
+            f"contact details and texts removed.{marks}")

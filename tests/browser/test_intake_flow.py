@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import unquote_plus
 
 from playwright.sync_api import Page, expect
 
@@ -63,6 +64,9 @@ def test_intake_search_and_task(page: Page, tmp_path: Path) -> None:
     page.get_by_role("button", name="Filter").click()
     rows = page.get_by_role("row").filter(has_text=TARGET)
     expect(rows).to_have_count(1)
+    # The search was POSTed: what was typed is in the box, not in the address bar.
+    expect(page.get_by_label("Search")).to_have_value(TARGET)
+    assert "search=" in page.url and "gravel" not in unquote_plus(page.url).lower()
     rows.get_by_role("link", name=reference.group()).click()
 
     expect(heading).to_contain_text(reference.group())

@@ -76,22 +76,28 @@ def install_url_converters(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from casework.actions.call_views import bp as calls_bp
+    from casework.actions.views import bp as actions_bp
     from casework.audit.views import bp as audit_bp
     from casework.auth.views import bp as auth_bp
     from casework.board.views import bp as board_bp
+    from casework.calendars.views import bp as calendars_bp
     from casework.cases.views import bp as cases_bp
     from casework.dashboard.views import bp as dashboard_bp
     from casework.documents.views import bp as documents_bp
     from casework.fight.views import bp as fight_bp
     from casework.letters.views import bp as letters_bp
+    from casework.people.views import bp as people_bp
     from casework.portal.views import bp as portal_bp
     from casework.privacy.views import bp as privacy_bp
+    from casework.targets.views import bp as targets_bp
     from casework.tasks.views import bp as tasks_bp
     from casework.users.views import bp as users_bp
     from casework.workflow.views import bp as moves_bp
 
     for blueprint in (auth_bp, dashboard_bp, cases_bp, board_bp, tasks_bp, users_bp, fight_bp,
-                      moves_bp, letters_bp, portal_bp, audit_bp, privacy_bp, documents_bp):
+                      moves_bp, letters_bp, portal_bp, audit_bp, privacy_bp, documents_bp,
+                      calendars_bp, targets_bp, actions_bp, calls_bp, people_bp):
         app.register_blueprint(blueprint)
 
 

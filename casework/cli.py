@@ -13,6 +13,7 @@ from casework.errors import DuplicateEmail
 from casework.extensions import db
 from casework.letters.cli import letters_cli
 from casework.models import Network, Role, User
+from casework.people.cli import people_cli
 from casework.privacy.cli import purge_command
 from casework.security.passwords import WeakPassword
 from casework.users.services import create_user
@@ -23,6 +24,7 @@ casework_cli.add_command(backup_command)
 casework_cli.add_command(restore_command)
 casework_cli.add_command(documents_cli)
 casework_cli.add_command(purge_command)
+casework_cli.add_command(people_cli)
 
 
 @casework_cli.command("create-user")
@@ -79,12 +81,15 @@ def demo_command(if_empty: bool) -> None:
 
 @casework_cli.command("tick")
 def tick_command() -> None:
-    """Mark fights whose deadline passed and give each an escalation task (safe from cron)."""
+    """Mark fights whose deadline passed, give each an escalation task, send reminders."""
+    from casework.reminders.services import send_due_reminders
     from casework.workflow.deadlines import tick_deadlines
 
     with write_intent():
         report = tick_deadlines()
         db.session.commit()
+        reminders = send_due_reminders()
     if report.marked_passed:
         click.echo(f"Deadline passed: {', '.join(report.marked_passed)}.")
     click.echo(f"Tick done: {len(report.marked_passed)} fight(s) newly past their deadline.")
+    click.echo(reminders.summary())

@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from sqlalchemy import select
+
+from casework.actions.demo import add_demo_ladder
 from casework.cases.services import CaseFacts, create_case
 from casework.cases.team import join_case_team
 from casework.extensions import db
@@ -23,11 +26,14 @@ from casework.models import (
     PageSize,
     RetaliationRisk,
     Role,
+    Target,
+    TargetFactKind,
     TargetKind,
     Urgency,
     User,
 )
 from casework.models.base import utcnow
+from casework.targets import services as research
 from casework.users.services import create_user
 from casework.workflow.moves import DeliveryInput, MoveInput, OutcomeInput
 from casework.workflow.service import apply_transition
@@ -164,6 +170,8 @@ def load_demo() -> list[User]:
                 apply_transition(case.id, trigger, organizer, demo_input(case, trigger, state),
                                  case.version)
     db.session.flush()
+    add_demo_research(network, omar)
+    add_demo_ladder(network, lena, [lena, omar, coordinator])
     return users
 
 
@@ -220,3 +228,35 @@ def demo_input(case: Case, trigger: str, state: CaseState) -> MoveInput:
         return MoveInput(reason="The member is travelling for a family emergency."
                          if trigger == "pause" else "")
     return MoveInput()
+
+
+# Research on a few targets (fictional people and businesses). Blue Fern Bistro and Cascade
+# Property Group share an owner, so each lists the other as possibly related.
+DEMO_RESEARCH: dict[str, list[tuple[TargetFactKind, str, str, str]]] = {
+    "Blue Fern Bistro": [
+        (TargetFactKind.OWNER, "Daniel Marsh", "Bought the bistro in February.",
+         "State business licence lookup"),
+        (TargetFactKind.RELATED_BUSINESS, "Fern & Fig Café", "Same owner, two blocks away; "
+         "busiest on weekday mornings.", "Licence lookup; the café's own web page"),
+        (TargetFactKind.LEVERAGE_POINT, "Saturday brunch", "The busiest service of the week; "
+         "the owner answers every online review.", "Workers' account"),
+        (TargetFactKind.SOURCE, "County business licence records", "Searched by owner name.",
+         ""),
+    ],
+    "Cascade Property Group": [
+        (TargetFactKind.OWNER, "Daniel Marsh", "Managing member of the LLC.",
+         "Secretary of State corporations search"),
+        (TargetFactKind.PROPERTY, "Alder Court, 14 units", "Same management office as the "
+         "members' building.", "County assessor"),
+    ],
+}
+
+
+def add_demo_research(network: Network, researcher: User) -> None:
+    """Record the demo research through the same service as the target page."""
+    for name, facts in DEMO_RESEARCH.items():
+        target = db.session.scalars(select(Target).where(
+            Target.network_id == network.id, Target.name == name)).one()
+        for kind, fact_name, details, source in facts:
+            research.add_fact(target, researcher, research.FactInput(
+                kind=kind, name=fact_name, details=details, source=source))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
@@ -100,11 +101,11 @@ def test_build_calls_members_and_for_big_actions_supporters_with_a_phone_once(
 
 
 @pytest.mark.parametrize(("state", "is_called"), [
-    (CaseState.INQUIRY, False), (CaseState.SCREENING, False), (CaseState.PROPOSED, False),
-    (CaseState.DECLINED, False), (CaseState.DRAFTING, True), (CaseState.WON, True),
+    (CaseState.INQUIRY, False), (CaseState.DECLINED, False), (CaseState.SCREENING, True),
+    (CaseState.PROPOSED, True), (CaseState.DRAFTING, True), (CaseState.WON, True),
     (CaseState.CLOSED, True),
 ])
-def test_an_inquirer_is_called_only_once_their_fight_is_taken_on(
+def test_an_inquirer_is_called_once_organizers_met_them_and_not_after_a_decline(
         app: Flask, fight: Fight, action_id: int, team_client: FlaskClient,
         make_fight: Callable[..., Fight], state: CaseState, is_called: bool) -> None:
     make_fight(state, person_name="Rosa Inquirer", person_phone="206-555-0177")
@@ -405,3 +406,26 @@ def test_a_cancelled_action_closes_its_call_list(
         found = db.session.get_one(CallListEntry, call_id)
         assert (found.answer, found.is_checked_in) == (CallAnswer.NOT_CALLED, False)
         assert db.session.get_one(Case, fight[0]).actions[0].status == ActionStatus.CANCELLED
+
+
+def test_my_work_lists_my_calls_to_make_and_my_fights_coming_actions(
+        app: Flask, fight: Fight, make_fight: Callable[..., Fight],
+        login_as: Callable[[int], FlaskClient], network_id: int) -> None:
+    soon = datetime.now(UTC) + timedelta(days=3)
+    other_team = make_fight(CaseState.ESCALATING)
+    with app.app_context():
+        mine = plan(*fight, title="Picket at the shop", starts_at=soon)
+        later = plan(*fight, title="Picket next month", starts_at=soon + timedelta(days=30))
+        theirs = plan(*other_team, title="Their leafleting", starts_at=soon)
+        people = [person(network_id, f"Caller target {n}") for n in range(3)]
+        entry(theirs, people[0], caller_id=fight[1])  # I call for another team's action
+        entry(theirs, people[1], caller_id=fight[1], answer=CallAnswer.YES)
+        entry(mine, people[2], caller_id=other_team[1])
+        assert later and mine
+    page = login_as(fight[1]).get("/").get_data(as_text=True)
+    calls = page.split('id="calls-heading"')[1].split("</section>")[0]
+    assert "Their leafleting" in calls and "1 still to call" in calls
+    assert "Picket at the shop" not in calls  # someone else calls for it
+    coming = page.split('id="actions-heading"')[1].split("</section>")[0]
+    assert "Picket at the shop" in coming
+    assert "Picket next month" not in coming and "Their leafleting" not in coming

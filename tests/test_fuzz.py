@@ -191,12 +191,28 @@ def world(app: Flask, make_user: Callable[..., int], make_fight: Callable[..., t
                             offer_status=m.OfferStatus.OPEN),
             m.Outcome(case_id=won, kind=m.OutcomeKind.FULL, decided_on=NOW.date(),
                       amount_recovered=Decimal("2160"))])
+        fact = m.TargetFact(target=case.target, kind=m.TargetFactKind.LEVERAGE_POINT,
+                            name="Saturday brunch")  # for the target pages
+        db.session.add(fact)
         member = create_member_login(case, db.session.get_one(m.User, coordinator),
                                      "member@example.org", PASSWORD)
         db.session.commit()
         ids = {"case_id": main, "task_id": task_id, "user_id": other_user,
                "letter_id": letters[0].id, "version_id": draft.id, "verdict": "accept",
-               "demand_id": case.demands[0].id, "contact_id": case.contacts[0].id}
+               "demand_id": case.demands[0].id, "contact_id": case.contacts[0].id,
+               "target_id": case.target_id, "fact_id": fact.id}
+        supporter = m.Person(network_id=case.network_id, name="Sam Supporter",
+                             phone="206-555-0100")  # a possible duplicate of the member
+        db.session.add(supporter)
+        db.session.commit()
+        ids = {**ids, "person_id": case.person_id, "duplicate_id": supporter.id}
+        actions = [m.Action(case=case, kind=m.ActionKind.PICKET, starts_at=NOW, position=n)
+                   for n in range(2)]  # two planned: the ladder shows its move buttons
+        role = m.ActionRole(action=actions[0], role=m.ActionRoleKind.SPEAKER, name="Ana")
+        call = m.CallListEntry(action=actions[0], person_id=supporter.id, caller_id=coordinator)
+        db.session.add_all([*actions, role, call])
+        db.session.commit()
+        ids = {**ids, "action_id": actions[0].id, "role_id": role.id, "call_id": call.id}
         values = [ids, *({**ids, "letter_id": letter.id} for letter in letters[1:]),
                   *({**ids, "case_id": case_id} for case_id in (won, delivered))]
         member_id = member.id
@@ -207,6 +223,9 @@ def world(app: Flask, make_user: Callable[..., int], make_fight: Callable[..., t
         login(client, app, user_id)
     clients[0].post(f"/cases/{main}/documents", content_type="multipart/form-data",
                     data={"upload": (io.BytesIO(b"%PDF-1.7\n%%EOF\n"), "lease.pdf")})
+    clients[0].post("/people/import", content_type="multipart/form-data",  # waits for confirm
+                    data={"upload": (io.BytesIO(b"Name,Phone\nSam S.,(206) 555 0100\nNew One,\n"),
+                                     "people.csv")})
     with app.app_context():  # two-factor on after logging in; the fight ready to deliver due
         two_factor = db.session.get_one(m.User, two_factor_user)  # this week (the print form)
         two_factor.totp_secret = mfa.new_secret()

@@ -16,6 +16,12 @@ from werkzeug.routing import Rule
 from casework.extensions import db
 from casework.letters.context import LetterKind
 from casework.models import (
+    Action,
+    ActionKind,
+    ActionRole,
+    ActionRoleKind,
+    CallListEntry,
+    Case,
     ContactChannel,
     Demand,
     DemandKind,
@@ -24,8 +30,11 @@ from casework.models import (
     Letter,
     LetterVersion,
     OfferStatus,
+    Person,
     Role,
     TargetContact,
+    TargetFact,
+    TargetFactKind,
 )
 from tests.conftest import login
 
@@ -47,13 +56,24 @@ class World:
     letter_id: int
     version_id: int
     document_id: int
+    target_id: int
+    fact_id: int
+    person_id: int  # the case's person
+    duplicate_id: int  # a supporter with the same phone
+    action_id: int  # an action on the case, with a role and a call list entry
+    role_id: int
+    call_id: int
 
     def url_values(self) -> dict[str, int | str]:
         return {"case_id": self.case_id, "task_id": self.task_id, "user_id": self.other_user_id,
                 "demand_id": self.demand_id, "contact_id": self.contact_id,
                 "verdict": "reject", "trigger": "screen", "letter_id": self.letter_id,
+                "token": "not-a-calendar-secret",
                 "version_id": self.version_id, "name": "letter.css",
-                "document_id": self.document_id}
+                "document_id": self.document_id, "target_id": self.target_id,
+                "fact_id": self.fact_id, "person_id": self.person_id,
+                "duplicate_id": self.duplicate_id, "action_id": self.action_id,
+                "role_id": self.role_id, "call_id": self.call_id, "direction": "down"}
 
 
 @pytest.fixture
@@ -73,9 +93,22 @@ def world(app: Flask, make_user: Callable[..., int], make_case: Callable[..., in
         version = LetterVersion(letter=letter, number=1, extra={})
         document = Document(case_id=case_id, file_name="stub.pdf", stored_name="0" * 32,
                             content_type=DocumentType.PDF, size_bytes=5, sha256="0" * 64)
-        db.session.add_all([demand, contact, letter, version, document])
+        fact = TargetFact(target_id=db.session.get_one(Case, case_id).target_id,
+                          kind=TargetFactKind.OWNER, name="Daniel Marsh")
+        db.session.add_all([demand, contact, letter, version, document, fact])
         db.session.commit()
-        ids = demand.id, contact.id, letter.id, version.id, document.id
+        ids = demand.id, contact.id, letter.id, version.id, document.id, fact.target_id, fact.id
+        supporter = Person(network_id=db.session.get_one(Case, case_id).network_id,
+                           name="Sam Supporter", phone="206-555-0100")
+        db.session.add(supporter)
+        db.session.commit()
+        ids = (*ids, db.session.get_one(Case, case_id).person_id, supporter.id)
+        action = Action(case_id=case_id, kind=ActionKind.PICKET, starts_at=datetime.now(UTC))
+        role = ActionRole(action=action, role=ActionRoleKind.SPEAKER, name="Ana")
+        call = CallListEntry(action=action, person_id=ids[-2], caller_id=users[Role.ORGANIZER])
+        db.session.add_all([action, role, call])
+        db.session.commit()
+        ids = (*ids, action.id, role.id, call.id)
     return World(users, case_id, task_id, other, foreign, *ids)
 
 
@@ -132,7 +165,8 @@ def test_ids_of_another_network_are_not_found(app: Flask, world: World) -> None:
     client = app.test_client()
     login(client, app, world.foreign_coordinator_id)
     object_ids = {"case_id", "task_id", "user_id", "demand_id", "contact_id", "letter_id",
-                  "version_id", "document_id"}
+                  "version_id", "document_id", "target_id", "fact_id", "person_id",
+                  "duplicate_id", "action_id", "role_id", "call_id"}
     for rule in app_rules(app):
         if not rule.arguments & object_ids:
             continue

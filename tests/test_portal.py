@@ -331,7 +331,8 @@ def request_rule(client: FlaskClient, rule: Rule, method: str, values: dict[str,
 def url_values(portal: Portal, **ids: int) -> dict[str, Any]:
     return {"case_id": portal.case_id, "task_id": 1, "user_id": portal.coordinator_id,
             "demand_id": 1, "contact_id": 1, "letter_id": 1, "version_id": portal.version_id,
-            "verdict": "reject", "trigger": "approve_letter", "name": "letter.css", **ids}
+            "verdict": "reject", "trigger": "approve_letter", "name": "letter.css",
+            "token": "not-a-calendar-secret", "direction": "up", **ids}
 
 
 def test_a_member_is_refused_every_staff_route_and_other_peoples_fights(
@@ -348,6 +349,8 @@ def test_a_member_is_refused_every_staff_route_and_other_peoples_fights(
                 assert response.status_code == 403, where
             elif rule.endpoint == "auth.login":
                 assert response.location == "/my-fight", where
+            elif "token" in rule.arguments:  # a secret address: a wrong secret finds nothing
+                assert response.status_code == 404, where
             else:
                 assert response.status_code in (200, 302), where
                 portal_routes.append((rule, method))

@@ -38,10 +38,10 @@ DEFAULT_CALLS_PER_CALLER = 15
 CHECK_IN_ORDER = (CallAnswer.YES, CallAnswer.MAYBE, CallAnswer.REACHED, CallAnswer.NOT_CALLED,
                   CallAnswer.NO, CallAnswer.WRONG_NUMBER)
 ANSWERS = tuple(answer for answer in CallAnswer if answer != CallAnswer.NOT_CALLED)
-# Someone who only called the hotline is not a member yet: a person whose fights are all
-# still being screened, or were declined, is left off call lists until one is taken on.
-NOT_YET_TAKEN_ON = (CaseState.INQUIRY, CaseState.SCREENING, CaseState.PROPOSED,
-                    CaseState.DECLINED)
+# Someone who only called the hotline, or whose fight was declined, is not a member: a person
+# whose fights are all inquiries or declined is left off call lists. Once organizers have met
+# them (screening on), asking them to stand with others is part of the practice.
+NOT_YET_TAKEN_ON = (CaseState.INQUIRY, CaseState.DECLINED)
 
 
 @dataclass(frozen=True)
@@ -81,8 +81,8 @@ def require_open(action: Action) -> None:
 
 def build_call_list(action: Action, actor: User) -> int:
     """Add the network's members (and supporters for big actions) with a phone who are not on
-    the list yet; returns how many were added. Inquirers whose fights were not taken on (yet)
-    are not members."""
+    the list yet; returns how many were added. Inquirers not met yet, and people whose fight
+    was declined, are not members."""
     require_team(action.case, actor)
     db.session.refresh(action, with_for_update=True)  # two builds at once queue here
     require_open(action)

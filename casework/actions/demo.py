@@ -69,9 +69,11 @@ def add_demo_ladder(network: Network, lead: User, callers: list[User]) -> None:
         caller = by_id.get(entry.caller_id or 0)
         if caller is None:  # more people than the callers have room for
             continue
-        answer = ANSWER_CYCLE[entry.id % len(ANSWER_CYCLE)]
+        # The fight's own member stands at the front of their own picket.
+        is_member = entry.person_id == case.person_id
+        answer = CallAnswer.YES if is_member else ANSWER_CYCLE[entry.id % len(ANSWER_CYCLE)]
         calls.record_answer(entry, caller, answer)
-        if answer == CallAnswer.YES and entry.id % 5 != 0:  # most who said yes came
+        if answer == CallAnswer.YES and (is_member or entry.id % 5 != 0):  # most who said yes
             calls.set_checked_in(entry, lead, True)
     ladder.add_role(picket, lead, ActionRoleKind.SPEAKER, case.person_id, "")
     ladder.add_role(picket, lead, ActionRoleKind.POLICE_LIAISON, None, "Jo (legal observer)")

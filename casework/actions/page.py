@@ -1,14 +1,19 @@
-"""What the case page needs to show the escalation ladder and the user's calls to make."""
+"""What the case page and 'My work' need: the escalation ladder, the user's calls to make and
+their coming actions."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from casework.actions.services import can_run_actions, ladder_of
+from casework.cases.queries import on_team_of
 from casework.extensions import db
-from casework.models import Action, ActionStatus, CallListEntry, Case, User
+from casework.models import Action, ActionStatus, CallAnswer, CallListEntry, Case, User
 
 
 def action_sections(case: Case, user: User) -> dict[str, Any]:
@@ -21,3 +26,37 @@ def action_sections(case: Case, user: User) -> dict[str, Any]:
         .order_by(Action.position, Action.id)))
     return {"ladder": ladder_of(case) if can_run_actions(case, user) else None,
             "calls_to_make": calls_to_make}
+
+
+@dataclass(frozen=True)
+class CallsToMake:
+    """A planned action the user has people to call for, and how many are still to ring."""
+
+    action: Action
+    still_to_call: int
+
+
+def calls_to_make_of(user: User) -> list[CallsToMake]:
+    """For 'My work': every planned action of the network the user was given calls for."""
+    still_to_call = func.count(CallListEntry.id).filter(
+        CallListEntry.answer == CallAnswer.NOT_CALLED)
+    rows = db.session.execute(
+        select(Action, still_to_call).join(CallListEntry, CallListEntry.action_id == Action.id)
+        .join(Case, Case.id == Action.case_id)
+        .options(contains_eager(Action.case))
+        .where(CallListEntry.caller_id == user.id, Action.status == ActionStatus.PLANNED,
+               Case.network_id == user.network_id)
+        .group_by(Action.id, Case.id).order_by(Action.starts_at, Action.id).limit(50)).all()
+    return [CallsToMake(action, count) for action, count in rows]
+
+
+def upcoming_actions_of(user: User, today: date, days: int = 14) -> list[Action]:
+    """For 'My work': the planned actions of the user's fights in the coming ``days``."""
+    start = datetime.combine(today, time.min, tzinfo=UTC) - timedelta(days=1)
+    return list(db.session.scalars(
+        select(Action).join(Case, Case.id == Action.case_id)
+        .options(contains_eager(Action.case))
+        .where(Case.network_id == user.network_id, on_team_of(user.id),
+               Action.status == ActionStatus.PLANNED, Action.starts_at >= start,
+               Action.starts_at < start + timedelta(days=days + 2))
+        .order_by(Action.starts_at, Action.id).limit(50)))

@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
+from casework.actions.page import action_sections
 from casework.audit.recorder import record_view
 from casework.cases.form_data import facts_from_form, filters_from_form, prefill_form
 from casework.cases.forms import CaseEditForm, CaseFilterForm, IntakeForm, TeamForm
@@ -28,10 +29,10 @@ from casework.tasks.forms import TaskForm, assignee_choices
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
-
 FILTERS_IN_LINKS = ("state", "issue_type", "urgency", "organizer")
 SEARCH_FORGOTTEN = ("This search is no longer kept (searches last as long as the session): "
                     "type it again.")
+
 
 @bp.route("/")
 @roles_required(*STAFF_ROLES)
@@ -122,6 +123,7 @@ def show(case_id: int) -> str:
         events=events, task_form=task_form,
         team_candidates=organizer_choices(user) if user.role == Role.COORDINATOR else [],
         **fight_sections(case, user),
+        **action_sections(case, user),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from sqlalchemy import select
 
+from casework.actions.page import calls_to_make_of, upcoming_actions_of
 from casework.cases.queries import on_team_of
 from casework.extensions import db
 from casework.formatting import today_in_network
@@ -30,8 +31,9 @@ def my_work() -> str:
         .order_by(Case.id.desc())
         .limit(100)
     ))
-    past_deadline = []
+    past_deadline, calls, actions = [], [], []
     if user.role != Role.INTAKE:
+        calls, actions = calls_to_make_of(user), upcoming_actions_of(user, today)
         past_deadline = list(db.session.scalars(
             select(Case)
             .where(Case.network_id == user.network_id, Case.state.in_(WATCHED_STATES),
@@ -46,5 +48,7 @@ def my_work() -> str:
         cases=cases,
         deadlines=sorted((c for c in cases if c.deadline_on), key=lambda c: c.deadline_on),
         past_deadline=past_deadline,
+        calls_to_make=calls,
+        upcoming_actions=actions,
         today=today,
     )

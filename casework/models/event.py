@@ -26,12 +26,13 @@ class EventKind(StrEnum):
     TASK_REOPENED = "task_reopened"
     NOTE = "note"
     TEAM_CHANGED = "team_changed"
+    TARGET_RESEARCH = "target_research"
     ACTION_PLANNED = "action_planned"
     ACTION_RESCHEDULED = "action_rescheduled"
     ACTION_DONE = "action_done"
     ACTION_CANCELLED = "action_cancelled"
-
     PURGED = "purged"  # the retention purge removed personal data; the note says what, never whose
+
 
 class Event(Model):
     __tablename__ = "case_event"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask import request
 from werkzeug.routing import IntegerConverter, Map
 
 MAX_ID = 2**63 - 1  # the largest BIGINT, and SQLite's largest INTEGER
@@ -33,3 +34,11 @@ class IdConverter(IntegerConverter):
     def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
+
+
+MAX_PAGE = 10_000
+
+
+def page_number() -> int:
+    """The ``?page=`` asked for, kept within 1..MAX_PAGE (anything unreadable is page 1)."""
+    return min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)

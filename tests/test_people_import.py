@@ -289,6 +289,26 @@ def test_exactly_the_row_limit_is_accepted(app: Flask, coordinator: FlaskClient)
     assert count_people(app) == MAX_ROWS
 
 
+@pytest.mark.parametrize(("page", "first", "last", "links"), [
+    ("1", "Person 0", "Person 199", ["Next rows"]),
+    ("2", "Person 200", "Person 399", ["Previous rows", "Next rows"]),
+    ("3", "Person 400", "Person 449", ["Previous rows"]),
+    ("99", "Person 400", "Person 449", ["Previous rows"]),  # past the end: the last page
+    ("²", "Person 0", "Person 199", ["Next rows"]),
+])
+def test_a_long_preview_shows_its_rows_a_page_at_a_time(
+        coordinator: FlaskClient, page: str, first: str, last: str, links: list[str]) -> None:
+    upload(coordinator, "Name\n" + "".join(f"Person {n}\n" for n in range(450)))
+    response = coordinator.get("/people/import/preview", query_string={"page": page})
+    assert response.status_code == 200
+    rows = re.findall(r"<td>(Person \d+)</td>", response.get_data(as_text=True))
+    assert (rows[0], rows[-1], len(rows)) == (first, last, 200 if last != "Person 449" else 50)
+    shown = [text for text in ("Previous rows", "Next rows") if text in response.get_data(
+        as_text=True)]
+    assert shown == links
+    assert "Import 450 rows" in response.get_data(as_text=True)  # the whole file, every page
+
+
 def test_the_confirmation_is_for_the_file_reviewed(app: Flask, coordinator: FlaskClient) -> None:
     upload(coordinator, HEADER + "First File,,,,,,,\n")
     first = preview(coordinator)

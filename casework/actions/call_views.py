@@ -19,19 +19,14 @@ from casework.database import SAFE_METHODS, write_intent
 from casework.errors import PermissionDenied
 from casework.extensions import db
 from casework.forms import ActionForm
+from casework.ids import page_number
 from casework.models import CASE_TEAM_ROLES, Action, AuditEntry, CallAnswer, CallListEntry, Case
 from casework.permissions import acting_user, load_case, roles_required
 
 bp = Blueprint("calls", __name__, url_prefix="/cases/<int:case_id>/actions/<int:action_id>")
 
 Page = Response | str | tuple[str, int]
-MAX_PAGE = 10_000
 PER_PAGE = 100  # CALL_LIST_PER_PAGE in the config overrides it
-
-
-def page_number() -> int:
-    """The ?page= asked for, kept within sensible bounds."""
-    return min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
 
 
 def load_entry(action: Action, call_id: int) -> CallListEntry:

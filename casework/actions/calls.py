@@ -127,7 +127,8 @@ def split_call_list(action: Action, actor: User, caller_ids: Sequence[int],
     plan = share_out([(e.id, languages(e.person.languages)) for e in to_share],
                      [(u.id, languages(u.languages)) for u in callers], room)
     for entry in to_share:
-        entry.caller_id = plan.get(entry.id)
+        if entry.caller_id != plan.get(entry.id):  # untouched rows stay clean: no UPDATE, no audit
+            entry.caller_id = plan.get(entry.id)
     db.session.flush()
     assigned = sum(1 for caller in plan.values() if caller is not None)
     return SplitResult(assigned=assigned, unassigned=len(to_share) - assigned)

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from casework.errors import PermissionDenied
 from casework.extensions import db
 from casework.forms import ActionForm
+from casework.ids import page_number
 from casework.models import CASE_TEAM_ROLES, STAFF_ROLES, Case, Target, TargetFact, TargetFactKind
 from casework.permissions import acting_user, roles_required
 from casework.targets import queries
@@ -22,7 +23,6 @@ bp = Blueprint("targets", __name__, url_prefix="/targets")
 
 Outcome = Response | tuple[str, int] | str
 # Page numbers beyond this are typos or probes (and would overflow the OFFSET).
-MAX_PAGE = 10_000
 
 
 @bp.route("/")
@@ -33,7 +33,7 @@ def index() -> str:
     if not form.validate():
         form.sort.data = form.sort.data if form.sort.data in ("fights", "name") else "fights"
         form.q.data = "" if form.q.errors else form.q.data
-    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    page = page_number()
     found = queries.list_targets(user, form.q.data or "", form.sort.data or "fights", page,
                                  current_app.config.get("TARGETS_PER_PAGE", 50))
     args: dict[str, Any] = {"q": form.q.data or None, "sort": form.sort.data}

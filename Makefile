@@ -43,8 +43,9 @@ lint: $(VENV)/.test-installed
 	$(BIN)/ruff check casework tests bench migrations
 	$(BIN)/mypy
 
+# One worker per core: each starts its own PostgreSQL server and Chromium.
 test: system-test $(VENV)/.test-installed lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

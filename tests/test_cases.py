@@ -63,6 +63,28 @@ def test_editing_records_which_fields_changed_but_not_their_values(
         assert db.session.get_one(Case, case_id).version == 2
 
 
+@pytest.mark.parametrize(("languages", "shown"), [
+    ("vi,en", "Vietnamese"), ("so", "Somali"), ("es,en", "Spanish"), ("en", "English")])
+def test_editing_a_case_keeps_a_preferred_language_set_in_the_people_directory(
+    app: Flask, make_case: Callable[..., int], make_user: Callable[..., int],
+    login_as: Callable[[int], FlaskClient], languages: str, shown: str,
+) -> None:
+    case_id = make_case()
+    with app.app_context():
+        db.session.get_one(Case, case_id).person.languages = languages
+        db.session.commit()
+    client = login_as(make_user(Role.COORDINATOR))
+    form = client.get(f"/cases/{case_id}/edit").get_data(as_text=True)
+    selected = re.search(r'<option selected value="([a-z]+)">([^<]+)</option>', form)
+    assert selected is not None and selected.groups() == (languages.split(",")[0], shown)
+    data = {**VALID_INTAKE, "person_name": "Maria Example", "target_name": "Acme Landlords",
+            "summary": "Deposit kept, now in writing", "language": selected.group(1),
+            "version": "1"}
+    assert client.post(f"/cases/{case_id}/edit", data=data).status_code == 302
+    with app.app_context():
+        assert db.session.get_one(Case, case_id).person.languages == languages
+
+
 def test_an_edit_based_on_an_old_version_is_refused_and_keeps_both_the_data_and_the_form(
     app: Flask, make_case: Callable[..., int], make_user: Callable[..., int],
     login_as: Callable[[int], FlaskClient],

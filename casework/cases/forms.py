@@ -20,10 +20,13 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from casework.forms import VersionedForm, finite_amount, options, printable_text, strip_whitespace
 from casework.models import IssueType, RetaliationRisk, TargetKind, Urgency
+from casework.people.languages import LANGUAGES as PERSON_LANGUAGES
 from casework.workflow.states import CaseState
 
 TRI_STATE = options([("unknown", "Not known yet"), ("yes", "Yes"), ("no", "No")])
-LANGUAGES = options([("en", "English"), ("es", "Spanish"), ("other", "Other")])
+# Every language a person can be recorded with (the people directory's list), so editing a
+# case never replaces a preferred language the form does not know.
+LANGUAGES = options((code, names[0]) for code, names in PERSON_LANGUAGES.items())
 MAX_AMOUNT = Decimal("99999999.99")
 
 

@@ -11,12 +11,16 @@ from __future__ import annotations
 import json
 import secrets
 
-from flask import session
+from flask import request, session
+from werkzeug.datastructures import MultiDict
+from wtforms import Field
 
 SESSION_KEY = "case_searches"
 KEPT = 5  # recent searches whose links (back button, pages, other tabs) keep working
 # The session is a cookie, and browsers drop cookies over 4 KB: older searches go first.
 BUDGET_BYTES = 1500
+SEARCH_FORGOTTEN = ("This search is no longer kept (searches last as long as the session): "
+                    "type it again.")
 
 
 def remember_search(text: str) -> str:
@@ -49,3 +53,23 @@ def stored_searches() -> list[list[str]]:
 def size_of(kept: list[list[str]]) -> int:
     """About what the searches add to the cookie (JSON escapes non-ASCII characters)."""
     return len(json.dumps(kept))
+
+
+def args_without_query() -> MultiDict[str, str]:
+    """The list page's query string, less any hand-made ``?q=``: searches are POSTed, and a
+    text in the URL is neither read nor put into the page's links."""
+    args = request.args.copy()
+    args.poplist("q")
+    return args
+
+
+def recall_into(search_field: Field) -> str:
+    """Fill the search box from the page's ``?search=`` token (after the form was validated);
+    returns the token, or "" when there is none or the session forgot it (said on the field)."""
+    token = request.args.get("search", "")
+    text = recall_search(token) if token else ""
+    if text is None:
+        search_field.errors = [*search_field.errors, SEARCH_FORGOTTEN]
+        text, token = "", ""
+    search_field.data = text
+    return token

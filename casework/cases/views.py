@@ -15,7 +15,7 @@ from casework.audit.recorder import record_view
 from casework.cases.form_data import facts_from_form, filters_from_form, prefill_form
 from casework.cases.forms import CaseEditForm, CaseFilterForm, IntakeForm, TeamForm
 from casework.cases.queries import CaseFilters, list_cases
-from casework.cases.search_session import recall_search, remember_search
+from casework.cases.search_session import args_without_query, recall_into, remember_search
 from casework.cases.services import create_case, facts_of, update_case
 from casework.cases.team import join_case_team, set_case_team
 from casework.errors import StaleCase
@@ -30,24 +30,16 @@ from casework.tasks.forms import TaskForm, assignee_choices
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
 FILTERS_IN_LINKS = ("state", "issue_type", "urgency", "organizer")
-SEARCH_FORGOTTEN = ("This search is no longer kept (searches last as long as the session): "
-                    "type it again.")
 
 
 @bp.route("/")
 @roles_required(*STAFF_ROLES)
 def index() -> str:
     user = acting_user()
-    args = request.args.copy()
-    args.poplist("q")  # searches are POSTed; a hand-made ?q= is not read, nor put in links
-    form = filter_form(user, args)
+    form = filter_form(user, args_without_query())
     is_valid = form.validate()
-    token = request.args.get("search", "")
-    text = recall_search(token) if token else ""
-    if text is None:
-        form.q.errors = [*form.q.errors, SEARCH_FORGOTTEN]
-        text = token = ""
-    form.q.data = text
+    token = recall_into(form.q)
+    text = form.q.data
     filters = filters_from_form(form) if is_valid else CaseFilters(text=text)
     return case_list(user, form, filters, list_args(form, token) if is_valid else {})
 

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from casework.actions import calls
-from casework.cases.search_session import recall_search, remember_search
+from casework.cases.search_session import args_without_query, recall_into, remember_search
 from casework.errors import PermissionDenied
 from casework.extensions import db
 from casework.forms import ActionForm
@@ -36,8 +36,6 @@ from casework.permissions import acting_user, roles_required
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 bp.add_app_template_filter(language_list)
-SEARCH_FORGOTTEN = ("This search is no longer kept (searches last as long as the session): "
-                    "type it again.")
 Page = Response | str | tuple[str, int]
 
 
@@ -49,16 +47,10 @@ def tier_label(tier: Tier) -> str:
 @bp.route("/")
 @roles_required(*CASE_TEAM_ROLES)
 def index() -> tuple[str, int]:
-    args = request.args.copy()
-    args.poplist("q")  # searches are POSTed; a hand-made ?q= is not read, nor put in links
-    form = PeopleFilterForm(args, meta={"csrf": False})
+    form = PeopleFilterForm(args_without_query(), meta={"csrf": False})
     is_valid = form.validate()
-    token = request.args.get("search", "")
-    text = recall_search(token) if token else ""
-    if text is None:
-        form.q.errors = [*form.q.errors, SEARCH_FORGOTTEN]
-        text = token = ""
-    form.q.data = text
+    token = recall_into(form.q)
+    text = form.q.data
     filters = filters_from(form) if is_valid else PeopleFilters(text=text)
     return directory(form, filters, list_args(form, token) if is_valid else {})
 

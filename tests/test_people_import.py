@@ -16,8 +16,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from casework.extensions import db
-from casework.models import Network, Person, Role, Tier
-from casework.people.csv_import import MAX_ROWS
+from casework.models import Case, Network, Person, Role, Tier, User
+from casework.people.csv_import import MAX_ROWS, ImportRefused, import_rows, parse_csv
 from casework.people.pending import PendingImports
 
 HEADER = "Name,Phone number,E-mail,Language(s),Tier,SMS consent,Email consent,Notes\n"
@@ -388,15 +388,133 @@ def test_who_may_import(app: Flask, login_as: Callable[[int], FlaskClient],
     assert count_people(app) == 0
 
 
-def test_organizers_see_no_details_of_a_fight_they_are_not_on(
+@pytest.fixture
+def hidden_member(app: Flask, make_user: Callable[..., int], make_case: Callable[..., int]
+                  ) -> Callable[[], tuple[int, int]]:
+    """A member in a fight with its own case team; returns (person, team organizer)."""
+
+    def make() -> tuple[int, int]:
+        team_organizer = make_user(Role.ORGANIZER)
+        case_id = make_case(team=[team_organizer], person_name="Maria Example",
+                            person_phone="206-555-0100", safe_contact_notes="Never call home")
+        with app.app_context():
+            return db.session.get_one(Case, case_id).person_id, team_organizer
+
+    return make
+
+
+def without_csrf_token(page: str) -> str:
+    """The page without its CSRF token (signed with the time, it changes every second)."""
+    return re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token"', page)
+
+
+def member_record(app: Flask, person_id: int) -> tuple[str, bool, bool, str, str]:
+    with app.app_context():
+        person = db.session.get_one(Person, person_id)
+        return (person.email, person.sms_consent, person.email_consent,
+                person.safe_contact_notes, person.languages)
+
+
+UNTOUCHED = ("", False, False, "Never call home", "en")
+PROBE = HEADER + "Probe,206 555 0100,attacker@example.org,fr,,yes,yes,Call the back door\n"
+
+
+def test_a_member_the_importer_may_not_see_is_no_match_at_all(
         app: Flask, login_as: Callable[[int], FlaskClient], make_user: Callable[..., int],
-        make_case: Callable[..., int]) -> None:
-    make_case(person_name="Maria Example", person_phone="206-555-0100")
+        hidden_member: Callable[[], tuple[int, int]]) -> None:
+    """The preview reads exactly as if the member did not exist, and the row becomes a new
+    person whose page leads nowhere near the member."""
+    member, _team_organizer = hidden_member()
     client = login_as(make_user(Role.ORGANIZER))
-    upload(client, HEADER + "M. Example,206 555 0100,,,,,,\n")
+    upload(client, PROBE)
+    preview(client)  # shows the login's welcome once
+    page = without_csrf_token(preview(client))
+    with app.app_context():  # the same file against a network where that phone is unknown
+        db.session.get_one(Person, member).phone = "206-555-0999"
+        db.session.commit()
+    assert without_csrf_token(preview(client)) == page
+    with app.app_context():
+        db.session.get_one(Person, member).phone = "206-555-0100"
+        db.session.commit()
+    assert "1 row read: 1 new, 0 possibly known already." in page
+    assert "Merge into" not in page and "Maria Example" not in page
+    assert "details hidden" not in page and "not on" not in page
+
+    assert confirm(client).status_code == 302
+    assert member_record(app, member) == UNTOUCHED
+    probe = people(app)["Probe"].id
+    probe_page = client.get(f"/people/{probe}").get_data(as_text=True)
+    assert "Possible duplicates" not in probe_page and f"/people/{member}" not in probe_page
+    for merge_url in (f"/people/{probe}/merge/{member}", f"/people/{member}/merge/{probe}"):
+        assert client.get(merge_url).status_code == 403
+        assert client.post(merge_url).status_code == 403
+    assert count_people(app) == 2 and member_record(app, member) == UNTOUCHED
+
+
+@pytest.mark.parametrize("importer", ["coordinator", "team_organizer"])
+def test_whoever_may_edit_the_member_can_still_merge_a_row_into_them(
+        app: Flask, login_as: Callable[[int], FlaskClient], make_user: Callable[..., int],
+        hidden_member: Callable[[], tuple[int, int]], importer: str) -> None:
+    member, team_organizer = hidden_member()
+    client = login_as(make_user(Role.COORDINATOR) if importer == "coordinator"
+                      else team_organizer)
+    upload(client, PROBE)
     page = preview(client)
-    assert "Maria Example" not in page
-    assert "someone in a fight you are not on (details hidden)" in page
+    assert "1 row read: 0 new, 1 possibly known already." in page
+    assert f"Merge into Maria Example (#{member})" in page
+    assert confirm(client, line_2=f"person-{member}").status_code == 302
+    assert member_record(app, member) == (
+        "attacker@example.org", True, True, "Never call home\n\nCall the back door", "en,fr")
+    assert count_people(app) == 1
+
+
+@pytest.mark.parametrize("target", ["hidden member", "no one", "unrelated"])
+@pytest.mark.parametrize("row", ["matches the member", "matches nobody",
+                                 "matches the member and a supporter"])
+def test_a_forged_merge_into_someone_the_importer_may_not_edit_is_refused(
+        app: Flask, login_as: Callable[[int], FlaskClient], make_user: Callable[..., int],
+        hidden_member: Callable[[], tuple[int, int]], add_person: Callable[..., int],
+        target: str, row: str) -> None:
+    """The refusal reads the same whether the id is a hidden member, no one or someone
+    else: it cannot be used to learn who exists."""
+    member, _team_organizer = hidden_member()
+    unrelated = add_person("Someone Else", phone="206-555-0199")
+    phone = "206-555-0177" if row == "matches nobody" else "206-555-0100"
+    if row == "matches the member and a supporter":
+        add_person("Sam Supporter", email="probe@example.org")
+    client = login_as(make_user(Role.ORGANIZER))
+    upload(client, HEADER + f"Probe,{phone},probe@example.org,fr,,yes,yes,Back door\n")
+    forged = {"hidden member": member, "no one": 999_999, "unrelated": unrelated}[target]
+    response = confirm(client, line_2=f"person-{forged}")
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    if row == "matches the member and a supporter":  # a choice is offered: not this one
+        assert "Not a valid choice" in body
+    else:
+        assert ("The form sent a choice for line 2, but this preview offers no choice for "
+                "that row: review the preview and confirm again.") in body
+    assert "Maria Example" not in body and "details hidden" not in body
+    assert count_people(app) == (3 if row == "matches the member and a supporter" else 2)
+    assert member_record(app, member) == UNTOUCHED
+    assert len(pending_files(app)) == 1  # the file waits for an honest confirmation
+
+
+def test_the_import_service_refuses_a_merge_the_importer_could_not_make_by_hand(
+        app: Flask, make_user: Callable[..., int], network_id: int,
+        hidden_member: Callable[[], tuple[int, int]]) -> None:
+    """Even given a reading of the file made for someone who sees everyone."""
+    member, _team_organizer = hidden_member()
+    organizer = make_user(Role.ORGANIZER)
+    with app.app_context():
+        parsed = parse_csv(PROBE.encode(), network_id, importer=None)
+        assert parsed.rows[0].existing == [member]
+        with pytest.raises(ImportRefused, match="Line 2: this choice is no longer possible"):
+            import_rows(parsed, network_id, {2: f"person-{member}"},
+                        db.session.get_one(User, organizer))
+        db.session.rollback()
+        assert parse_csv(PROBE.encode(), network_id,
+                         importer=db.session.get_one(User, organizer)).rows[0].existing == []
+    assert member_record(app, member) == UNTOUCHED and count_people(app) == 1
 
 
 def write(tmp_path: Path, content: str) -> str:
@@ -421,6 +539,18 @@ def test_the_command_line_imports_with_the_same_checks(
     assert done.exit_code == 0, done.output
     assert "Imported: 3 new, 0 merged, 1 skipped." in done.output
     assert count_people(app) == 4
+
+
+def test_the_command_line_runs_as_the_administrator_and_merges_into_anyone(
+        app: Flask, runner: Any, tmp_path: Path, hidden_member: Callable[[], tuple[int, int]]
+) -> None:
+    member, _team_organizer = hidden_member()
+    result = runner.invoke(args=["casework", "people", "import", write(tmp_path, PROBE),
+                                 "--network", "SEA"])
+    assert result.exit_code == 0, result.output
+    assert f"Line 2: same phone or email as #{member}." in result.output
+    assert "Imported: 0 new, 1 merged, 0 skipped." in result.output
+    assert member_record(app, member)[:3] == ("attacker@example.org", True, True)
 
 
 def test_the_command_line_refuses_a_file_with_errors(

@@ -1,4 +1,6 @@
-"""``flask casework people import FILE --network CODE``: the spreadsheet import, unattended."""
+"""``flask casework people import FILE --network CODE``: the spreadsheet import, unattended.
+
+It runs as whoever administers the server, so it sees and may merge into everyone."""
 
 from __future__ import annotations
 
@@ -35,7 +37,7 @@ def import_command(file: BinaryIO, network_code: str, dry_run: bool, duplicates:
             raise click.UsageError(f"No network with code {network_code}.")
         with acting_as("cli", network_id=network.id):
             try:
-                parsed = parse_csv(read_limited(file), network.id)
+                parsed = parse_csv(read_limited(file), network.id, importer=None)
                 for row in parsed.rows_with_errors:
                     click.echo(f"Line {row.line}: {'; '.join(row.errors)}", err=True)
                 for row in parsed.duplicates:
@@ -43,7 +45,7 @@ def import_command(file: BinaryIO, network_code: str, dry_run: bool, duplicates:
                     earlier = f"line {row.earlier}" if row.earlier else ""
                     click.echo(f"Line {row.line}: same phone or email as "
                                f"{' and '.join(part for part in (known, earlier) if part)}.")
-                result = import_rows(parsed, network.id, {}, duplicates=duplicates)
+                result = import_rows(parsed, network.id, {}, None, duplicates=duplicates)
             except ImportRefused as error:
                 db.session.rollback()
                 raise click.ClickException(str(error)) from error

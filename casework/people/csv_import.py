@@ -5,6 +5,12 @@ number, and the people it probably duplicates (same phone or email, in the netwo
 earlier in the file). Importing takes a decision per duplicate row (merge, skip, new) and
 adds everything in the caller's transaction, or refuses the whole file: nothing is ever
 half-imported.
+
+Need-to-know holds here as on the person pages: a match is only one the importer could
+edit by hand. Someone the importer may not see is left out of the matches, so their row
+reads exactly as if no such person existed (new, no id, no hint), and a merge into them
+is refused even if a forged form asks for it. The command line imports as whoever runs
+the server (``importer=None``) and sees every match.
 """
 
 from __future__ import annotations
@@ -24,7 +30,12 @@ from casework.models import Person, User
 from casework.people import rules
 from casework.people.matching import PeopleIndex, index_network, keys_of
 from casework.people.rules import Invalid, PersonDetails
-from casework.people.services import create_person, fill_in, note_change_on_fights
+from casework.people.services import (
+    create_person,
+    details_visible,
+    fill_in,
+    note_change_on_fights,
+)
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5_000
@@ -60,6 +71,14 @@ NO = {"no", "n", "false", "f", "0", "", "-"}
 
 class ImportRefused(CaseworkError):
     """The file as a whole cannot be imported (size, type, header); the message says why."""
+
+
+def no_longer_possible(line: int) -> ImportRefused:
+    """The one refusal for a choice that cannot be taken, whatever the reason (the person
+    is gone, is not a match, or is someone the importer may not see), so that it tells
+    nothing about who exists."""
+    return ImportRefused(f"Line {line}: this choice is no longer possible; review the file "
+                         "again.")
 
 
 @dataclass
@@ -184,8 +203,9 @@ def records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
                             "quotes, or save the file again as CSV (UTF-8).") from error
 
 
-def parse_csv(data: bytes, network_id: int) -> ParsedFile:
-    """Read and check a whole file against the network's people; writes nothing."""
+def parse_csv(data: bytes, network_id: int, *, importer: User | None) -> ParsedFile:
+    """Read and check a whole file against the network's people the importer may edit
+    (everyone for ``None``, the command line); writes nothing."""
     text = decode(data)
     rows_read = records(text, sniff_delimiter(text))
     first = next(rows_read, None)
@@ -201,6 +221,8 @@ def parse_csv(data: bytes, network_id: int) -> ParsedFile:
                                 "smaller files and import each.")
         rows.append(check_row(line, cells, by_index, len(first[1])))
     find_duplicates(rows, index_network(network_id))
+    if importer is not None:
+        drop_unseen_matches(rows, importer)
     return ParsedFile(columns=columns, ignored=ignored, rows=rows)
 
 
@@ -251,6 +273,26 @@ def find_duplicates(rows: list[ImportRow], network: PeopleIndex) -> None:
             first_line_by_key.setdefault(key, row.line)
 
 
+def editable_people(importer: User | None, people: list[Person]) -> set[int]:
+    """The ids of those of ``people`` the importer could edit by hand (all for ``None``)."""
+    if importer is None:
+        return {person.id for person in people}
+    visible = details_visible(importer, people)
+    return {person.id for person in people if visible[person.id]}
+
+
+def drop_unseen_matches(rows: list[ImportRow], importer: User) -> None:
+    """Forget the matches the importer may not edit: such a row reads as new (or as the
+    duplicate of an earlier row of the file), exactly as if that person did not exist."""
+    ids = {person_id for row in rows for person_id in row.existing}
+    if not ids:
+        return
+    matched = list(db.session.scalars(select(Person).where(Person.id.in_(ids))))
+    editable = editable_people(importer, matched)
+    for row in rows:
+        row.existing = [person_id for person_id in row.existing if person_id in editable]
+
+
 def decision_values(row: ImportRow) -> list[str]:
     """What may be done with a row: merge into each match (the default first), skip, new."""
     if not row.is_duplicate:
@@ -262,29 +304,31 @@ def decision_values(row: ImportRow) -> list[str]:
 
 
 def import_rows(parsed: ParsedFile, network_id: int, decisions: Mapping[int, str],
-                actor: User | None = None, *, duplicates: str = "merge") -> ImportResult:
+                importer: User | None, *, duplicates: str = "merge") -> ImportResult:
     """Import every row as decided (by line; rows without a decision: new, or for a duplicate
     ``duplicates``: merge into its first match, skip or new); flushes, never commits.
 
     Merging into an earlier row of the file merges into the person that row became; if that
-    row was skipped, this one is imported in its place."""
+    row was skipped, this one is imported in its place. A merge into someone the importer
+    could not edit by hand is refused (``None``, the command line, may edit everyone)."""
     if parsed.rows_with_errors:
         raise ImportRefused("Some rows have errors: nothing was imported.")
     result = ImportResult()
     became: dict[int, Person | None] = {}
-    people = {person.id: person for person in db.session.scalars(
+    matched = list(db.session.scalars(
         select(Person).where(Person.network_id == network_id, Person.id.in_(
-            {person_id for row in parsed.rows for person_id in row.existing})))}
+            {person_id for row in parsed.rows for person_id in row.existing}))))
+    editable = editable_people(importer, matched)
+    people = {person.id: person for person in matched if person.id in editable}
     for row in parsed.rows:
         if row.details is None:  # rows without errors have their details
             raise ImportRefused(f"Line {row.line} was not checked.")
         allowed = decision_values(row)
         choice = decisions.get(row.line) or (
             duplicates if row.is_duplicate and duplicates != "merge" else allowed[0])
-        if choice not in allowed:
-            raise ImportRefused(f"Line {row.line}: this choice is no longer possible; "
-                                "review the file again.")
         kind, _, number = choice.partition("-")
+        if choice not in allowed or (kind == "person" and int(number) not in people):
+            raise no_longer_possible(row.line)
         target = people.get(int(number)) if kind == "person" else \
             became.get(int(number)) if kind == "line" else None
         if choice == "skip":
@@ -295,7 +339,7 @@ def import_rows(parsed: ParsedFile, network_id: int, decisions: Mapping[int, str
             result.created += 1
         else:
             became[row.line] = target
-            merge_row(target, row.details, actor)
+            merge_row(target, row.details, importer)
             result.merged += 1
     db.session.flush()
     return result

@@ -28,6 +28,7 @@ from casework.people.rules import Invalid, PersonDetails
 
 TIER_CHOICES = [(tier.value, label) for tier, label in rules.TIER_LABELS.items()]
 LANGUAGE_CHOICES = [(code, names[0]) for code, names in LANGUAGES.items()]
+MAX_STRAY_SHOWN = 5  # a forged form may name thousands of lines: a few say enough
 
 
 def checked_by(check: Callable[[str], Any]) -> Callable[[Any, Field], None]:
@@ -113,9 +114,33 @@ class ImportUploadForm(FlaskForm):
 
 
 class ImportConfirmForm(FlaskForm):
-    """Import the previewed file; the fingerprint says which file the user reviewed."""
+    """Import the previewed file; the fingerprint says which file the user reviewed.
+
+    A choice sent for a row the preview asks nothing about (a forged or out-of-date form)
+    refuses the whole confirmation rather than being ignored: only the rows the preview
+    offers a choice for (``line_<n>`` fields) may carry one."""
 
     fingerprint = StringField(widget=HiddenInput(), validators=[DataRequired(), Length(max=64)])
+    posted_names: list[str]
+
+    def process(self, formdata: Any = None, obj: Any = None, data: Any = None,
+                extra_filters: Any = None, **kwargs: Any) -> None:
+        formdata = self.meta.wrap_formdata(self, formdata)
+        self.posted_names = list(formdata.keys()) if formdata else []
+        super().process(formdata, obj, data, extra_filters, **kwargs)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        is_valid = super().validate(extra_validators)
+        stray = [name for name in self.posted_names
+                 if name.startswith("line_") and name not in self._fields]
+        for name in stray[:MAX_STRAY_SHOWN]:
+            line = name.removeprefix("line_")
+            self.form_errors.append(
+                f"The form sent a choice for line {line}, but this preview offers no choice "
+                "for that row: review the preview and confirm again."
+                if line.isascii() and line.isdigit() and len(line) <= 6 else
+                "This form is out of date or damaged: reload the page and try again.")
+        return is_valid and not stray
 
 
 def confirm_form(choices_by_line: dict[int, list[tuple[str, str]]], **kwargs: Any

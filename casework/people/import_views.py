@@ -2,7 +2,8 @@
 
 Between the preview and the confirmation the file waits on the server (``pending``),
 named by a token kept in the uploader's session; the confirmation reads it again, checks
-it against the people as they are then, and imports all of it or nothing.
+it against the people as they are then, and imports all of it or nothing. Both read it
+as the importer: someone they could not edit by hand is never offered as a match.
 """
 
 from __future__ import annotations
@@ -14,12 +15,11 @@ from werkzeug.wrappers import Response
 from casework.extensions import db
 from casework.forms import ActionForm
 from casework.ids import page_number
-from casework.models import CASE_TEAM_ROLES, Person, User
+from casework.models import CASE_TEAM_ROLES, Person
 from casework.people import csv_import
 from casework.people.csv_import import ImportRefused, ParsedFile, decision_values
 from casework.people.forms import ImportConfirmForm, ImportUploadForm, confirm_form
 from casework.people.pending import PendingImports, fingerprint
-from casework.people.services import details_visible
 from casework.people.views import bp
 from casework.permissions import acting_user, roles_required
 
@@ -39,7 +39,8 @@ def import_upload() -> Page:
         user = acting_user()
         try:
             data = csv_import.read_limited(form.upload.data.stream)
-            csv_import.parse_csv(data, user.network_id)  # the whole file's problems, here
+            # The whole file's problems, here.
+            csv_import.parse_csv(data, user.network_id, importer=user)
         except ImportRefused as error:
             form.upload.errors.append(str(error))
         else:
@@ -59,7 +60,7 @@ def import_preview() -> Page:
     parsed = parse_or_none(data)
     if parsed is None:
         return nothing_pending()
-    form = confirm_form(choices_of(parsed, acting_user()), formdata=None)
+    form = confirm_form(choices_of(parsed), formdata=None)
     form.fingerprint.data = fingerprint(data)
     return preview(parsed, form)
 
@@ -84,7 +85,7 @@ def confirm_import(data: bytes) -> Page:
     if parsed is None:
         return nothing_pending()
     user = acting_user()
-    form = confirm_form(choices_of(parsed, user))
+    form = confirm_form(choices_of(parsed))
     if not form.validate_on_submit():
         return preview(parsed, form, 400)
     if form.fingerprint.data != fingerprint(data):
@@ -125,22 +126,20 @@ def preview(parsed: ParsedFile, form: ImportConfirmForm, status: int = 200) -> t
         page_rows=parsed.rows[start:start + PREVIEW_ROWS_PER_PAGE], page=page, pages=pages), status
 
 
-def choices_of(parsed: ParsedFile, user: User) -> dict[int, list[tuple[str, str]]]:
-    """Per duplicate row, what may be done with it, in words."""
+def choices_of(parsed: ParsedFile) -> dict[int, list[tuple[str, str]]]:
+    """Per duplicate row, what may be done with it, in words (its matches are people the
+    importer may edit, see ``csv_import.drop_unseen_matches``)."""
     ids = {person_id for row in parsed.duplicates for person_id in row.existing}
-    people = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(ids)))}
-    visible = details_visible(user, list(people.values()))
+    names = {person_id: name for person_id, name in db.session.execute(
+        select(Person.id, Person.name).where(Person.id.in_(ids)))}
     choices: dict[int, list[tuple[str, str]]] = {}
     for row in parsed.duplicates:
         labels = []
         for value in decision_values(row):
             kind, _, number = value.partition("-")
             if kind == "person":
-                person_id = int(number)
-                person = people.get(person_id)
-                who = person.name if person and visible.get(person_id) else \
-                    "someone in a fight you are not on (details hidden)"
-                labels.append((value, f"Merge into {who} (#{person_id})"))
+                who = names.get(int(number), "someone already known")
+                labels.append((value, f"Merge into {who} (#{number})"))
             elif kind == "line":
                 labels.append((value, f"Merge into line {number} of this file"))
             else:
@@ -153,7 +152,8 @@ def choices_of(parsed: ParsedFile, user: User) -> dict[int, list[tuple[str, str]
 def parse_or_none(data: bytes) -> ParsedFile | None:
     """The waiting file read again against today's people (it was checked at upload)."""
     try:
-        return csv_import.parse_csv(data, acting_user().network_id)
+        user = acting_user()
+        return csv_import.parse_csv(data, user.network_id, importer=user)
     except ImportRefused:
         return None
 

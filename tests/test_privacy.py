@@ -35,9 +35,10 @@ from casework.models import (
     Task,
     User,
 )
+from casework.people.services import merge_people
 from casework.portal.services import create_member_login
 from casework.privacy import views as privacy_views
-from casework.privacy.pseudonyms import pseudonym
+from casework.privacy.pseudonyms import fight_pseudonym, pseudonym
 from casework.privacy.purge import PURGED_FILE_NAME, PURGED_NAME, PURGED_TASK_TITLE
 from casework.privacy.second_factor import verify_url
 from casework.workflow.states import CaseState
@@ -120,16 +121,63 @@ def test_without_a_fresh_second_factor_people_are_pseudonyms_without_contacts(
     assert not {"person_name", "person_phone", "person_email"} & set(rows[0])
     with app.app_context():
         people = [db.session.get_one(Case, case_id).person_id for case_id in (first, second)]
-    assert [row["person_pseudonym"] for row in rows] == [pseudonym(p, SECRET) for p in people]
+    # An organizer not on the second fight's team gets a pseudonym of that fight alone.
+    expected = [pseudonym(people[0], SECRET), pseudonym(people[1], SECRET)
+                if role == Role.COORDINATOR else fight_pseudonym(second, SECRET)]
+    assert [row["person_pseudonym"] for row in rows] == expected
     assert rows[0]["person_pseudonym"] != rows[1]["person_pseudonym"]
     assert read_csv(client.get("/export/cases.csv?redacted=1")) == rows  # stable
     assert all(entry.detail.startswith("redacted") for entry in export_audit(app))
+
+
+@pytest.mark.parametrize(("exporter", "linked"), [
+    ("coordinator", True), ("organizer on both teams", True),
+    ("organizer on one team", False), ("organizer on neither team", False)])
+def test_a_redacted_export_links_two_fights_of_one_person_only_for_who_may_connect_them(
+    app: Flask, make_case: Callable[..., int], make_user: Callable[..., int],
+    login_as: Callable[[int], FlaskClient], exporter: str, linked: bool,
+) -> None:
+    """The same pseudonym on two rows says they are one person: only where the person's
+    page shows the exporter both fights."""
+    team_a, team_b = make_user(Role.ORGANIZER), make_user(Role.ORGANIZER)
+    exporter_id = {"coordinator": make_user(Role.COORDINATOR),
+                   "organizer on neither team": make_user(Role.ORGANIZER),
+                   "organizer on one team": team_a}.get(exporter, team_a)
+    first = make_case(team=[team_a], person_name="Maria Example")
+    second = make_case(team=[team_b, exporter_id] if exporter == "organizer on both teams"
+                       else [team_b], person_name="Maria E.", person_phone="206-555-0100")
+    with app.app_context():
+        keep, duplicate = (db.session.get_one(Case, case_id).person for case_id in (first,
+                                                                                  second))
+        merge_people(keep, duplicate)
+        db.session.commit()
+        person_id = keep.id
+        references = [db.session.get_one(Case, case_id).reference for case_id in (first, second)]
+    client = login_as(exporter_id)
+    rows = read_csv(client.get("/export/cases.csv?redacted=1"))
+    assert [row["reference"] for row in rows] == references
+    names = [row["person_pseudonym"] for row in rows]
+    assert (names[0] == names[1]) is linked
+    person_page = client.get(f"/people/{person_id}").get_data(as_text=True)
+    assert all(reference in person_page for reference in references) is linked
+    connectable = {"coordinator": (True, True), "organizer on both teams": (True, True),
+                   "organizer on one team": (True, False),
+                   "organizer on neither team": (False, False)}[exporter]
+    for name, case_id, may_connect in zip(names, (first, second), connectable, strict=True):
+        assert (name == pseudonym(person_id, SECRET)) is may_connect
+        assert re.fullmatch(r"Member-[0-9A-F]{8}", name)
+        if not may_connect:
+            assert name == fight_pseudonym(case_id, SECRET)
+    assert read_csv(client.get("/export/cases.csv?redacted=1")) == rows  # stable
 
 
 def test_pseudonyms_are_keyed_with_the_secret() -> None:
     assert pseudonym(3, "one key") == pseudonym(3, "one key")
     assert pseudonym(3, "one key") != pseudonym(3, "another key")
     assert re.fullmatch(r"Member-[0-9A-F]{8}", pseudonym(3, "one key"))
+    assert re.fullmatch(r"Member-[0-9A-F]{8}", fight_pseudonym(3, "one key"))
+    assert fight_pseudonym(3, "one key") != pseudonym(3, "one key")
+    assert fight_pseudonym(3, "one key") != fight_pseudonym(3, "another key")
 
 
 def test_a_coordinator_is_asked_for_a_fresh_code_before_a_full_export(

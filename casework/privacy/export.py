@@ -1,4 +1,10 @@
-"""The case export: one CSV row per case, full or pseudonymised, safe to open in a spreadsheet."""
+"""The case export: one CSV row per case, full or pseudonymised, safe to open in a spreadsheet.
+
+A pseudonym links fights of one person only where the exporter may connect them, as the
+person's page does: a coordinator all of them, an organizer the fights of their case teams.
+Any other fight gets a pseudonym of its own, so that an organizer's export never says that
+two fights outside their teams, or one inside and one outside, are of the same person.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +20,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from casework.clock import zone_of
 from casework.extensions import db
-from casework.models import Case, Network
-from casework.privacy.pseudonyms import pseudonym
+from casework.models import Case, Network, User
+from casework.privacy.pseudonyms import fight_pseudonym, pseudonym
 
 BATCH_SIZE = 500
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
@@ -39,29 +45,33 @@ def count_cases(network_id: int) -> int:
         select(func.count()).select_from(Case).where(Case.network_id == network_id)) or 0
 
 
-def export_rows(network: Network, full: bool, secret_key: str) -> Iterator[list[str]]:
+def export_rows(network: Network, exporter: User, full: bool, secret_key: str
+                ) -> Iterator[list[str]]:
     """The header, then every case of the network, read in batches (keyset on id)."""
     yield header(full)
     zone = zone_of(network)
+    loads = [joinedload(Case.target), joinedload(Case.person), selectinload(Case.outcomes)]
+    if not full:
+        loads.append(selectinload(Case.team))  # who may connect each fight to its person
     last_id = 0
     while True:
         cases = db.session.scalars(
             select(Case)
             .where(Case.network_id == network.id, Case.id > last_id)
-            .options(joinedload(Case.target), joinedload(Case.person),
-                     selectinload(Case.outcomes))
+            .options(*loads)
             .order_by(Case.id)
             .limit(BATCH_SIZE)
         ).all()
         if not cases:
             return
         for case in cases:
-            yield case_row(case, full, secret_key, zone)
+            yield case_row(case, exporter, full, secret_key, zone)
         # The session holds loaded rows weakly: a finished batch is freed once dropped here.
         last_id = cases[-1].id
 
 
-def case_row(case: Case, full: bool, secret_key: str, zone: ZoneInfo) -> list[str]:
+def case_row(case: Case, exporter: User, full: bool, secret_key: str, zone: ZoneInfo
+             ) -> list[str]:
     """One case as CSV cells."""
     outcome = case.outcome
     facts = [
@@ -74,7 +84,15 @@ def case_row(case: Case, full: bool, secret_key: str, zone: ZoneInfo) -> list[st
     person = case.person
     if full:
         return facts + [person.name, person.phone, person.email]
-    return facts + [pseudonym(person.id, secret_key)]
+    return facts + [person_pseudonym(case, exporter, secret_key)]
+
+
+def person_pseudonym(case: Case, exporter: User, secret_key: str) -> str:
+    """The person's pseudonym, shared with their other fights only if the exporter may
+    connect this fight to them (see the person's page); else this fight's own."""
+    if case.can_view_full_record(exporter):
+        return pseudonym(case.person_id, secret_key)
+    return fight_pseudonym(case.id, secret_key)
 
 
 def csv_lines(rows: Iterable[list[str]]) -> Iterator[str]:

@@ -1,4 +1,8 @@
-"""Stable pseudonyms: the same person always gets the same stand-in, and it reveals nothing."""
+"""Stable pseudonyms: the same person always gets the same stand-in, and it reveals nothing.
+
+A fight whose person the reader may not connect to their other fights gets a stand-in of
+its own (``fight_pseudonym``), written the same way, so that nothing tells the two apart.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,15 @@ def pseudonym(person_id: int, secret_key: str | bytes, prefix: str = "Member") -
     Keyed, so no one without the key can work back from a pseudonym to an id (ids are
     small, sequential numbers; a plain hash would be reversed by trying them all).
     """
+    return keyed_stand_in(f"casework-person:{person_id}", secret_key, prefix)
+
+
+def fight_pseudonym(case_id: int, secret_key: str | bytes, prefix: str = "Member") -> str:
+    """The person of one fight, as a stand-in shared with no other fight of theirs."""
+    return keyed_stand_in(f"casework-fight-person:{case_id}", secret_key, prefix)
+
+
+def keyed_stand_in(message: str, secret_key: str | bytes, prefix: str) -> str:
     key = secret_key.encode() if isinstance(secret_key, str) else secret_key
-    digest = hmac.new(key, f"casework-person:{person_id}".encode(), hashlib.sha256).hexdigest()
+    digest = hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
     return f"{prefix}-{digest[:PSEUDONYM_HEX_DIGITS].upper()}"

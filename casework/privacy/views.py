@@ -47,7 +47,7 @@ def cases_csv() -> Response:
     detail = (f"full: names, phones and emails of {total} cases" if wants_full
               else f"redacted: {total} cases, people pseudonymised")
     record_access("export.csv", network_id=network.id, object_type="case", detail=detail)
-    rows = export_rows(network, wants_full, current_app.config["SECRET_KEY"])
+    rows = export_rows(network, user, wants_full, current_app.config["SECRET_KEY"])
     response = Response(stream_with_context(csv_lines(rows)), mimetype="text/csv")
     name = f"{network.code}-cases-{kind}-{network_today(network).isoformat()}.csv"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -10,6 +10,7 @@ from flask import current_app, session, url_for
 from flask_login import logout_user
 from sqlalchemy import func, select
 
+from casework.cases.search_session import forget_searches
 from casework.extensions import db
 from casework.ids import parse_id
 from casework.models import Role, User
@@ -73,6 +74,7 @@ def log_in(user: User, *, second_factor: bool = False) -> None:
 def log_out(user: User) -> None:
     """End this session and every other session of ``user``."""
     revoke_sessions(user)
+    forget_searches(user)
     logout_user()
     forget_session()
 

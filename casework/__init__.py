@@ -13,6 +13,7 @@ from casework.config import load_config
 from casework.database import install_sqlite_settings
 from casework.extensions import csrf, db, login_manager, migrate
 from casework.ids import IdConverter
+from casework.logging_hygiene import install_log_hygiene
 from casework.security import init_security
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_cli(app)
     warn_if_fonts_subset_slowly()
     init_security(app)
+    install_log_hygiene(app)
     return app
 
 

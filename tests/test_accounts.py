@@ -127,3 +127,18 @@ def test_the_app_warns_at_start_when_fast_font_subsetting_is_missing(
     create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}",
                 "SECRET_KEY": "x"})
     assert ("libharfbuzz-subset0 is not installed" in caplog.text) is not installed
+
+
+@pytest.mark.parametrize("next_url", [
+    "/%0d%0aX:y", "/cases/%0aSet-Cookie:x=y", "/%09/evil.example", "/%5Cevil.example",
+    "/\\evil.example", "https://evil.example/", "javascript:alert(1)", "%20/cases/",
+    "/cases/%E2%80%A8", "/%00", "",
+])
+def test_a_bad_next_is_ignored_and_the_login_goes_to_the_home_page(
+    client: FlaskClient, make_user: Callable[..., int], next_url: str
+) -> None:
+    make_user(Role.COORDINATOR, email="cora@example.org")
+    response = client.post(f"/login?next={next_url}",
+                           data={"email": "cora@example.org", "password": PASSWORD})
+    assert response.status_code == 302 and response.location == "/"
+    assert client.get("/cases/").status_code == 200  # logged in

@@ -250,3 +250,27 @@ def test_the_log_pages_newest_first_without_gaps_or_repeats(
         url = next_link.group(1).replace("&amp;", "&") if next_link else None
     assert len(expected) > 8  # several pages
     assert shown == expected
+
+
+@pytest.mark.parametrize("app_config", [{"AUDIT_PER_PAGE": 2}])
+@pytest.mark.parametrize("query", [
+    "_method=POST", "_anchor=x", "_external=1", "_scheme=javascript", "_method=POST&after=1000000",
+    "_anchor=x&_external=1&_scheme=javascript&after=1000000",
+])
+def test_arguments_meant_for_url_for_are_not_copied_into_the_pages_links(
+    app: Flask, make_case: Callable[..., int], make_user: Callable[..., int],
+    login_as: Callable[[int], FlaskClient], query: str,
+) -> None:
+    first = make_case()
+    make_case()
+    with app.app_context():
+        reference = db.session.get_one(Case, first).reference
+    client = login_as(make_user(Role.COORDINATOR))
+    response = client.get(f"/audit/?case={reference}&{query}")
+    assert response.status_code == 200  # was a 500: url_for(_method=...) raises
+    page = response.get_data(as_text=True)
+    links = re.findall(r'href="([^"]*)"', page)
+    next_link = re.search(r'href="([^"]+)" rel="next"', page)
+    assert next_link is not None and f"case={reference}" in next_link.group(1)  # filter kept
+    assert not [link for link in links if "#x" in link or "://" in link or "javascript" in link
+                or "_method" in link or "_anchor" in link or "_external" in link]

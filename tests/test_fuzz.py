@@ -1,11 +1,14 @@
-"""Hostile input on every form: never a 500, never garbage stored. Forms are found, not listed:
-each page is fetched by someone it is meant for and parsed. Most examples spoil one or two fields
-of a valid submission, so what passes the validators is stored, and checked: no control
-characters, amounts finite in 0..99,999,999.99, dates in 1900..2100."""
+"""Hostile input on every page and form: never a 500, never garbage stored, never a link made
+from hostile query arguments. Pages and forms are found, not listed: each page is fetched by
+someone it is meant for and parsed, then fetched again with hostile query strings. Most form
+examples spoil one or two fields of a valid submission, so what passes the validators is
+stored, and checked: no control characters, amounts finite in 0..99,999,999.99, dates in
+1900..2100."""
 
 from __future__ import annotations
 
 import functools
+import html
 import io
 import itertools
 import os
@@ -17,7 +20,7 @@ from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -27,6 +30,7 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import AnyConverter, IntegerConverter
+from werkzeug.test import TestResponse
 
 from casework import models as m
 from casework.clock import network_today
@@ -78,6 +82,25 @@ VALID_BY_NAME = {"amount": "150", "amount_claimed": "1200", "offer_amount": "900
                  "amount_recovered": "2160", "turnout": "19", "votes_for": "9"}
 VALID_BY_TYPE = {"date": "2026-11-20", "datetime-local": "2026-11-02T10:00", "number": "12",
                  "email": "fuzz@example.org", "password": "a-long-fuzz-password"}
+
+# Query arguments no page may act on or copy into its links: url_for's own keywords (once a
+# 500, or links to elsewhere), a next to another host, CR/LF (header splitting), repeated keys
+# (the first one counts), very long values and bytes that are not UTF-8. A page with a GET
+# form (its filters) also gets those fields spoiled, together with url_for's keywords.
+MARK = "fuzzq"
+HOSTILE_QUERIES = {
+    "keywords_next_crlf_repeated":
+        f"_method=POST&_anchor={MARK}&_external=1&_scheme={MARK}&after=1000000&page=2"
+        f"&next=//{MARK}.example/&next=/%0d%0aX-{MARK}:1&search=%0d%0a{MARK}&q={MARK}%0d%0a"
+        f"&redacted=%0d%0a&state=%0d%0a&after=x&page=x&search=b&_anchor=x&_external=0",
+    "long_and_not_utf8":
+        f"after={'9' * 5000}&page={'9' * 5000}&search=%ff&next=%ff&_anchor=%ff&_method=%ff"
+        f"&%ff%fe=%c3%28&{MARK}={'x' * 100_000}&after=%ff&page=%ff&search={'s' * 5000}",
+}
+BAD_FILTER_VALUES = (f"%0d%0a{MARK}", "9" * 5000, "%ff", "%C2%B2", "-1", "", f"javascript:{MARK}")
+# A link made from those arguments: an anchor, another scheme or host, url_for's keywords.
+PLANTED_LINK = re.compile(rf"#{MARK}|^(?:{MARK}:|//|https?://localhost)"
+                          r"|[?&;](?:_method|_anchor|_external|_scheme)=", re.IGNORECASE)
 
 NOT_PAGES = {"letters.pdf", "letters.asset", "portal.asset", "moves.diagram", "static"}
 # Pages whose forms depend on the case's state, person or letter: fetched for each of them.
@@ -254,6 +277,51 @@ def pages(app: Flask, world: World) -> Iterator[tuple[FlaskClient | None, str]]:
         yield from ((client, url) for url in sorted(urls) for client in clients)
 
 
+def one_url_per_page(app: Flask, world: World) -> list[tuple[str, FlaskClient | None, str]]:
+    """For each GET endpoint: its name, someone it is meant for and the first of its URLs."""
+    adapter = app.url_map.bind("localhost")
+    chosen: dict[str, tuple[str, FlaskClient | None, str]] = {}
+    for client, url in pages(app, world):
+        endpoint = str(adapter.match(url)[0])
+        chosen.setdefault(endpoint, (endpoint, client, url))
+    return list(chosen.values())
+
+
+def planted_links(response: TestResponse) -> list[str]:
+    """Links (and the redirect) that hostile query arguments made, and injected headers."""
+    page = response.get_data(as_text=True) if response.mimetype == "text/html" else ""
+    links = [response.headers.get("Location", ""),
+             *re.findall(r'(?:href|action|src|formaction)="([^"]*)"', page)]
+    return [*(link for link in map(html.unescape, links) if PLANTED_LINK.search(link)),
+            *(f"header {name}" for name, _value in response.headers.items()
+              if MARK in name.lower())]
+
+
+def spoiled_filters(names: set[str]) -> dict[str, str]:
+    """A query string giving each of a page's GET form fields bad values, and url_for's
+    keywords (none when the page has no GET form)."""
+    if not names:
+        return {}
+    spoiled = [f"{quote(name)}={value}" for name in sorted(names) for value in BAD_FILTER_VALUES]
+    return {"own_filters": "&".join(
+        [*spoiled, f"_anchor={MARK}", "_external=1", "after=1000000", "page=2"])}
+
+
+def problems_with_hostile_queries(app: Flask, world: World, forms: list[Form]) -> list[str]:
+    """Every page requested with hostile query strings: what answered 500 or planted a link."""
+    problems = []
+    for endpoint, client, url in one_url_per_page(app, world):
+        filters = {name for form in forms if form.method == "GET" and form.endpoint == endpoint
+                   for name in form.fields}
+        for name, query in {**HOSTILE_QUERIES, **spoiled_filters(filters)}.items():
+            response = (client or new_client(app)).get(f"{url}?{query}")
+            response.close()
+            if response.status_code >= 500:
+                problems.append(f"{response.status_code} from {url} with {name}")
+            problems += [f"{url} with {name}: {found[:120]}" for found in planted_links(response)]
+    return problems
+
+
 def discover_forms(app: Flask, world: World) -> list[Form]:
     """Every different form: per endpoint and set of fields, the first page that shows it."""
     adapter = app.url_map.bind("localhost")
@@ -390,9 +458,11 @@ def fuzz(app: Flask, world: World, form: Form, flushed: list[str]) -> None:
         assert stored_garbage() == [], f"after {form.method} {form.path}"
 
 
-def test_hostile_input_on_every_form_is_refused_or_stored_clean(
+def test_hostile_input_on_every_page_and_form_is_refused_or_stored_clean(
         app: Flask, world: World, flushed_garbage: list[str]) -> None:
     forms = discover_forms(app, world)
+    # First the query strings of every page (GET changes nothing), then the forms (which do).
+    assert problems_with_hostile_queries(app, world, forms) == []
     posts = {r.endpoint for r in app.url_map.iter_rules() if "POST" in (r.methods or ())}
     assert posts - {form.endpoint for form in forms} == set(), "no page of the world shows"
     for form in forms:

@@ -11,26 +11,35 @@ from __future__ import annotations
 
 import http.client
 import logging
+import os
 import re
+import subprocess
+import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from http.cookies import SimpleCookie
 from io import StringIO
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_plus, urlencode
 
 import pytest
 from flask import Flask
 from sqlalchemy import select, text
+from werkzeug.routing import AnyConverter, IntegerConverter
 from werkzeug.serving import make_server
 
+from casework.calendars import views as calendar_views
+from casework.calendars.services import rotate_feed
 from casework.cases import views as case_views
 from casework.cases.services import CaseFacts, facts_of
 from casework.demo import DEMO_CASES, DEMO_PASSWORD, load_demo
 from casework.extensions import db
-from casework.models import Case, User
+from casework.logging_hygiene import SECRET_ARGUMENTS, CapabilityUrls
+from casework.models import Case, Role, User
 
 NEW_PHONE = "206-555-0142"  # typed during the test: personal data too
 PERSONAL_DATA = sorted({
@@ -38,6 +47,7 @@ PERSONAL_DATA = sorted({
     for value in (facts.person_name, facts.person_phone, facts.person_email,
                   facts.safe_contact_notes) if value
 } | {NEW_PHONE})
+PROJECT = Path(__file__).resolve().parent.parent
 NO_PROPAGATION = {"PROPAGATE_EXCEPTIONS": False}  # the 500 page, as in production
 SHOWN_PARAMETERS = {**NO_PROPAGATION, "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": False}}
 
@@ -88,8 +98,10 @@ class Browser:
         self.cookies: dict[str, str] = {}
         self.urls_seen: list[str] = []
 
-    def open(self, path: str, form: dict[str, Any] | None = None) -> Page:
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+    def open(self, path: str, form: dict[str, Any] | None = None,
+             headers: dict[str, str] | None = None) -> Page:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+                   **(headers or {})}
         body = None
         if form is not None:
             body = urlencode({k: "" if v is None else v for k, v in form.items()})
@@ -238,3 +250,104 @@ def test_searching_for_a_member_keeps_their_name_out_of_urls_and_logs(
     logged = captured_logs.getvalue()
     assert "POST /cases/search HTTP" in logged and '"GET /cases/?search=' in logged
     assert leaks(logged + " ".join(browser.urls_seen)) == []
+
+
+# --- Capability URLs: the secret in a calendar feed's address stays out of every log ----------
+
+
+def new_feed(app: Flask, make_user: Callable[..., int]) -> str:
+    """A coordinator's calendar feed; returns the secret of its address."""
+    coordinator = make_user(Role.COORDINATOR)
+    with app.app_context():
+        token = rotate_feed(db.session.get_one(User, coordinator), network_wide=False)
+        db.session.commit()
+    return token
+
+
+def fetch_feed_and_near_misses(port: int, token: str) -> None:
+    """A calendar app's fetch (with a query and a Referer), a mistyped address, another page."""
+    browser = Browser(port)
+    referer = {"Referer": f"https://casework.example.org/calendar/{token}.ics"}
+    assert browser.open(f"/calendar/{token}.ics?from=phone", headers=referer).status == 200
+    assert browser.open(f"/calendar/{token}.ical").status == 404
+    assert browser.open("/login?next=/cases/").status == 200
+
+
+def crash(*_args: Any) -> bytes:
+    raise RuntimeError("the feed could not be built")
+
+
+@pytest.mark.parametrize("app_config", [NO_PROPAGATION])
+def test_a_feeds_secret_stays_out_of_the_development_servers_log(
+    app: Flask, make_user: Callable[..., int], server: int, captured_logs: StringIO,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    token = new_feed(app, make_user)
+    fetch_feed_and_near_misses(server, token)
+    monkeypatch.setattr(calendar_views, "calendar_bytes", crash)
+    assert Browser(server).open(f"/calendar/{token}.ics").status == 500
+    logged = captured_logs.getvalue()
+    assert token not in logged and token[:12] not in logged and "from=phone" not in logged
+    assert '"GET /calendar/<token>.ics HTTP/1.1" 200' in logged
+    assert "GET /calendar/<hidden> HTTP/1.1" in logged  # the mistyped one (404)
+    assert "Exception on /calendar/<token>.ics [GET]" in logged  # Flask's line for the 500
+    assert '"GET /login?next=/cases/ HTTP/1.1" 200' in logged  # other pages: as they were
+
+
+def start_gunicorn(tmp_path: Path, database_url: str) -> tuple[subprocess.Popen[bytes], int]:
+    """gunicorn with the app's access logger, on a free loopback port; returns it and its port."""
+    env = {**os.environ, "CASEWORK_ENV": "production", "CASEWORK_SECRET_KEY": "test-secret-key",
+           "CASEWORK_DATABASE_URL": database_url, "CASEWORK_UPLOAD_DIR": str(tmp_path / "up")}
+    access_format = ('%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" '
+                     'path=%(U)s query=%(q)s raw=%({raw_uri}e)s')
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:0", "--workers", "1",
+         "--no-control-socket", "--logger-class", "casework.logging_hygiene.AccessLogger",
+         "--access-logfile", str(tmp_path / "access.log"), "--access-logformat", access_format,
+         "--error-logfile", str(tmp_path / "error.log"), "casework:create_app()"],
+        cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True)
+    deadline = time.monotonic() + 40
+    while not (listening := re.search(r"Listening at: http://127\.0\.0\.1:(\d+)",
+                                      read(tmp_path / "error.log"))):
+        assert process.poll() is None, read(tmp_path / "error.log")[-3000:]
+        assert time.monotonic() < deadline, "gunicorn did not start"
+        time.sleep(0.1)
+    return process, int(listening.group(1))
+
+
+def read(path: Path) -> str:
+    return path.read_text() if path.exists() else ""
+
+
+@pytest.mark.sqlite_only
+def test_a_feeds_secret_stays_out_of_gunicorns_access_and_error_logs(
+    app: Flask, make_user: Callable[..., int], tmp_path: Path,
+) -> None:
+    token = new_feed(app, make_user)
+    process, port = start_gunicorn(tmp_path, app.config["SQLALCHEMY_DATABASE_URI"])
+    try:
+        fetch_feed_and_near_misses(port, token)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    access, errors = read(tmp_path / "access.log"), read(tmp_path / "error.log")
+    assert token not in access + errors and "from=phone" not in access
+    feed_line = next(line for line in access.splitlines() if "/calendar/<token>.ics" in line)
+    assert '"GET /calendar/<token>.ics HTTP/1.1" 200' in feed_line
+    assert '"https://casework.example.org/calendar/<token>.ics"' in feed_line  # the Referer
+    assert "path=/calendar/<token>.ics query= raw=/calendar/<token>.ics" in feed_line
+    assert '"GET /calendar/<hidden> HTTP/1.1" 404' in access
+    assert '"GET /login?next=/cases/ HTTP/1.1" 200' in access
+
+
+def test_every_public_route_with_a_text_argument_names_its_secret(app: Flask) -> None:
+    """A new public route taking text in its path (an RSVP or unsubscribe link) is a
+    capability URL: naming the argument ``token`` is what masks it in the logs."""
+    for rule in app.url_map.iter_rules():
+        text_arguments = {name for name, converter in rule._converters.items()
+                          if not isinstance(converter, IntegerConverter | AnyConverter)}
+        is_public = getattr(app.view_functions[rule.endpoint], "allowed_roles", None) is None
+        if text_arguments and is_public and rule.endpoint != "static":
+            assert text_arguments <= SECRET_ARGUMENTS, rule.rule
+    assert "calendars.feed" in CapabilityUrls.from_url_map(app.url_map).endpoints

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 import uuid
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -21,7 +25,8 @@ from casework.cases.queries import CaseFilters, filtered_cases, list_cases
 from casework.cases.search_index import SEARCHED_COLUMNS
 from casework.cases.services import CaseFacts, create_case, facts_of, update_case
 from casework.extensions import db
-from casework.models import Case, IssueType, Network, Person, Role, User
+from casework.models import Case, IssueType, Network, Person, Role, SavedSearch, User
+from casework.models.base import utcnow
 from casework.workflow.states import CaseState
 from tests.conftest import PASSWORD, login
 
@@ -107,7 +112,7 @@ def test_search_takes_every_character_literally_and_ignores_case(
         assert search(coordinator, term) == expected
 
 
-@pytest.mark.parametrize("term", ['"', '"pay', "100%_", "NEAR(", "x OR y", "\\", "'", "a\x00bc"])
+@pytest.mark.parametrize("term", ['"', '"pay', "100%_", "NEAR(", "x OR y", "\\", "'"])
 def test_odd_search_terms_render_the_list_page(
     literal_cases: list[int], make_user: Callable[..., int],
     login_as: Callable[[int], FlaskClient], term: str,
@@ -115,6 +120,16 @@ def test_odd_search_terms_render_the_list_page(
     client = login_as(make_user(Role.COORDINATOR))
     response = client.post("/cases/search", data={"q": term}, follow_redirects=True)
     assert response.status_code == 200
+
+
+def test_control_characters_in_a_search_are_refused_next_to_the_box(
+    make_user: Callable[..., int], login_as: Callable[[int], FlaskClient],
+) -> None:
+    client = login_as(make_user(Role.COORDINATOR))
+    response = client.post("/cases/search", data={"q": "a\x00bc"})  # PostgreSQL stores no NUL
+    assert response.status_code == 400
+    assert re.search(r'id="q-error" class="field-error">This contains characters that cannot',
+                     response.get_data(as_text=True))
 
 
 # --- The search text stays out of URLs ------------------------------------------------------
@@ -185,8 +200,70 @@ def assert_forgotten(page: str) -> None:
     assert len(set(re.findall(r"SEA-\d{4}-\d{4}", page))) == 2
 
 
+def readable_session(client: FlaskClient) -> str:
+    """The session cookie as anyone holding it can read it: no key is needed, since Flask's
+    cookie is signed (itsdangerous), not encrypted: base64 of JSON, zlib-compressed when a
+    leading dot says so."""
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    payload = cookie.value.lstrip(".").split(".")[0]
+    data = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    return (zlib.decompress(data) if cookie.value.startswith(".") else data).decode()
+
+
+def test_the_session_cookie_carries_tokens_and_the_server_keeps_the_texts(
+    app: Flask, make_user: Callable[..., int], make_case: Callable[..., int],
+    login_as: Callable[[int], FlaskClient],
+) -> None:
+    make_case(person_name="Maria Lopez")
+    coordinator = make_user(Role.COORDINATOR)
+    client = login_as(coordinator)
+    case_url, case_page = search_on_page(client, "Maria Lopez")
+    assert "Maria Lopez" in case_page  # the search worked
+    people = client.post("/people/search", data={"q": "Rosa Delgado"})
+    assert people.status_code == 302
+    assert 'value="Rosa Delgado"' in client.get(people.location).get_data(as_text=True)
+    session = json.loads(readable_session(client))
+    tokens = [parse_qs(urlsplit(url).query)["search"][0] for url in (case_url, people.location)]
+    assert session["search_tokens"] == tokens and session["_user_id"] == str(coordinator)
+    assert not {"maria", "lopez", "rosa", "delgado"} & set(re.findall(r"[a-z]+", str(
+        session).lower()))
+    with app.app_context():
+        kept = db.session.execute(sa.select(SavedSearch.token, SavedSearch.user_id,
+                                            SavedSearch.text).order_by(SavedSearch.id)).all()
+    assert [tuple(row) for row in kept] == [(tokens[0], coordinator, "Maria Lopez"),
+                                            (tokens[1], coordinator, "Rosa Delgado")]
+
+
+def test_logging_out_deletes_the_users_searches_and_expired_ones_are_forgotten(
+    app: Flask, make_user: Callable[..., int], make_case: Callable[..., int],
+    login_as: Callable[[int], FlaskClient],
+) -> None:
+    make_case(person_name="Maria Lopez")
+    make_case(person_name="Someone Else")
+    other = app.test_client()
+    login(other, app, make_user(Role.COORDINATOR))
+    search_on_page(other, "Someone")
+    client = login_as(make_user(Role.COORDINATOR))
+    url, _page = search_on_page(client, "Maria")
+    with app.app_context():
+        db.session.execute(sa.update(SavedSearch).where(SavedSearch.text == "Maria")
+                           .values(expires_at=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+    assert_forgotten(client.get(url).get_data(as_text=True))
+    search_on_page(client, "Lopez")  # a new search sweeps the expired one away
+
+    def texts() -> list[str]:
+        with app.app_context():
+            return sorted(db.session.scalars(sa.select(SavedSearch.text)))
+
+    assert texts() == ["Lopez", "Someone"]
+    client.post("/logout")
+    assert texts() == ["Someone"]  # another user's search stays
+
+
 def test_many_searches_keep_the_session_cookie_small(
-    make_user: Callable[..., int], login_as: Callable[[int], FlaskClient],
+    app: Flask, make_user: Callable[..., int], login_as: Callable[[int], FlaskClient],
 ) -> None:
     client = login_as(make_user(Role.COORDINATOR))
     urls = [search_on_page(client, f"{n}" + "✊🏽" * 99)[0] for n in range(8)]  # 200 long
@@ -195,6 +272,8 @@ def test_many_searches_keep_the_session_cookie_small(
     page = client.get(urls[-1]).get_data(as_text=True)
     assert "This search is no longer kept" not in page and "7✊🏽✊🏽" in page
     assert "This search is no longer kept" in client.get(urls[0]).get_data(as_text=True)
+    with app.app_context():  # the server keeps no more than the session can use
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(SavedSearch)) == 5
 
 
 def test_a_search_in_the_url_is_not_read_nor_repeated_in_links(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from casework.audit.forms import AuditFilterForm
@@ -25,10 +23,13 @@ def index() -> str:
     network_id = acting_user().network_id
     form = AuditFilterForm(request.args)
     form.user.choices = options([("", "Anyone"), *network_user_choices(network_id)])
-    filters = filters_from(form, network_id) if form.validate() else AuditFilters()
+    is_valid = form.validate()
+    filters = filters_from(form, network_id) if is_valid else AuditFilters()
     after = parse_id(request.args.get("after"))  # a damaged cursor: the first page
     page = list_entries(network_id, filters, after, current_app.config.get("AUDIT_PER_PAGE", 50))
-    args: dict[str, Any] = {key: value for key, value in request.args.items() if key != "after"}
+    # The filters in use, by name: never the query string as it came (``_anchor=`` and the
+    # like are instructions to url_for, not filters).
+    args = {name: form[name].data for name in ("case", "user") if is_valid and form[name].data}
     return render_template(
         "audit/index.html", form=form, page=page,
         first_url=url_for("audit.index", **args) if after else None,

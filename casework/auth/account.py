@@ -15,6 +15,7 @@ from casework.auth.forms import (
 from casework.auth.services import (
     change_password,
     home_url,
+    is_local_path,
     safe_next_url,
     turn_off_two_factor,
     turn_on_two_factor,
@@ -128,6 +129,7 @@ def verify_second_factor() -> Page:
     """Confirm it is you with a code, before a page that needs a fresh second factor."""
     user = acting_user()
     requested = request.args.get("next")
+    requested = requested if is_local_path(requested) else None
     if not user.has_second_factor:
         flash("That page needs two-factor authentication: set it up first.", "info")
         return redirect(url_for("auth.two_factor", next=requested))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TypeGuard
 from urllib.parse import urlsplit
 
 from flask import current_app, session, url_for
 from flask_login import logout_user
 from sqlalchemy import func, select
 
+from casework.cases.search_session import forget_searches
 from casework.extensions import db
 from casework.ids import parse_id
 from casework.models import Role, User
@@ -72,6 +74,7 @@ def log_in(user: User, *, second_factor: bool = False) -> None:
 def log_out(user: User) -> None:
     """End this session and every other session of ``user``."""
     revoke_sessions(user)
+    forget_searches(user)
     logout_user()
     forget_session()
 
@@ -111,13 +114,21 @@ def home_url(user: User) -> str:
 
 
 def safe_next_url(target: str | None, default: str | None = None) -> str:
-    """Only follow ``next`` to a path on this site, never to another host."""
-    if target:
-        parts = urlsplit(target)
-        is_local_path = target.startswith("/") and not target.startswith("//")
-        if is_local_path and not parts.scheme and not parts.netloc and "\\" not in target:
-            return target
-    return default or url_for("dashboard.my_work")
+    """Only follow ``next`` to a path on this site, never to another host; anything else is
+    ignored in favour of ``default`` (never an error page)."""
+    return target if is_local_path(target) else default or url_for("dashboard.my_work")
+
+
+def is_local_path(target: str | None) -> TypeGuard[str]:
+    """True for a path on this site, such as ``/cases/?state=won``."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return False
+    # Printable ASCII only: browsers drop tabs and newlines ("/\t/evil.example" becomes
+    # "//evil.example"), CR/LF would split the Location header, and paths here are ASCII.
+    if "\\" in target or not all("!" <= character <= "~" for character in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
 
 
 def turn_on_two_factor(user: User, secret: str, step: int) -> None:

@@ -131,7 +131,8 @@ class CaseFilterForm(FlaskForm):
     text, often a member's name, never goes into a URL; the list's links carry the filters and
     a token for the search. Reading those links builds the form with ``csrf=False``."""
 
-    q = StringField("Search", validators=[Optional(), Length(max=200)], filters=[strip_whitespace])
+    q = StringField("Search", validators=[Optional(), Length(max=200), printable_text],
+                    filters=[strip_whitespace])
     # Every filter defaults to "any", so a link carrying only ?q= still validates.
     state = SelectField("State", choices=choices_of(CaseState, "Any state"), default="")
     issue_type = SelectField("Issue", choices=choices_of(IssueType, "Any issue"), default="")

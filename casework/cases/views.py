@@ -38,7 +38,7 @@ def index() -> str:
     user = acting_user()
     form = filter_form(user, args_without_query())
     is_valid = form.validate()
-    token = recall_into(form.q)
+    token = recall_into(form.q, user)
     text = form.q.data
     filters = filters_from_form(form) if is_valid else CaseFilters(text=text)
     return case_list(user, form, filters, list_args(form, token) if is_valid else {})
@@ -47,12 +47,13 @@ def index() -> str:
 @bp.route("/search", methods=["POST"])
 @roles_required(*STAFF_ROLES)
 def search() -> Response | tuple[str, int]:
-    """The list's search box: the text is kept in the session and the URL gets a token."""
+    """The list's search box: the text is kept on the server and the URL gets a token."""
     user = acting_user()
     form = filter_form(user)
     if not form.validate_on_submit():
         return case_list(user, form, CaseFilters(), {}), 400
-    token = remember_search(form.q.data) if form.q.data else ""
+    token = remember_search(user, form.q.data) if form.q.data else ""
+    db.session.commit()
     return redirect(url_for("cases.index", **list_args(form, token)))
 
 

@@ -40,6 +40,7 @@ from casework.models.login_attempt import LoginAttempt
 from casework.models.network import CaseCounter, Network, PageSize
 from casework.models.person import Person, Tier
 from casework.models.reminder import SentReminder
+from casework.models.search import SavedSearch
 from casework.models.target import Target, TargetFact, TargetFactKind, TargetKind
 from casework.models.task import Task
 from casework.models.user import CASE_TEAM_ROLES, STAFF_ROLES, Role, User
@@ -53,6 +54,7 @@ __all__ = [
     "CalendarFeed",
     "CallAnswer",
     "CallListEntry",
+    "SavedSearch",
     "SentReminder",
     "TargetFact",
     "TargetFactKind",

@@ -49,7 +49,7 @@ def tier_label(tier: Tier) -> str:
 def index() -> tuple[str, int]:
     form = PeopleFilterForm(args_without_query(), meta={"csrf": False})
     is_valid = form.validate()
-    token = recall_into(form.q)
+    token = recall_into(form.q, acting_user())
     text = form.q.data
     filters = filters_from(form) if is_valid else PeopleFilters(text=text)
     return directory(form, filters, list_args(form, token) if is_valid else {})
@@ -58,11 +58,12 @@ def index() -> tuple[str, int]:
 @bp.route("/search", methods=["POST"])
 @roles_required(*CASE_TEAM_ROLES)
 def search() -> Page:
-    """The search box: the name typed is kept in the session and the URL gets a token."""
+    """The search box: the name typed is kept on the server and the URL gets a token."""
     form = PeopleFilterForm()
     if not form.validate_on_submit():
         return directory(form, PeopleFilters(), {}, 400)
-    token = remember_search(form.q.data) if form.q.data else ""
+    token = remember_search(acting_user(), form.q.data) if form.q.data else ""
+    db.session.commit()
     return redirect(url_for("people.index", **list_args(form, token)))
 
 

@@ -40,8 +40,16 @@ from casework.models.login_attempt import LoginAttempt
 from casework.models.network import CaseCounter, Network, PageSize
 from casework.models.person import Person, Tier
 from casework.models.reminder import SentReminder
-from casework.models.target import Target, TargetFact, TargetFactKind, TargetKind
+from casework.models.target import (
+    ProposalStatus,
+    Target,
+    TargetFact,
+    TargetFactKind,
+    TargetKind,
+    TargetProposal,
+)
 from casework.models.task import Task
+from casework.models.team_request import JoinRequestStatus, TeamJoinRequest
 from casework.models.user import CASE_TEAM_ROLES, STAFF_ROLES, Role, User
 
 __all__ = [
@@ -56,6 +64,10 @@ __all__ = [
     "SentReminder",
     "TargetFact",
     "TargetFactKind",
+    "TargetProposal",
+    "ProposalStatus",
+    "TeamJoinRequest",
+    "JoinRequestStatus",
     "AuditEntry",
     "AuditLogIsAppendOnly",
     "CASE_TEAM_ROLES",

@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from casework.extensions import db
-from casework.models import Case, Event, JoinRequestStatus, Role, TeamJoinRequest
+from casework.models import Case, Event, JoinRequestStatus, Role, TeamJoinRequest, User
 from tests.conftest import login
 
 PHONE = "206-555-0100"  # the member's, shown to the case team only
@@ -163,3 +163,19 @@ def test_a_request_of_another_case_is_not_found_under_this_one(
         f"/cases/{other_case}/team/requests/{request_id}/accept")
     assert response.status_code == 404
     assert members(app, team.case_id) == ["Lena"]
+
+
+def test_a_disabled_asker_is_not_put_on_the_team(app: Flask, team: Team) -> None:
+    client_of(app, team.omar).post(f"/cases/{team.case_id}/team")
+    with app.app_context():
+        db.session.get_one(User, team.omar).is_disabled = True
+        db.session.commit()
+    lena = client_of(app, team.lena)
+    buttons = answer_buttons(lena.get(f"/cases/{team.case_id}").get_data(as_text=True))
+    page = lena.post(buttons["accept"], follow_redirects=True).get_data(as_text=True)
+    assert "Omar can no longer join a case team" in page
+    assert members(app, team.case_id) == ["Lena"]
+    assert lena.post(buttons["reject"]).status_code == 302
+    with app.app_context():
+        assert db.session.scalars(sa.select(TeamJoinRequest.status)).one() is \
+            JoinRequestStatus.REFUSED

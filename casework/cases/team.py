@@ -27,13 +27,15 @@ from casework.models import (
 from casework.models.base import utcnow
 
 
-class AlreadyAnswered(CaseworkError):
-    """Someone answered the join request first."""
+class RequestNotOpen(CaseworkError):
+    """The join request cannot be answered as asked: it was answered first, or the asker
+    may no longer join a team."""
 
-    def __init__(self, request: TeamJoinRequest) -> None:
-        who = request.decided_by.name if request.decided_by else "Someone"
-        super().__init__(f"{who} already answered {request.user.name}'s request "
-                         f"({request.status.value}).")
+
+def already_answered(request: TeamJoinRequest) -> RequestNotOpen:
+    who = request.decided_by.name if request.decided_by else "Someone"
+    return RequestNotOpen(f"{who} already answered {request.user.name}'s request "
+                          f"({request.status.value}).")
 
 
 @dataclass(frozen=True)
@@ -77,10 +79,11 @@ def answer_join_request(request: TeamJoinRequest, answerer: User, approve: bool)
     # Two answers at once: the second waits for the first here, then sees it.
     db.session.refresh(request, with_for_update=True)
     if not request.is_pending:
-        raise AlreadyAnswered(request)
+        raise already_answered(request)
     requester = request.user
     if approve and (requester.is_disabled or requester.role not in CASE_TEAM_ROLES):
-        raise PermissionDenied(f"{requester.name} can no longer join a case team.")
+        raise RequestNotOpen(f"{requester.name} can no longer join a case team: their account "
+                             "is disabled or is no longer an organizer's. Refuse the request.")
     decide(request, answerer, approve)
     if approve and not case.is_on_team(requester):
         case.team.append(requester)

@@ -27,7 +27,7 @@ from casework.cases.queries import CaseFilters, list_cases
 from casework.cases.search_session import args_without_query, recall_into, remember_search
 from casework.cases.services import create_case, facts_of, target_proposal_of, update_case
 from casework.cases.team import (
-    AlreadyAnswered,
+    RequestNotOpen,
     answer_join_request,
     ask_to_join_case_team,
     join_case_team,
@@ -210,7 +210,7 @@ def answer_join(case_id: int, request_id: int, verdict: str) -> Response:
     try:
         answer_join_request(join_request, acting_user(), approve=verdict == "accept")
         db.session.commit()
-    except AlreadyAnswered as error:
+    except RequestNotOpen as error:
         db.session.rollback()
         flash(str(error), "error")
     except PermissionDenied:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from casework.actions.demo import add_demo_ladder
 from casework.cases.services import CaseFacts, create_case
-from casework.cases.team import join_case_team
+from casework.cases.team import set_case_team
 from casework.extensions import db
 from casework.fight import services as fight
 from casework.letters import services as letters
@@ -164,7 +164,7 @@ def load_demo() -> list[User]:
         case = create_case(author, facts)
         if state is not CaseState.INQUIRY:
             organizer = omar if index % 2 else lena
-            join_case_team(case, organizer)
+            set_case_team(case, coordinator, [organizer.id])
             for trigger in ROADS[state]:
                 prepare_for(case, trigger, organizer, DELIVERED_DAYS_AGO.get(state, 5))
                 apply_transition(case.id, trigger, organizer, demo_input(case, trigger, state),

@@ -80,8 +80,14 @@ def test_team_changes_are_recorded_on_the_case(
 ) -> None:
     case_id = make_case()
     organizer = make_user(Role.ORGANIZER)
-    login_as(organizer).post(f"/cases/{case_id}/team")
-    updates = entries(app, AuditEntry.action == "case.update", AuditEntry.user_id == organizer)
+    client = login_as(organizer)
+    client.post(f"/cases/{case_id}/team")  # asks to join
+    client.post("/logout")
+    asked = entries(app, AuditEntry.action == "team_join_request.insert")
+    assert [(entry.user_id, entry.case_id) for entry in asked] == [(organizer, case_id)]
+    coordinator = make_user(Role.COORDINATOR)
+    login_as(coordinator).post(f"/cases/{case_id}/team/requests/{asked[0].object_id}/accept")
+    updates = entries(app, AuditEntry.action == "case.update", AuditEntry.user_id == coordinator)
     assert any("team" in entry.detail for entry in updates)
 
 

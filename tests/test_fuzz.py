@@ -216,7 +216,11 @@ def world(app: Flask, make_user: Callable[..., int], make_fight: Callable[..., t
                       amount_recovered=Decimal("2160"))])
         fact = m.TargetFact(target=case.target, kind=m.TargetFactKind.LEVERAGE_POINT,
                             name="Saturday brunch")  # for the target pages
-        db.session.add(fact)
+        asker = m.User(network_id=case.network_id, role=m.Role.ORGANIZER, name="Asker",
+                       email="asker@example.org", password_hash="-")
+        db.session.add_all([fact, m.TeamJoinRequest(case=case, user=asker),  # to answer
+                            m.TargetProposal(target=case.target, case=case,
+                                             kind=m.TargetKind.PERSON, address="1 Decoy Road")])
         member = create_member_login(case, db.session.get_one(m.User, coordinator),
                                      "member@example.org", PASSWORD)
         db.session.commit()

@@ -35,6 +35,9 @@ from casework.models import (
     TargetContact,
     TargetFact,
     TargetFactKind,
+    TargetKind,
+    TargetProposal,
+    TeamJoinRequest,
 )
 from tests.conftest import login
 
@@ -63,6 +66,8 @@ class World:
     action_id: int  # an action on the case, with a role and a call list entry
     role_id: int
     call_id: int
+    request_id: int  # another organizer's pending request to join the case team
+    proposal_id: int  # details for the case's target, proposed from another inquiry
 
     def url_values(self) -> dict[str, int | str]:
         return {"case_id": self.case_id, "task_id": self.task_id, "user_id": self.other_user_id,
@@ -73,7 +78,8 @@ class World:
                 "document_id": self.document_id, "target_id": self.target_id,
                 "fact_id": self.fact_id, "person_id": self.person_id,
                 "duplicate_id": self.duplicate_id, "action_id": self.action_id,
-                "role_id": self.role_id, "call_id": self.call_id, "direction": "down"}
+                "role_id": self.role_id, "call_id": self.call_id, "direction": "down",
+                "request_id": self.request_id, "proposal_id": self.proposal_id}
 
 
 @pytest.fixture
@@ -109,6 +115,13 @@ def world(app: Flask, make_user: Callable[..., int], make_case: Callable[..., in
         db.session.add_all([action, role, call])
         db.session.commit()
         ids = (*ids, action.id, role.id, call.id)
+        case = db.session.get_one(Case, case_id)
+        join = TeamJoinRequest(case=case, user_id=other)
+        proposal = TargetProposal(target_id=case.target_id, case=case, kind=TargetKind.PERSON,
+                                  address="1 Decoy Road", proposed_by_id=users[Role.INTAKE])
+        db.session.add_all([join, proposal])
+        db.session.commit()
+        ids = (*ids, join.id, proposal.id)
     return World(users, case_id, task_id, other, foreign, *ids)
 
 
@@ -166,7 +179,8 @@ def test_ids_of_another_network_are_not_found(app: Flask, world: World) -> None:
     login(client, app, world.foreign_coordinator_id)
     object_ids = {"case_id", "task_id", "user_id", "demand_id", "contact_id", "letter_id",
                   "version_id", "document_id", "target_id", "fact_id", "person_id",
-                  "duplicate_id", "action_id", "role_id", "call_id"}
+                  "duplicate_id", "action_id", "role_id", "call_id", "request_id",
+                  "proposal_id"}
     for rule in app_rules(app):
         if not rule.arguments & object_ids:
             continue

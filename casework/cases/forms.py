@@ -73,7 +73,8 @@ class CaseFactsForm(FlaskForm):
     language = SelectField("Preferred language", choices=LANGUAGES, default="en")
     target_name = text(
         "Boss or landlord", 200, required=True,
-        description="Company or person. An existing target with this name is reused.",
+        description="Company or person. An existing target with this name is reused as it is; "
+                    "a different kind or address goes to an organizer to review.",
     )
     target_kind = SelectField(
         "Target is a",

@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -20,14 +20,17 @@ from casework.models import (
     IssueType,
     Network,
     Person,
+    ProposalStatus,
     RetaliationRisk,
     Role,
     Target,
     TargetKind,
+    TargetProposal,
     Urgency,
     User,
 )
 from casework.models.base import utcnow
+from casework.targets.proposals import propose_target_details
 
 
 @dataclass
@@ -57,13 +60,14 @@ def create_case(author: User, facts: CaseFacts, person: Person | None = None) ->
     reference = next_reference(network, utcnow().year)
     case = Case(network_id=network.id, reference=reference, created_by=author,
                 person=person or Person(network_id=network.id))
+    # Logged first, so that a proposal for a shared target follows it on the timeline.
+    db.session.add(Event(case=case, actor=author, kind=EventKind.CREATED, to_state=case.state,
+                         note="Inquiry logged"))
     with db.session.no_autoflush:
-        apply_facts(case, facts)
+        apply_facts(case, facts, author)
     if author.role == Role.ORGANIZER:
         case.team.append(author)
     db.session.add(case)
-    db.session.add(Event(case=case, actor=author, kind=EventKind.CREATED, to_state=case.state,
-                         note="Inquiry logged"))
     db.session.flush()
     return case
 
@@ -74,7 +78,7 @@ def update_case(case: Case, editor: User, facts: CaseFacts, seen_version: int) -
         raise PermissionDenied("You may not edit this case.")
     if case.version != seen_version:
         raise StaleCase(last_editor_name(case))
-    changed = apply_facts(case, facts)
+    changed = apply_facts(case, facts, editor)
     if changed:
         case.updated_at = utcnow()  # bumps the version even when only the person changed
         db.session.add(Event(case=case, actor=editor, kind=EventKind.UPDATED,
@@ -105,7 +109,7 @@ def facts_of(case: Case) -> CaseFacts:
     )
 
 
-def apply_facts(case: Case, facts: CaseFacts) -> list[str]:
+def apply_facts(case: Case, facts: CaseFacts, author: User) -> list[str]:
     """Copy facts onto the case, its person and its target; return the changed field names."""
     before = facts_of(case) if case.id is not None else None
     person = case.person
@@ -114,18 +118,15 @@ def apply_facts(case: Case, facts: CaseFacts) -> list[str]:
     person.email = facts.person_email
     person.safe_contact_notes = facts.safe_contact_notes
     person.languages = merge_language(person.languages, facts.language)
-    if before is None or before.target_name.casefold() != facts.target_name.casefold():
-        case.target = find_or_create_target(case.network_id, facts.target_name, facts.target_kind)
-    case.target.kind = facts.target_kind
-    if facts.target_address:
-        case.target.address = facts.target_address
+    apply_target(case, author, facts)
     for name in ("issue_type", "summary", "what_happened", "amount_claimed", "urgency",
                  "retaliation_risk", "still_employed_or_housed"):
         setattr(case, name, getattr(facts, name))
     case.refresh_search_text()
     if before is None:
         return []
-    return [f.name for f in fields(CaseFacts) if getattr(before, f.name) != getattr(facts, f.name)]
+    after = facts_of(case)  # a target's details proposed rather than applied did not change
+    return [f.name for f in fields(CaseFacts) if getattr(before, f.name) != getattr(after, f.name)]
 
 
 def merge_language(languages: str | None, preferred: str) -> str:
@@ -134,18 +135,50 @@ def merge_language(languages: str | None, preferred: str) -> str:
     return ",".join([preferred, *others])
 
 
-def find_or_create_target(network_id: int, name: str, kind: TargetKind) -> Target:
-    """Targets are shared across cases: reuse one with the same name in the network."""
-    target = db.session.scalars(
+def apply_target(case: Case, author: User, facts: CaseFacts) -> TargetProposal | None:
+    """Point the case at the target it names. A new target takes the details given. A target
+    the network already has keeps its own when other fights share it (or when the case just
+    took it up by its name): details that differ become a proposal for its page instead."""
+    named_anew = case.id is None or case.target.name.casefold() != facts.target_name.casefold()
+    if named_anew:
+        existing = find_target(case.network_id, facts.target_name)
+        if existing is None:
+            case.target = Target(network_id=case.network_id, name=facts.target_name,
+                                 kind=facts.target_kind, address=facts.target_address)
+            db.session.add(case.target)
+            return None
+        case.target = existing
+    elif not is_shared(case.target, case):
+        case.target.kind = facts.target_kind
+        if facts.target_address:
+            case.target.address = facts.target_address
+        return None
+    return propose_target_details(case.target, case, author, facts.target_kind,
+                                  facts.target_address)
+
+
+def find_target(network_id: int, name: str) -> Target | None:
+    """Targets are shared across cases: the network's target of this name (any case), if any."""
+    return db.session.scalars(
         select(Target)
         .where(Target.network_id == network_id, func.lower(Target.name) == name.lower())
         .order_by(Target.id)
         .limit(1)
     ).first()
-    if target is None:
-        target = Target(network_id=network_id, name=name, kind=kind)
-        db.session.add(target)
-    return target
+
+
+def is_shared(target: Target, case: Case) -> bool:
+    """Does another case have this target?"""
+    return bool(db.session.scalar(select(true()).where(
+        Case.target_id == target.id, Case.id != case.id).limit(1)))
+
+
+def target_proposal_of(case: Case) -> TargetProposal | None:
+    """Details this case proposed for its target that are still waiting for review."""
+    return db.session.scalars(select(TargetProposal).where(
+        TargetProposal.case_id == case.id, TargetProposal.target_id == case.target_id,
+        TargetProposal.status == ProposalStatus.PENDING)
+        .order_by(TargetProposal.id.desc()).limit(1)).first()
 
 
 def next_reference(network: Network, year: int) -> str:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
@@ -16,14 +25,31 @@ from casework.cases.form_data import facts_from_form, filters_from_form, prefill
 from casework.cases.forms import CaseEditForm, CaseFilterForm, IntakeForm, TeamForm
 from casework.cases.queries import CaseFilters, list_cases
 from casework.cases.search_session import args_without_query, recall_into, remember_search
-from casework.cases.services import create_case, facts_of, update_case
-from casework.cases.team import join_case_team, set_case_team
-from casework.errors import StaleCase
+from casework.cases.services import create_case, facts_of, target_proposal_of, update_case
+from casework.cases.team import (
+    RequestNotOpen,
+    answer_join_request,
+    ask_to_join_case_team,
+    join_case_team,
+    set_case_team,
+    team_section,
+)
+from casework.errors import PermissionDenied, StaleCase
 from casework.extensions import db
 from casework.fight.page import fight_sections
 from casework.forms import options
 from casework.ids import parse_id
-from casework.models import CASE_TEAM_ROLES, STAFF_ROLES, Event, Role, Target, Task, User
+from casework.models import (
+    CASE_TEAM_ROLES,
+    STAFF_ROLES,
+    Case,
+    Event,
+    Role,
+    Target,
+    Task,
+    TeamJoinRequest,
+    User,
+)
 from casework.permissions import acting_user, load_case, roles_required
 from casework.tasks.forms import TaskForm, assignee_choices
 
@@ -90,6 +116,7 @@ def new() -> Response | str:
         case = create_case(acting_user(), facts_from_form(form))
         db.session.commit()
         flash(f"Inquiry {case.reference} logged.", "success")
+        flash_target_proposal(case)
         return redirect(url_for("cases.show", case_id=case.id))
     return render_template("cases/new.html", form=form, targets=target_names())
 
@@ -115,6 +142,8 @@ def show(case_id: int) -> str:
         "cases/show.html", case=case, full=full, can_edit=case.can_edit(user), tasks=tasks,
         events=events, task_form=task_form,
         team_candidates=organizer_choices(user) if user.role == Role.COORDINATOR else [],
+        team=team_section(case, user),
+        target_proposal=target_proposal_of(case) if full else None,
         **fight_sections(case, user),
         **action_sections(case, user),
     )
@@ -138,6 +167,7 @@ def edit(case_id: int) -> Response | tuple[str, int] | str:
             return render_template("cases/edit.html", form=form, case=case,
                                    targets=target_names()), 409
         flash("Saved." if changed else "Nothing changed.", "success")
+        flash_target_proposal(case)
         return redirect(url_for("cases.show", case_id=case.id))
     return render_template("cases/edit.html", form=form, case=case, targets=target_names())
 
@@ -156,11 +186,57 @@ def team(case_id: int) -> Response | tuple[str, int]:
                                team_candidates=organizer_choices(user)), 400
     if user.role == Role.COORDINATOR and "member_ids" in request.form:
         set_case_team(case, user, [int(value) for value in form.member_ids.data or []])
-    else:
+        done = "Case team updated."
+    elif user.role == Role.COORDINATOR:
         join_case_team(case, user)
+        done = "You joined the case team."
+    else:
+        asked = ask_to_join_case_team(case, user)
+        done = ("You are on the case team." if asked is None else
+                "You asked to join the case team. A coordinator or an organizer on the team "
+                "will answer; until then you see the summary only.")
     db.session.commit()
-    flash("Case team updated.", "success")
-    return redirect(url_for("cases.show", case_id=case.id))
+    flash(done, "success")
+    return redirect(url_for("cases.show", case_id=case.id, _anchor="team"))
+
+
+@bp.route("/<int:case_id>/team/requests/<int:request_id>/<any(accept, reject):verdict>",
+          methods=["POST"])
+@roles_required(*CASE_TEAM_ROLES)
+def answer_join(case_id: int, request_id: int, verdict: str) -> Response:
+    """A coordinator or an organizer on the team approves or refuses a request to join."""
+    case = load_case(case_id)
+    join_request = load_join_request(case, request_id)
+    name = join_request.user.name
+    try:
+        answer_join_request(join_request, acting_user(), approve=verdict == "accept")
+        db.session.commit()
+    except RequestNotOpen as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    except PermissionDenied:
+        abort(403)
+    else:
+        flash(f"{name} joined the case team." if verdict == "accept"
+              else f"{name}'s request to join was refused.", "success")
+    return redirect(url_for("cases.show", case_id=case.id, _anchor="team"))
+
+
+def load_join_request(case: Case, request_id: int) -> TeamJoinRequest:
+    """A request to join this case's team (404 otherwise)."""
+    found = db.session.scalars(select(TeamJoinRequest).where(
+        TeamJoinRequest.id == request_id, TeamJoinRequest.case_id == case.id)).one_or_none()
+    if found is None:
+        abort(404)
+    return found
+
+
+def flash_target_proposal(case: Case) -> None:
+    """Say so when the target's details the form gave wait for review instead of applying."""
+    if target_proposal_of(case) is not None:
+        flash(f"{case.target.name} is one of the network's targets already, so its kind and "
+              "address were not changed: what you gave differently waits for an organizer to "
+              "review it.", "success")
 
 
 def organizer_choices(user: User) -> list[tuple[str, str]]:

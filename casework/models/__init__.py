@@ -41,8 +41,16 @@ from casework.models.network import CaseCounter, Network, PageSize
 from casework.models.person import Person, Tier
 from casework.models.reminder import SentReminder
 from casework.models.search import SavedSearch
-from casework.models.target import Target, TargetFact, TargetFactKind, TargetKind
+from casework.models.target import (
+    ProposalStatus,
+    Target,
+    TargetFact,
+    TargetFactKind,
+    TargetKind,
+    TargetProposal,
+)
 from casework.models.task import Task
+from casework.models.team_request import JoinRequestStatus, TeamJoinRequest
 from casework.models.user import CASE_TEAM_ROLES, STAFF_ROLES, Role, User
 
 __all__ = [
@@ -58,6 +66,10 @@ __all__ = [
     "SentReminder",
     "TargetFact",
     "TargetFactKind",
+    "TargetProposal",
+    "ProposalStatus",
+    "TeamJoinRequest",
+    "JoinRequestStatus",
     "AuditEntry",
     "AuditLogIsAppendOnly",
     "CASE_TEAM_ROLES",

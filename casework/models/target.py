@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,10 +12,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from casework.extensions import Model
 from casework.models.base import UTCDateTime, enum_column, utcnow
 
+if TYPE_CHECKING:
+    from casework.models.case import Case
+    from casework.models.user import User
+
 
 class TargetKind(StrEnum):
     COMPANY = "company"
     PERSON = "person"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
 
 
 class Target(Model):
@@ -85,3 +94,52 @@ class TargetFact(Model):
 
     def __repr__(self) -> str:
         return f"<TargetFact {self.id} {self.kind}>"
+
+
+class ProposalStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DISMISSED = "dismissed"
+
+
+class TargetProposal(Model):
+    """Details a case form gave for a target other fights rely on, kept aside instead of
+    overwriting it: someone who may edit the target accepts (applies) or dismisses them."""
+
+    __tablename__ = "target_proposal"
+    __table_args__ = (sa.Index("ix_target_proposal_target", "target_id", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_id: Mapped[int] = mapped_column(sa.ForeignKey("target.id", ondelete="CASCADE"))
+    # The case whose intake or edit form gave these details.
+    case_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("case_record.id", ondelete="CASCADE"), index=True)
+    proposed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    kind: Mapped[TargetKind] = mapped_column(enum_column(TargetKind))
+    address: Mapped[str] = mapped_column(sa.Text, default="")  # "" when none was given
+    status: Mapped[ProposalStatus] = mapped_column(
+        enum_column(ProposalStatus), default=ProposalStatus.PENDING)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    target: Mapped[Target] = relationship()
+    case: Mapped[Case] = relationship()
+    proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    def changes_to(self, target: Target) -> list[str]:
+        """Which of the target's details this proposal would change now."""
+        return detail_changes(target, self.kind, self.address)
+
+    def __repr__(self) -> str:
+        return f"<TargetProposal {self.id} {self.status}>"
+
+
+def detail_changes(target: Target, kind: TargetKind, address: str) -> list[str]:
+    """Which of the target's details a kind and address would change: "kind", "address".
+    An empty address changes nothing (the form leaves it blank when it is not known)."""
+    changed = ["kind"] if kind != target.kind else []
+    if address and address != target.address:
+        changed.append("address")
+    return changed

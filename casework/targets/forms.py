@@ -25,10 +25,9 @@ def text(label: str, max_length: int, *, required: bool = False, area: bool = Fa
 
 
 class TargetListForm(FlaskForm):
-    """Search and order the targets list (GET, so no CSRF token)."""
-
-    class Meta:
-        csrf = False
+    """Search and order the targets list. It POSTs, so the name searched for never goes into
+    a URL; the list's links carry the order and a token for the search (the case list's
+    ``search_session``). Reading those links builds the form with ``csrf=False``."""
 
     q = text("Name", 200, description="Part of the target's name")
     sort = SelectField("Order", choices=options([("fights", "Most fights first"),

@@ -8,9 +8,11 @@ from typing import Any
 from sqlalchemy import select
 
 from casework.extensions import db
+from casework.forms import ActionForm
 from casework.models import Target, TargetFact, TargetFactKind, User
 from casework.targets import queries
 from casework.targets.forms import FactForm, TargetNotesForm
+from casework.targets.proposals import pending_proposals
 from casework.targets.services import notes_fingerprint, notes_of
 
 PLURALS = {
@@ -55,6 +57,8 @@ def target_page(target: Target, user: User) -> dict[str, Any]:
         "related": related,
         "linkable": viewable_target_ids(user, [r.target.id for r in related]),
         "may_research": may_research,
+        "proposals": pending_proposals(target) if may_research else [],
+        "action_form": ActionForm(),
         "fact_form": FactForm(formdata=None),
         "notes_form": TargetNotesForm(formdata=None, data={
             **notes_of(target), "seen": notes_fingerprint(target)}) if may_research else None,

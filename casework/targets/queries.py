@@ -1,4 +1,4 @@
-"""Reading targets: who may see which, the list with its fight counts, a target's fights."""
+"""Reading targets: who may see them, the list with its fight counts, a target's fights."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Numeric, exists, false, func, select, true, type_coerce
+from sqlalchemy import ColumnElement, Numeric, false, func, select, type_coerce
 from sqlalchemy import case as when
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import selectinload
 
 from casework.extensions import db
 from casework.models import (
@@ -85,27 +85,20 @@ class RelatedTarget:
 
 
 def visible_targets(user: User) -> ColumnElement[bool]:
-    """Targets a user may open: the network's, or for intake those of the cases they logged."""
-    in_network = Target.network_id == user.network_id
+    """Targets a user may open: organizers' and coordinators' of their network.
+
+    Intake volunteers see the name, kind and address of the target on the inquiries they
+    log, never a target's page: its research and fights were gathered for every fight against
+    it, and naming a target on an inquiry must not open them."""
     if user.role in (Role.ORGANIZER, Role.COORDINATOR):
-        return in_network
-    if user.role == Role.INTAKE:
-        # An alias: the list query joins Case itself, which must not be correlated here.
-        logged = aliased(Case)
-        logged_by_them = exists().where(logged.target_id == Target.id,
-                                        logged.created_by_id == user.id)
-        return in_network & logged_by_them
+        return Target.network_id == user.network_id
     return false()
 
 
 def may_view_target(target: Target, user: User) -> bool:
-    """May the user open this target's page (a target of their network they need)?"""
-    if user.network_id != target.network_id:
-        return False
-    if user.role in (Role.ORGANIZER, Role.COORDINATOR):
-        return True
-    return user.role == Role.INTAKE and bool(db.session.scalar(select(true()).where(
-        Case.target_id == target.id, Case.created_by_id == user.id).limit(1)))
+    """May the user open this target's page?"""
+    return user.network_id == target.network_id and user.role in (Role.ORGANIZER,
+                                                                   Role.COORDINATOR)
 
 
 def may_research(user: User) -> bool:

@@ -8,13 +8,21 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from casework.cases.search_session import args_without_query, recall_into, remember_search
 from casework.errors import PermissionDenied
 from casework.extensions import db
 from casework.forms import ActionForm
 from casework.ids import page_number
-from casework.models import CASE_TEAM_ROLES, STAFF_ROLES, Case, Target, TargetFact, TargetFactKind
+from casework.models import (
+    CASE_TEAM_ROLES,
+    Case,
+    Target,
+    TargetFact,
+    TargetFactKind,
+    TargetProposal,
+)
 from casework.permissions import acting_user, roles_required
-from casework.targets import queries
+from casework.targets import proposals, queries
 from casework.targets import services as research
 from casework.targets.forms import FactForm, TargetListForm, TargetNotesForm
 from casework.targets.page import target_page
@@ -22,32 +30,85 @@ from casework.targets.page import target_page
 bp = Blueprint("targets", __name__, url_prefix="/targets")
 
 Outcome = Response | tuple[str, int] | str
-# Page numbers beyond this are typos or probes (and would overflow the OFFSET).
+SORTS = ("fights", "name")
 
 
 @bp.route("/")
-@roles_required(*STAFF_ROLES)
+@roles_required(*CASE_TEAM_ROLES)
 def index() -> str:
-    user = acting_user()
-    form = TargetListForm(request.args)
+    form = TargetListForm(args_without_query(), meta={"csrf": False})
     if not form.validate():
-        form.sort.data = form.sort.data if form.sort.data in ("fights", "name") else "fights"
-        form.q.data = "" if form.q.errors else form.q.data
+        form.sort.data = form.sort.data if form.sort.data in SORTS else "fights"
+    token = recall_into(form.q, acting_user())
+    return target_list(form, token)
+
+
+@bp.route("/search", methods=["POST"])
+@roles_required(*CASE_TEAM_ROLES)
+def search() -> Outcome:
+    """The search box: the name typed is kept in the session and the URL gets a token, so
+    target names stay out of URLs, browser history and access logs."""
+    form = TargetListForm()
+    if not form.validate_on_submit():
+        form.sort.data = form.sort.data if form.sort.data in SORTS else "fights"
+        return target_list(form, "", text=""), 400
+    token = remember_search(acting_user(), form.q.data) if form.q.data else ""
+    db.session.commit()
+    return redirect(url_for("targets.index", **list_args(form.sort.data or "fights", token)))
+
+
+def list_args(sort: str, search_token: str) -> dict[str, Any]:
+    """The list's URL parameters: the order and the search's token, never its text."""
+    return {"sort": sort, "search": search_token or None}
+
+
+def target_list(form: TargetListForm, token: str, text: str | None = None) -> str:
+    """One page of the targets, searched for ``text`` (default: the search box's)."""
     page = page_number()
-    found = queries.list_targets(user, form.q.data or "", form.sort.data or "fights", page,
-                                 current_app.config.get("TARGETS_PER_PAGE", 50))
-    args: dict[str, Any] = {"q": form.q.data or None, "sort": form.sort.data}
+    sort = form.sort.data or "fights"
+    found = queries.list_targets(acting_user(), form.q.data if text is None else text, sort,
+                                 page, current_app.config.get("TARGETS_PER_PAGE", 50))
+    args = list_args(sort, token)
     return render_template(
-        "targets/index.html", form=form, page=found, user=user,
+        "targets/index.html", form=form, page=found, searched=text is None and form.q.data,
         previous_url=url_for("targets.index", **args, page=page - 1) if page > 1 else None,
         next_url=url_for("targets.index", **args, page=page + 1) if found.has_more else None)
 
 
 @bp.route("/<int:target_id>")
-@roles_required(*STAFF_ROLES)
+@roles_required(*CASE_TEAM_ROLES)
 def show(target_id: int) -> str:
     target = load_target(target_id)
     return render_template("targets/show.html", **target_page(target, acting_user()))
+
+
+@bp.route("/<int:target_id>/proposals/<int:proposal_id>/<any(accept, reject):verdict>",
+          methods=["POST"])
+@roles_required(*CASE_TEAM_ROLES)
+def answer_proposal(target_id: int, proposal_id: int, verdict: str) -> Response:
+    """Accept (apply to the target) or dismiss details proposed from a case form."""
+    target = load_target(target_id)
+    proposal = db.session.scalars(select(TargetProposal).where(
+        TargetProposal.id == proposal_id, TargetProposal.target_id == target.id)).one_or_none()
+    if proposal is None:
+        abort(404)
+    try:
+        if verdict == "accept":
+            changed = proposals.accept_proposal(proposal, acting_user())
+            done = ("The proposed details were accepted." if changed else
+                    "The target already has these details.")
+        else:
+            proposals.dismiss_proposal(proposal, acting_user())
+            done = "The proposed details were dismissed."
+        db.session.commit()
+    except proposals.ProposalAnswered as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    except PermissionDenied:
+        abort(403)
+    else:
+        flash(done, "success")
+    return redirect(url_for("targets.show", target_id=target.id, _anchor="proposals"))
 
 
 @bp.route("/<int:target_id>/notes", methods=["POST"])

@@ -98,7 +98,7 @@ def screen_and_propose(page: Page) -> None:
     # An organizer who logs an inquiry is put on its case team, so there is nothing to join.
     team = region(page, "Case team")
     expect(team).to_contain_text("Omar Organizer")
-    expect(team.get_by_role("button", name="Join the case team")).to_have_count(0)
+    expect(team.get_by_role("button", name="Ask to join the case team")).to_have_count(0)
     move(page, "Start screening", "Screening")
 
     # A blocked move is a disabled button with the reason beside it.

@@ -1,7 +1,7 @@
 """target proposals and team join requests
 
 Revision ID: 3f1c9a7d2b64
-Revises: be772f37061d
+Revises: 4a43e288d3ad
 Create Date: 2026-12-02 10:00:00.000000
 
 """
@@ -12,7 +12,7 @@ import casework.models.base
 
 # revision identifiers, used by Alembic.
 revision = '3f1c9a7d2b64'
-down_revision = 'be772f37061d'
+down_revision = '4a43e288d3ad'
 branch_labels = None
 depends_on = None
 

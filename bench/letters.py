@@ -180,7 +180,7 @@ def time_largest_letters() -> None:
           f"English); a render waits {rendering.LOCK_WAIT_SECONDS:.0f} s for the renderer:")
     for kind in LetterKind:
         ctx = largest_letter(kind)
-        lines = rendering.html_lines(rendering.render_html(ctx))
+        lines = limits.html_lines(rendering.render_html(ctx))
         wall_start, cpu_start = time.perf_counter(), time.process_time()
         pdf = rendering.render_pdf(ctx)
         wall, cpu = time.perf_counter() - wall_start, time.process_time() - cpu_start

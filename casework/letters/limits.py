@@ -32,6 +32,12 @@ CHARS_PER_LINE = 100
 MAX_HTML_LINES = 2_000
 
 
+def html_lines(html: str) -> int:
+    """About how many lines a document lays out: its line breaks (typed text keeps them) plus
+    its length in lines of ``CHARS_PER_LINE``. Cheap, and proportional to the layout's cost."""
+    return html.count("\n") + len(html) // CHARS_PER_LINE
+
+
 def too_many_demands_message() -> str:
     return (f"This case already has {MAX_DEMANDS} demands, the most one letter can hold: "
             "remove or combine some first.")

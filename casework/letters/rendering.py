@@ -326,9 +326,10 @@ if hasattr(os, "register_at_fork"):
 def _render_locked(htmls: Sequence[str]) -> bytes:
     """Render under the process's lock; a request waits for it a little while, not forever."""
     global _renderer
-    if any(html_lines(html) > limits.MAX_HTML_LINES for html in htmls):
+    if any(limits.html_lines(html) > limits.MAX_HTML_LINES for html in htmls):
         raise LetterTooLong()  # refused before the costly layout
-    if not _lock.acquire(timeout=LOCK_WAIT_SECONDS):
+    lock = _lock  # the one acquired is the one released, whatever a fork does to the name
+    if not lock.acquire(timeout=LOCK_WAIT_SECONDS):
         raise RendererBusy()
     try:
         if _renderer is None:
@@ -337,13 +338,7 @@ def _render_locked(htmls: Sequence[str]) -> bytes:
             atexit.register(close_renderer)
         return _renderer.render(htmls)
     finally:
-        _lock.release()
-
-
-def html_lines(html: str) -> int:
-    """About how many lines a document lays out: its line breaks (typed text keeps them) plus
-    its length in lines of ``CHARS_PER_LINE``. Cheap, and proportional to the layout's cost."""
-    return html.count("\n") + len(html) // limits.CHARS_PER_LINE
+        lock.release()
 
 
 def has_renderer() -> bool:

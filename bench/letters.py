@@ -11,7 +11,9 @@ It renders the same English demand letter (one A4 page, four demands) throughout
   only the bundled fonts, letter.css parsed once, the Jinja environment built once);
 - naive: what most apps do per request, ``weasyprint.HTML(string=html).write_pdf()`` with a
   new FontConfiguration and letter.css parsed again (fonts loaded through file:// URLs);
-- batch: 200 letters on 1 process, then on every core with ``render_many``.
+- batch: 200 letters on 1 process, then on every core with ``render_many``;
+- the largest letter of each kind that ``casework/letters/limits.py`` allows (in Spanish, so
+  printed twice with its English copy): how long it holds the process's renderer.
 
 Wall-clock times are shown with CPU times beside them: on a shared machine the CPU time of
 this process is the steadier figure.
@@ -22,6 +24,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import dataclasses
+import io
 import multiprocessing
 import os
 import pstats
@@ -33,7 +36,9 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
-from casework.letters import batch, rendering
+import pypdf
+
+from casework.letters import batch, limits, rendering
 from casework.letters.context import Demand, LetterContext, LetterKind
 from casework.letters.fetcher import ASSETS_DIR
 
@@ -149,6 +154,41 @@ def machine_parallelism(processes: int) -> float:
     return processes * one / many
 
 
+def prose(length: int, seed: int) -> str:
+    """Ordinary words, ``length`` characters of them."""
+    words = ("the", "landlord", "kept", "María's", "deposit", "of", "$1,500", "and", "unpaid",
+             "wages", "for", "repairs", "semana", "horas")
+    text = " ".join(words[(seed + n * 7) % len(words)] for n in range(length))
+    return text[:length]
+
+
+def largest_letter(kind: LetterKind) -> LetterContext:
+    """A letter with every demand and every text at its limit (the case's own texts at the
+    limits of the case forms: 10,000 characters of 'What happened' and of address)."""
+    demands = tuple(
+        Demand("money", prose(limits.MAX_DEMAND_DESCRIPTION, n), Decimal("99999999.99"),
+               prose(limits.MAX_DEMAND_CALCULATION, n + 1))
+        for n in range(limits.MAX_DEMANDS))
+    extra = {key: prose(length, 3) for key, length in limits.MAX_TEXT_LENGTHS.items()}
+    return dataclasses.replace(LETTER, kind=kind, language="es", demands=demands, extra=extra,
+                               wrongs=prose(10_000, 1), target_address=prose(10_000, 2),
+                               member_name=prose(120, 4), target_name=prose(200, 5))
+
+
+def time_largest_letters() -> None:
+    print(f"\nThe largest letter the limits allow ({limits.MAX_DEMANDS} demands, Spanish + "
+          f"English); a render waits {rendering.LOCK_WAIT_SECONDS:.0f} s for the renderer:")
+    for kind in LetterKind:
+        ctx = largest_letter(kind)
+        lines = limits.html_lines(rendering.render_html(ctx))
+        wall_start, cpu_start = time.perf_counter(), time.process_time()
+        pdf = rendering.render_pdf(ctx)
+        wall, cpu = time.perf_counter() - wall_start, time.process_time() - cpu_start
+        pages = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+        print(f"  {kind.value:<13} {wall:5.2f} s   (CPU {cpu:5.2f} s)   {pages} pages, "
+              f"{lines:,} of {limits.MAX_HTML_LINES:,} lines")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--profile", action="store_true", help="profile 10 warm renders")
@@ -191,6 +231,7 @@ def main() -> None:
         f"  for scale: just before, {cores} processes of plain Python ran {parallelism:.2f}x "
         "one process on this machine"
     )
+    time_largest_letters()
     print(f"load average now {os.getloadavg()[0]:.2f}")
 
     if args.profile:

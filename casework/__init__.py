@@ -14,6 +14,7 @@ from casework.database import install_sqlite_settings
 from casework.extensions import csrf, db, login_manager, migrate
 from casework.ids import IdConverter
 from casework.logging_hygiene import install_log_hygiene
+from casework.private_files import make_private_dir
 from casework.security import init_security
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -50,7 +51,7 @@ def warn_if_fonts_subset_slowly() -> None:
 
 
 def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    make_private_dir(Path(app.instance_path))  # the SQLite database and dev secret live here
     if test_config is None:
         app.config.from_mapping(load_config(app.instance_path))
     else:

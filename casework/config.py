@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import secrets
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
+
+from casework.private_files import create_private_file, make_private_dir
 
 DEV_ENVIRONMENTS = {"development", "test"}
 
@@ -100,7 +103,7 @@ def secret_key(environment: str, instance_path: str) -> str:
         )
     key_file = Path(instance_path) / "dev-secret-key"
     if not key_file.exists():
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
+        make_private_dir(key_file.parent)
+        with suppress(FileExistsError), create_private_file(key_file) as handle:
+            handle.write(secrets.token_hex(32).encode())  # else another process just did
     return key_file.read_text().strip()

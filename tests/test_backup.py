@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import stat
 import subprocess
 import tarfile
 import threading
@@ -157,6 +158,12 @@ def test_a_backup_taken_during_writes_restores_every_earlier_case_and_no_half_ca
                   for name, _ in stored) == sorted(sha for _, sha in stored)
     assert sorted(sha for _, sha in stored) == sorted(hashlib.sha256(c).hexdigest()
                                                       for c in contents)
+    # The archive and everything restored from it are readable by the app's user only.
+    private = [tmp_path / "backup.tar.gz", *(tmp_path / "restored-uploads").rglob("*")]
+    if db_backend == "sqlite":
+        private.append(tmp_path / "restored.sqlite3")
+    assert {str(p): stat.S_IMODE(p.stat().st_mode) for p in private} == {
+        str(p): 0o700 if p.is_dir() else 0o600 for p in private}
 
 
 @pytest.mark.sqlite_only

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import stat
 import zipfile
 from collections.abc import Callable
 from datetime import timedelta
@@ -214,6 +215,7 @@ def test_batch_print_of_the_weeks_letters_from_the_command_line(
     assert result.exit_code == 0, result.output
     assert "Skipped SEA-" in result.output and "no approved demand letter" in result.output
     assert "Printed 2 letter(s)" in result.output
+    assert stat.S_IMODE(output.stat().st_mode) == 0o600  # letters name members
     with zipfile.ZipFile(output) as archive:
         names = archive.namelist()
         texts = [pdf_text(archive.read(name)) for name in names]

@@ -171,6 +171,11 @@ def day(value: date) -> str:
     return f"{value:%a} {value.day} {value:%b %Y}"
 
 
+def reference_of(app: Flask, case_id: int) -> str:
+    with app.app_context():
+        return db.session.get_one(Case, case_id).reference
+
+
 def sent_rows(app: Flask) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(SentReminder)) or 0
@@ -179,11 +184,11 @@ def sent_rows(app: Flask) -> int:
 def expected(world: World) -> set[tuple[str, str]]:
     ref = world.reference
     return {
-        ("omar@example.org", f"Due tomorrow: Call the landlord — {ref}"),
-        ("omar@example.org", f"Overdue: Collect pay stubs — {ref}"),
-        ("omar@example.org", f"Deadline tomorrow: {ref}"),
-        ("omar@example.org", f"Tomorrow 17:00: Picket — {ref}"),
-        ("sam@example.org", "Tomorrow 17:00: Picket with Test Network"),
+        ("omar@example.org", f"Task due tomorrow on {ref}"),
+        ("omar@example.org", f"Task overdue on {ref}"),
+        ("omar@example.org", f"Deadline tomorrow on {ref}"),
+        ("omar@example.org", f"Picket tomorrow at 17:00 on {ref}"),
+        ("sam@example.org", "Picket tomorrow at 17:00"),
     }
 
 
@@ -204,17 +209,17 @@ def test_tick_sends_each_reminder_once_to_the_right_people(
 def test_messages_give_dates_in_the_networks_time_zone_and_a_link_to_the_case(
         runner: Any, world: World, mail_server: MailServer) -> None:
     tick(runner)
-    by_subject = {m["Subject"].split(": ")[0]: m for m in mail_server.take()
-                  if m["To"] == "omar@example.org"}
+    by_subject = {m["Subject"].removesuffix(f" on {world.reference}"): m
+                  for m in mail_server.take() if m["To"] == "omar@example.org"}
     link = f"{BASE_URL}/cases/{world.case_id}"
-    due = by_subject["Due tomorrow"].get_content()
-    assert day(world.tomorrow) in due and f"{link}#tasks" in due
-    overdue = by_subject["Overdue"].get_content()
-    assert day(world.tomorrow - timedelta(days=4)) in overdue
+    due = by_subject["Task due tomorrow"].get_content()
+    assert day(world.tomorrow) in due and f"{link}#tasks" in due and "Call the landlord" in due
+    overdue = by_subject["Task overdue"].get_content()
+    assert day(world.tomorrow - timedelta(days=4)) in overdue and "Collect pay stubs" in overdue
     deadline = by_subject["Deadline tomorrow"].get_content()
     assert f"tomorrow, {day(world.tomorrow)}" in deadline and "Acme Landlords" in deadline
     # 17:00 in Seattle is 01:00 UTC the day after: shown as Seattle time on the right day.
-    action = by_subject["Tomorrow 17:00"].get_content()
+    action = by_subject["Picket tomorrow at 17:00"].get_content()
     assert f"{day(world.tomorrow)} at 17:00 (P" in action and "12 Pine St" in action
     assert "said yes so far: 3 of 4" in action and link in action
 
@@ -231,6 +236,51 @@ def test_a_supporter_is_told_time_and_place_and_nothing_about_the_member(
         assert private not in body and private not in to_sam["Subject"]
     assert to_sam["Auto-Submitted"] == "auto-generated"
     assert all("Maria" not in m["Subject"] for m in received)
+
+
+PRIVATE_TITLE = "Call Fatima Hassan on 206-555-0155 about her visa papers"
+FIXED_SUBJECT = re.compile(r"(Task (due tomorrow|overdue)|Deadline (today|tomorrow)"
+                           r"|[A-Z][a-z -]+ tomorrow at \d\d:\d\d)( on SEA-\d{4}-\d{4})?")
+
+
+def test_subjects_are_fixed_sentences_that_never_carry_typed_text(
+        app: Flask, runner: Any, world: World, mail_server: MailServer) -> None:
+    with app.app_context():
+        for task in db.session.scalars(select(Task).where(Task.case_id == world.case_id)):
+            task.title = PRIVATE_TITLE
+        action = db.session.get_one(Action, world.action_id)
+        action.title, action.place = PRIVATE_TITLE, "Fatima Hassan's flat"
+        db.session.commit()
+    tick(runner)
+    received = mail_server.take()
+    assert len(received) == 5
+    for message in received:
+        assert FIXED_SUBJECT.fullmatch(message["Subject"]), message["Subject"]
+        assert "Fatima" not in message["Subject"] and "206-555" not in message["Subject"]
+    to_omar = [m.get_content() for m in received if m["To"] == "omar@example.org"]
+    assert sum(PRIVATE_TITLE in body for body in to_omar) == 3  # two tasks and the action
+
+
+@pytest.mark.parametrize(("role", "on_team", "sees_title"), [
+    (Role.ORGANIZER, True, True),
+    (Role.ORGANIZER, False, False),  # taken off the team after the task was given to them
+    (Role.COORDINATOR, False, True),
+    (Role.INTAKE, False, True),  # logged the inquiry
+])
+def test_a_task_title_is_mailed_only_to_an_assignee_who_may_see_the_case(
+        app: Flask, runner: Any, make_user: Callable[..., int], make_case: Callable[..., int],
+        make_task: Callable[..., int], mail_server: MailServer, role: Role, on_team: bool,
+        sees_title: bool) -> None:
+    assignee = make_user(role, email="assignee@example.org")
+    case_id = make_case(assignee if role == Role.INTAKE else None,
+                        team=[assignee] if on_team else [])
+    make_task(case_id, PRIVATE_TITLE, assignee, today_in_seattle(app) + timedelta(days=1))
+    tick(runner)
+    (message,) = mail_server.take()
+    body = message.get_content()
+    assert message["Subject"] == f"Task due tomorrow on {reference_of(app, case_id)}"
+    assert (PRIVATE_TITLE in body) is sees_title and ("Fatima" in body) is sees_title
+    assert f"{BASE_URL}/cases/{case_id}#tasks" in body
 
 
 @pytest.mark.parametrize("who", ["away@example.org", "gone@example.org", "member@example.org",
@@ -255,8 +305,9 @@ def test_a_changed_due_date_or_action_day_sends_a_new_reminder(
         db.session.commit()
     assert "Reminders sent: 1." in tick(runner)
     (again,) = mail_server.take()
-    assert again["Subject"] == f"Overdue: Collect pay stubs — {world.reference}"
+    assert again["Subject"] == f"Task overdue on {world.reference}"
     assert day(world.tomorrow - timedelta(days=5)) in again.get_content()
+    assert "Collect pay stubs" in again.get_content()
 
 
 def test_cancelled_actions_and_ended_fights_get_no_reminder(
@@ -266,8 +317,9 @@ def test_cancelled_actions_and_ended_fights_get_no_reminder(
         db.session.get_one(Case, world.case_id).state = CaseState.WON
         db.session.commit()
     tick(runner)
-    subjects = {m["Subject"].split(": ")[0] for m in mail_server.take()}
-    assert subjects == {"Due tomorrow", "Overdue"}
+    subjects = {m["Subject"] for m in mail_server.take()}
+    assert subjects == {f"Task due tomorrow on {world.reference}",
+                        f"Task overdue on {world.reference}"}
 
 
 def test_smtp_down_marks_nothing_sent_and_the_next_tick_sends(
@@ -325,9 +377,12 @@ def test_tomorrow_is_counted_in_each_networks_own_time_zone(
     make_task(seattle, "Seattle task", seattle_user, today_in_seattle(app) + timedelta(days=1))
     make_task(island_case, "Kiritimati task", island_user, island_today + timedelta(days=1))
     tick(runner)
-    received = {(m["To"], m["Subject"].split(" — ")[0]) for m in mail_server.take()}
-    assert received == {("sea@example.org", "Due tomorrow: Seattle task"),
-                        ("kir@example.org", "Due tomorrow: Kiritimati task")}
+    received = {(m["To"], m["Subject"], "Seattle task" in m.get_content(),
+                 "Kiritimati task" in m.get_content()) for m in mail_server.take()}
+    assert received == {
+        ("sea@example.org", f"Task due tomorrow on {reference_of(app, seattle)}", True, False),
+        ("kir@example.org", f"Task due tomorrow on {reference_of(app, island_case)}", False, True),
+    }
 
 
 def test_the_account_page_turns_reminders_off_and_on(

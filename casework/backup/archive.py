@@ -21,6 +21,7 @@ from typing import IO, Any
 
 from casework.documents.storage import CHUNK_SIZE, TOKEN, DocumentStore, fsync_directory
 from casework.errors import CaseworkError
+from casework.private_files import create_private_file
 
 FORMAT = "casework-backup"
 FORMAT_VERSION = 1
@@ -94,16 +95,18 @@ def write_archive(output: Path, manifest: Manifest, database_file: Path,
     """Write the archive under a temporary name and rename it into place once complete."""
     partial = output.with_name(f".{output.name}.{secrets.token_hex(4)}.partial")
     try:
-        with tarfile.open(partial, "w:gz") as tar:
-            tar.add(database_file, arcname=manifest.database_member)
-            for entry in manifest.documents:
-                if not add_document_file(tar, store, entry):
-                    manifest.unreadable_files.append(entry.stored_name)
-            info = tarfile.TarInfo(MANIFEST)
-            payload = manifest.to_json()
-            info.size = len(payload)
-            tar.addfile(info, io.BytesIO(payload))
-        with open(partial, "rb") as handle:
+        # Readable by the app's user only, like the database and the documents it holds.
+        with create_private_file(partial) as handle:
+            with tarfile.open(fileobj=handle, mode="w:gz") as tar:
+                tar.add(database_file, arcname=manifest.database_member)
+                for entry in manifest.documents:
+                    if not add_document_file(tar, store, entry):
+                        manifest.unreadable_files.append(entry.stored_name)
+                info = tarfile.TarInfo(MANIFEST)
+                payload = manifest.to_json()
+                info.size = len(payload)
+                tar.addfile(info, io.BytesIO(payload))
+            handle.flush()
             os.fsync(handle.fileno())
         os.replace(partial, output)
         fsync_directory(output.parent)

@@ -15,6 +15,8 @@ import sqlalchemy as sa
 
 from casework.backup.archive import BackupError
 from casework.backup.facts import Rows, SnapshotFacts, database_facts
+from casework.database import with_companions
+from casework.private_files import make_private_dir, restrict_to_owner
 
 BUSY_TIMEOUT_S = 30
 TABLES = ("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
@@ -44,9 +46,10 @@ def snapshot(source: Path, destination: Path) -> None:
 
 def restore(snapshot_file: Path, target: Path) -> None:
     """Replace the database at ``target`` (created if need be) with the snapshot's content."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(target.parent)
     with closing(sqlite3.connect(snapshot_file)) as source, \
             closing(sqlite3.connect(target, timeout=BUSY_TIMEOUT_S)) as live:
+        restrict_to_owner(*with_companions(target))  # connecting may have just created it
         source.backup(live)
 
 

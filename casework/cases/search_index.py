@@ -202,3 +202,14 @@ def _from_trigram_indexes(query: Select[Any], term: str, may_see_person: ColumnE
         Case.search_text.like(pattern, escape="\\"),
         and_(may_see_person, person_matches),
     ))
+
+
+def compact_search_indexes(connection: sa.Connection) -> None:
+    """SQLite: merge each FTS5 index into one segment. A changed or deleted row only adds a
+    "forget this" entry until segments merge; merging drops the old entries (for a purge, the
+    trigrams of a member's name) instead of leaving them in the file."""
+    if connection.dialect.name != "sqlite":
+        return
+    for searched in SEARCHED_COLUMNS:
+        fts = searched.fts_table  # a name from this module, never user input
+        connection.exec_driver_sql(f"INSERT INTO {fts}({fts}) VALUES ('optimize')")  # noqa: S608

@@ -26,6 +26,7 @@ from typing import IO, Any, BinaryIO
 
 from casework.documents.sniffing import ContentSniffer, DocumentRefused
 from casework.models.document import DocumentType
+from casework.private_files import FILE_MODE, make_private_dir
 
 try:
     import fcntl
@@ -178,15 +179,15 @@ class DocumentStore:
             yield
 
     def _make_dirs(self) -> None:
-        for directory in (self.root, self.files_dir, self.partial_dir):
-            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for directory in (self.files_dir, self.partial_dir):
+            make_private_dir(directory)
 
     def _new_partial_file(self) -> tuple[BinaryIO, Path]:
         """Create and lock a new temporary file. Cleanup may remove a file between its
         creation and our lock; then the path no longer names our file and we try again."""
         while True:
             path = self.partial_dir / f"{secrets.token_hex(16)}.part"
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
             handle = os.fdopen(descriptor, "wb")
             _lock(handle, exclusive=True, wait=True)
             try:
@@ -216,7 +217,8 @@ class DocumentStore:
         if not path.parent.is_dir():
             yield False
             return
-        with open(path, "ab") as handle:
+        descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
+        with os.fdopen(descriptor, "ab") as handle:
             yield not _lock(handle, exclusive=exclusive, wait=wait)
 
 

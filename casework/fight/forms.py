@@ -27,6 +27,7 @@ from casework.forms import (
     printable_text,
     strip_whitespace,
 )
+from casework.letters.limits import MAX_DEMAND_CALCULATION, MAX_DEMAND_DESCRIPTION
 from casework.models import CLOSE_KINDS, WIN_KINDS, ContactChannel, DecisionKind, DeclineReason
 
 MAX_AMOUNT = Decimal("99999999.99")
@@ -78,10 +79,10 @@ class DecisionForm(FlaskForm):
 class DemandForm(FlaskForm):
     kind = RadioField("Demand", choices=options([("money", "Money"), ("action", "An action")]),
                       default="money")
-    description = text("What we demand", 2000, required=True,
+    description = text("What we demand", MAX_DEMAND_DESCRIPTION, required=True,
                        description="e.g. 'Pay the unpaid wages' or 'Fix the heater'")
     amount = amount("Amount ($)")
-    calculation = text("How the amount was calculated", 4000,
+    calculation = text("How the amount was calculated", MAX_DEMAND_CALCULATION,
                        description="e.g. '120 hours × $18'")
 
     def validate(self, extra_validators: Any = None) -> bool:

@@ -8,6 +8,7 @@ from casework.clock import network_today, zone_of
 from casework.fight import forms
 from casework.fight.views import offer_choices
 from casework.forms import ActionForm
+from casework.letters.limits import MAX_DEMANDS
 from casework.models import Case, User
 from casework.workflow.service import moves_for
 
@@ -33,6 +34,7 @@ def fight_sections(case: Case, user: User) -> dict[str, Any]:
         "screening_form": screening,
         "decision_form": decision,
         "demand_form": forms.DemandForm(formdata=None),
+        "demands_full": len(case.demands) >= MAX_DEMANDS,
         "deadline_rule_form": deadline_rule,
         "contact_form": forms.ContactForm(formdata=None),
         "note_form": forms.NoteForm(formdata=None),

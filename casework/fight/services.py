@@ -8,6 +8,13 @@ from decimal import Decimal
 
 from casework.errors import CaseworkError, PermissionDenied
 from casework.extensions import db
+from casework.letters.limits import (
+    MAX_DEMAND_CALCULATION,
+    MAX_DEMAND_DESCRIPTION,
+    MAX_DEMANDS,
+    too_long_message,
+    too_many_demands_message,
+)
 from casework.models import (
     Case,
     ContactChannel,
@@ -25,7 +32,11 @@ from casework.models.base import utcnow
 
 
 class RecordRefused(CaseworkError):
-    """The record cannot be made as asked; the message says why."""
+    """The record cannot be made as asked; the message says why (beside ``field`` if given)."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -94,6 +105,12 @@ def add_demand(case: Case, actor: User, kind: DemandKind, description: str,
                amount: Decimal | None, calculation: str) -> Demand:
     """Add a demand (a letter version approved before no longer matches the demands)."""
     require_edit(case, actor)
+    if len(case.demands) >= MAX_DEMANDS:
+        raise RecordRefused(too_many_demands_message())
+    for field, text, limit in (("description", description, MAX_DEMAND_DESCRIPTION),
+                               ("calculation", calculation, MAX_DEMAND_CALCULATION)):
+        if len(text) > limit:
+            raise RecordRefused(too_long_message(limit), field)
     demand = Demand(case=case, kind=kind, description=description,
                     amount=amount if kind == DemandKind.MONEY else None,
                     calculation=calculation, position=len(case.demands))

@@ -45,7 +45,8 @@ def save(case: Case, form: FlaskForm, title: str, anchor: str,
             db.session.commit()
         except record.RecordRefused as error:
             db.session.rollback()
-            form.form_errors.append(str(error))
+            field = getattr(form, error.field, None) if error.field else None
+            (field.errors if field is not None else form.form_errors).append(str(error))
         except (StaleCase, StaleDataError):
             db.session.rollback()
             form.form_errors.append(str(StaleCase()))

@@ -7,7 +7,9 @@ The package knows nothing about the database. The integrator fills a
   (the JSON-safe snapshot stored with a frozen letter).
 - ``rendering``: ``render_html``, ``render_pdf``, ``render_pdf_from_html``,
   ``render_pdf_from_htmls``, ``warm_up``, ``harfbuzz_subset_available`` and the
-  ``LetterRenderError`` / ``UnsafeResourceError`` exceptions.
+  ``LetterRenderError`` / ``UnsafeResourceError`` / ``LetterTooLong`` / ``RendererBusy``
+  exceptions.
+- ``limits``: how many demands and how much text a letter may hold, and its page limit.
 - ``batch``: ``render_many`` (every core), ``render_combined`` (one printable PDF),
   ``zip_pdfs``.
 - ``fetcher``: the URL fetcher that serves only ``casework/letters/assets/``; ``ASSETS_DIR``

@@ -12,7 +12,9 @@ from casework.clock import network_today
 from casework.extensions import db
 from casework.letters.batch import available_cores, render_many, zip_pdfs
 from casework.letters.due import letters_due
+from casework.letters.rendering import LetterTooLong
 from casework.models import Network
+from casework.private_files import write_private_bytes
 
 letters_cli = AppGroup("letters", help="Print letters and leaflets.")
 
@@ -43,10 +45,14 @@ def print_due(due_this_week: bool, network_code: str | None, output: Path,
         return
     cores = min(processes or available_cores(), len(letters))
     with click.progressbar(length=len(letters), label=f"Rendering on {cores} core(s)") as bar:
-        pdfs = render_many([d.context for d in letters], processes=cores,
-                           progress=lambda done, _total: bar.update(done - bar.pos))
-    output.write_bytes(zip_pdfs([(d.file_name, pdf) for d, pdf in zip(letters, pdfs,
-                                                                        strict=True)]))
+        try:
+            pdfs = render_many([d.context for d in letters], processes=cores,
+                               progress=lambda done, _total: bar.update(done - bar.pos))
+        except LetterTooLong as error:
+            raise click.ClickException(f"Nothing printed: {error}") from error
+    # Letters name members: readable by this user only, like everything the app writes.
+    write_private_bytes(output, zip_pdfs([(d.file_name, pdf) for d, pdf in zip(letters, pdfs,
+                                                                               strict=True)]))
     size = sum(len(pdf) for pdf in pdfs) / 1024
     click.echo(f"Printed {len(letters)} letter(s) ({size:,.0f} KiB) into {output}; "
                f"skipped {len(skipped)}.")

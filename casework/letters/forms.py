@@ -8,6 +8,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from casework.forms import options, printable_text, strip_whitespace
 from casework.letters.context import LetterKind
+from casework.letters.limits import MAX_TEXT_LENGTHS
 
 KIND_LABELS = {
     LetterKind.DEMAND: "Demand letter",
@@ -34,11 +35,13 @@ class VersionTextsForm(FlaskForm):
     """The texts typed for a version, beyond the case's data."""
 
     headline = StringField("Leaflet headline (instead of 'Don't rent/shop here')",
-                           validators=[Optional(), Length(max=120), printable_text],
+                           validators=[Optional(), Length(max=MAX_TEXT_LENGTHS["headline"]),
+                                       printable_text],
                            filters=[strip_whitespace])
-    action_summary = optional_text("What the network is doing now (escalation notice)", 4000)
-    terms = optional_text("Agreed terms (settlement acknowledgement)", 6000)
-    note = optional_text("Closing paragraph", 4000)
+    action_summary = optional_text("What the network is doing now (escalation notice)",
+                                   MAX_TEXT_LENGTHS["action_summary"])
+    terms = optional_text("Agreed terms (settlement acknowledgement)", MAX_TEXT_LENGTHS["terms"])
+    note = optional_text("Closing paragraph", MAX_TEXT_LENGTHS["note"])
 
 
 class ApproveVersionForm(FlaskForm):

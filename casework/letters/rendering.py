@@ -10,7 +10,9 @@ once. bench/letters.py measures all this against the usual per-request WeasyPrin
 
 Public API: :func:`render_html`, :func:`render_pdf`, :func:`render_pdf_from_html`,
 :func:`render_pdf_from_htmls`, :func:`warm_up`, :func:`harfbuzz_subset_available`,
-:class:`LetterRenderError`, :class:`UnsafeResourceError`.
+:class:`LetterRenderError`, :class:`UnsafeResourceError`, and the two a user is told about:
+:class:`LetterTooLong` (more than ``limits`` allow) and :class:`RendererBusy` (the process's
+renderer stayed busy for ``LOCK_WAIT_SECONDS``).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from typing import Any, Final
 
 import jinja2
 
-from casework.letters import i18n
+from casework.letters import i18n, limits
 from casework.letters.context import Demand, LetterContext, LetterKind
 from casework.letters.fetcher import (
     ASSET_BASE_URL,
@@ -65,6 +67,31 @@ _HARFBUZZ_SUBSET_NAMES: Final = (
 
 class LetterRenderError(Exception):
     """The letter could not be rendered exactly as written; nothing was produced."""
+
+
+class LetterTooLong(LetterRenderError):
+    """The letter holds more than a letter may (``limits``): nothing was written."""
+
+    def __init__(self, pages: int | None = None) -> None:
+        size = f"would run to {pages} pages" if pages else "is too long"
+        super().__init__(
+            f"This letter {size}; a letter may have at most {limits.MAX_PAGES} pages. Shorten "
+            "the case's 'What happened', its demands or this version's texts.")
+        self.pages = pages
+
+    def __reduce__(self) -> tuple[type[LetterTooLong], tuple[int | None]]:
+        return (type(self), (self.pages,))
+
+
+class RendererBusy(LetterRenderError):
+    """Another letter held this process's renderer for longer than a request should wait."""
+
+    def __init__(self) -> None:
+        super().__init__("The letter service is busy with other letters: try again in a "
+                         "minute.")
+
+    def __reduce__(self) -> tuple[type[RendererBusy], tuple[()]]:
+        return (type(self), ())
 
 
 class UnsafeResourceError(LetterRenderError):
@@ -218,6 +245,9 @@ class _Renderer:
         with _collect_weasyprint_errors() as errors:
             try:
                 documents = [self._layout(html, fetcher) for html in htmls]
+                longest = max(len(doc.pages) for doc in documents)
+                if longest > limits.MAX_PAGES:  # before the PDF is written, which costs too
+                    raise LetterTooLong(longest)
                 document = documents[0]
                 if len(documents) > 1:
                     document = document.copy([page for doc in documents for page in doc.pages])
@@ -266,6 +296,10 @@ _renderer: _Renderer | None = None
 # once, so a process renders one letter at a time (batch.py uses processes for parallel work).
 # The lock is also held across fork(): a child never inherits a render half done.
 _lock = threading.Lock()
+# How long a render waits for another to finish. The largest letter ``limits`` allows takes
+# a few seconds (bench/letters.py), so this lets a couple finish first; past it the caller is
+# told the service is busy instead of queueing behind a stalled render.
+LOCK_WAIT_SECONDS = 10.0
 
 
 def _before_fork() -> None:
@@ -290,13 +324,21 @@ if hasattr(os, "register_at_fork"):
 
 
 def _render_locked(htmls: Sequence[str]) -> bytes:
+    """Render under the process's lock; a request waits for it a little while, not forever."""
     global _renderer
-    with _lock:
+    if any(limits.html_lines(html) > limits.MAX_HTML_LINES for html in htmls):
+        raise LetterTooLong()  # refused before the costly layout
+    lock = _lock  # the one acquired is the one released, whatever a fork does to the name
+    if not lock.acquire(timeout=LOCK_WAIT_SECONDS):
+        raise RendererBusy()
+    try:
         if _renderer is None:
             _renderer = _Renderer()
             # Delete the temporary font folder when the process ends normally.
             atexit.register(close_renderer)
         return _renderer.render(htmls)
+    finally:
+        lock.release()
 
 
 def has_renderer() -> bool:

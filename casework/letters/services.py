@@ -14,12 +14,17 @@ from casework.errors import CaseworkError, PermissionDenied
 from casework.extensions import db
 from casework.letters import context as letter_context
 from casework.letters.context import EXTRA_KEYS, LetterContext, LetterKind, from_snapshot
+from casework.letters.limits import overlong_texts
 from casework.models import Case, Event, EventKind, Letter, LetterVersion, ReviewStatus, User
 from casework.models.base import utcnow
 
 
 class LetterRefused(CaseworkError):
-    """The letter cannot be changed as asked; the message says why."""
+    """The letter cannot be changed as asked; the message says why (beside ``field`` if given)."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def letter_language(case: Case) -> str:
@@ -95,6 +100,7 @@ def create_letter(case: Case, actor: User, kind: LetterKind, language: str | Non
 
 def add_version(letter: Letter, actor: User | None, extra: dict[str, Any]) -> LetterVersion:
     """A new draft version (the previous ones stay as they were)."""
+    check_texts(extra)
     number = (letter.latest.number + 1) if letter.latest else 1
     version = LetterVersion(letter=letter, number=number, extra=extra,
                             created_by_id=actor.id if actor else None)
@@ -106,6 +112,7 @@ def add_version(letter: Letter, actor: User | None, extra: dict[str, Any]) -> Le
 def new_version(letter: Letter, actor: User, extra: dict[str, Any]) -> LetterVersion:
     """Start a new draft after changes; earlier versions stay as approved or frozen."""
     require_team(letter.case, actor)
+    check_texts(extra)
     if letter.latest is not None and not letter.latest.is_approved:
         letter.latest.extra = extra
         db.session.flush()
@@ -114,6 +121,14 @@ def new_version(letter: Letter, actor: User, extra: dict[str, Any]) -> LetterVer
     db.session.add(Event(case=letter.case, actor=actor, kind=EventKind.NOTE,
                          note=f"New draft: version {version.number}"))
     return version
+
+
+def check_texts(extra: dict[str, Any]) -> None:
+    """Refuse texts longer than a letter may hold (``limits``), naming the first such field."""
+    problems = overlong_texts({key: str(value) for key, value in extra.items()})
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise LetterRefused(message, field)
 
 
 def approve_version(version: LetterVersion, actor: User, member_note: str) -> None:
@@ -150,7 +165,12 @@ def review_version(version: LetterVersion, actor: User, passed: bool, note: str)
 def freeze_version(version: LetterVersion, actor: User, letter_date: date,
                    deadline: date | None) -> None:
     """Store exactly what was delivered: source HTML, data snapshot, PDF bytes and sha256."""
-    from casework.letters.rendering import render_html, render_pdf_from_html
+    from casework.letters.rendering import (
+        LetterTooLong,
+        RendererBusy,
+        render_html,
+        render_pdf_from_html,
+    )
 
     if version.is_frozen:
         raise LetterRefused("This version was already delivered.")
@@ -158,7 +178,10 @@ def freeze_version(version: LetterVersion, actor: User, letter_date: date,
         raise LetterRefused("Only an approved version that passed review can be delivered.")
     ctx = replace(context_of(version), letter_date=letter_date, deadline=deadline)
     html = render_html(ctx)
-    pdf = render_pdf_from_html(html)
+    try:
+        pdf = render_pdf_from_html(html)
+    except (LetterTooLong, RendererBusy) as error:
+        raise LetterRefused(str(error)) from error
     version.snapshot = letter_context.to_snapshot(ctx)
     version.source_html = html
     version.pdf = pdf

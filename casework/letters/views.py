@@ -100,6 +100,12 @@ def new_version(letter_id: int) -> BaseResponse | tuple[str, int]:
         version = services.new_version(letter, acting_user(), extra)
     except PermissionDenied:
         abort(403)
+    except services.LetterRefused as error:
+        db.session.rollback()
+        field = getattr(form, error.field, None) if error.field else None
+        (field.errors if field is not None else form.form_errors).append(str(error))
+        return render_template("letters_ui/texts_error.html", letter=letter, case=case,
+                               form=form), 400
     db.session.commit()
     flash(f"Draft version {version.number} saved.", "success")
     return redirect(url_for("letters.show", letter_id=letter.id))
@@ -175,16 +181,20 @@ def preview(version_id: int) -> Response | tuple[str, int]:
 
 @bp.route("/letters/versions/<int:version_id>/pdf")
 @roles_required(*STAFF_ROLES)
-def pdf(version_id: int) -> Response | tuple[str, int]:
+def pdf(version_id: int) -> BaseResponse | tuple[str, int]:
     version, case = load_version(version_id)
     if version.purged_at is not None:  # never re-rendered from the purged case
         return purged_letter(version, version.purged_at)
     if version.is_frozen and version.pdf is not None:
         body = version.pdf
     else:
-        from casework.letters.rendering import render_pdf
+        from casework.letters.rendering import LetterTooLong, RendererBusy, render_pdf
 
-        body = render_pdf(services.context_of(version))
+        try:
+            body = render_pdf(services.context_of(version))
+        except (LetterTooLong, RendererBusy) as error:
+            flash(str(error), "error")
+            return redirect(url_for("letters.show", letter_id=version.letter_id))
     response = Response(body, mimetype="application/pdf")
     name = f"{case.reference}-{version.letter.kind.value}-v{version.number}.pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -210,12 +220,17 @@ def asset(name: str) -> Response:
 def due() -> BaseResponse | str:
     """The week's letters: list them, and on POST download them as one printable PDF."""
     from casework.letters.batch import render_combined
+    from casework.letters.rendering import LetterTooLong, RendererBusy
 
     network = acting_user().network
     found = letters_due(network, network_today(network))
     form = ActionForm()
     if form.validate_on_submit() and found.letters:
-        body = render_combined([d.context for d in found.letters])
+        try:
+            body = render_combined([d.context for d in found.letters])
+        except (LetterTooLong, RendererBusy) as error:
+            flash(str(error), "error")
+            return redirect(url_for("letters.due"))
         response = Response(body, mimetype="application/pdf")
         name = f"{network.code}-letters-due-{network_today(network).isoformat()}.pdf"
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from casework.private_files import create_private_file, make_private_dir
+
 TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
 EXPIRES_AFTER_SECONDS = 2 * 60 * 60
 
@@ -44,13 +46,12 @@ class PendingImports:
 
     def save(self, data: bytes) -> str:
         """Keep an upload; returns its token."""
-        self.root.mkdir(parents=True, exist_ok=True)
+        make_private_dir(self.root)
         self.sweep()
         token = secrets.token_urlsafe(24)
         path = self.path_of(token)
         partial = path.with_suffix(".partial")
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
+        with create_private_file(partial) as handle:
             handle.write(data)
         os.replace(partial, path)
         return token

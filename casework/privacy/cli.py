@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from casework.audit.recorder import acting_as
-from casework.database import write_intent
+from casework.database import clear_sqlite_log, write_intent
 from casework.documents.storage import DocumentStore
 from casework.extensions import db
 from casework.models.base import utcnow
@@ -38,14 +38,29 @@ def purge_command(closed_before: datetime | None, network_code: str | None, yes:
         show_plan(plan)
         if plan.is_empty:
             click.echo("Nothing to purge.")
+            clear_database_log()  # what an earlier run could not clear
             return
         if not yes:
             click.confirm("Remove this personal data for good? It cannot be restored.",
                           abort=True)
         changed = apply_purge(plan)
+        files = plan.purged_files
         db.session.commit()
     click.echo(f"Purged: {changed} record(s) no longer hold personal data.")
-    files = plan.purged_files
+    clear_database_log()
+    delete_files(files)
+
+
+def clear_database_log() -> None:
+    """Empty SQLite's -wal file, which still holds the pages as they were before the purge."""
+    db.session.close()  # no transaction of ours may keep the old pages in use
+    if not clear_sqlite_log(db.engine):
+        click.echo("The database's log file still holds old copies of purged data: the app "
+                   "was reading it. Run `flask casework purge` again when it is quiet.")
+
+
+def delete_files(files: list[str]) -> None:
+    """Delete the purged documents' files (after the commit, so no row still names them)."""
     if files:  # after the commit: a failed commit keeps the files its rows still name
         store = DocumentStore.from_config(current_app.config)
         left = [name for name in files if not store.discard(name)]

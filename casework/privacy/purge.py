@@ -28,6 +28,7 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from casework.audit.recorder import add_entry
+from casework.cases.search_index import compact_search_indexes
 from casework.extensions import Model, db
 from casework.models import (
     Case,
@@ -262,9 +263,6 @@ def apply_purge(plan: PurgePlan) -> int:
     Changes go through the ORM, so the audit log also records each row's changed field
     names. Flushes but does not commit.
     """
-    if db.session.get_bind().dialect.name == "sqlite":
-        # Overwrite freed space with zeros instead of leaving the old text in the file.
-        db.session.connection().exec_driver_sql("PRAGMA secure_delete=ON")
     changed = 0
     now = utcnow()
     for network in plan.networks:
@@ -283,6 +281,10 @@ def apply_purge(plan: PurgePlan) -> int:
                   detail=f"ended before {network.cutoff.isoformat()}: "
                          f"{len(network.references)} cases; {counts}")
         db.session.flush()
+    # Every SQLite connection zeroes deleted text (secure_delete); the search indexes also
+    # keep old entries until their segments merge. Old page versions in the -wal file go
+    # after the commit (database.clear_sqlite_log).
+    compact_search_indexes(db.session.connection())
     return changed
 
 

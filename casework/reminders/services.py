@@ -4,6 +4,11 @@ Staff (active, not opted out) are reminded of their tasks due tomorrow or overdu
 fights' deadlines and of tomorrow's actions; people who said yes on an action's call list are
 reminded of it too, only if they consented to email. Each reminder has a key naming what it is
 about and its date (``task-due-tomorrow:12:2026-12-02``), so a changed date is a new reminder.
+
+Subjects are fixed sentences with the case reference ("Task due tomorrow on SEA-2026-0012"),
+never typed text: a task title may name the member, and subjects travel through mail servers
+and notification previews. Bodies show typed text (task titles, action titles and places, the
+target) only to a recipient who may see the case's full record; anyone else gets the link.
 """
 
 from __future__ import annotations
@@ -215,13 +220,14 @@ def task_reminders(day: NetworkDay) -> Iterator[Reminder]:
             continue
         overdue = task.due_on < day.today
         kind = "task-overdue" if overdue else "task-due-tomorrow"
-        heading = "Overdue" if overdue else "Due tomorrow"
+        when = "overdue" if overdue else "due tomorrow"
         yield Reminder(
             network_id=day.network.id, key=f"{kind}:{task.id}:{task.due_on.isoformat()}",
             recipient_key=f"user:{task.assignee.id}", address=task.assignee.email,
-            subject=f"{heading}: {task.title} — {task.case.reference}",
+            subject=f"Task {when} on {task.case.reference}",
             body=render_template(
                 "reminders/task.txt", user=task.assignee, task=task, case=task.case,
+                may_see=task.case.can_view_full_record(task.assignee),
                 overdue=overdue, due_on=day.day(task.due_on), network=day.network,
                 link=app_url("cases.show", case_id=task.case.id, _anchor="tasks"),
                 settings_link=app_url("auth.reminders")))
@@ -243,9 +249,10 @@ def deadline_reminders(day: NetworkDay) -> Iterator[Reminder]:
             yield Reminder(
                 network_id=day.network.id, key=f"deadline:{case.id}:{case.deadline_on}",
                 recipient_key=f"user:{user.id}", address=user.email,
-                subject=f"Deadline {when}: {case.reference}",
+                subject=f"Deadline {when} on {case.reference}",
                 body=render_template(
                     "reminders/deadline.txt", user=user, case=case, when=when,
+                    may_see=case.can_view_full_record(user),
                     deadline_on=day.day(case.deadline_on), network=day.network,
                     link=app_url("cases.show", case_id=case.id),
                     settings_link=app_url("auth.reminders")))
@@ -276,16 +283,18 @@ def action_reminders(day: NetworkDay) -> Iterator[Reminder]:
             yield Reminder(
                 network_id=day.network.id, key=key, recipient_key=f"user:{user.id}",
                 address=user.email,
-                subject=f"Tomorrow {local_time}: {action.kind.label} — {action.case.reference}",
+                subject=f"{action.kind.label} tomorrow at {local_time} on "
+                        f"{action.case.reference}",
                 body=render_template(
                     "reminders/action_team.txt", user=user, said_yes=len(said_yes),
+                    may_see=action.case.can_view_full_record(user),
                     called=len(action.calls), link=app_url("cases.show", case_id=action.case.id),
                     settings_link=app_url("auth.reminders"), **common))
         for person in people_to_remind(said_yes, day.network.id):
             yield Reminder(
                 network_id=day.network.id, key=key, recipient_key=f"person:{person.id}",
                 address=person.email.strip(), reply_to=day.network.contact_email,
-                subject=f"Tomorrow {local_time}: {action.kind.label} with {day.network.name}",
+                subject=f"{action.kind.label} tomorrow at {local_time}",
                 body=render_template("reminders/action_person.txt", **common))
 
 

@@ -10,6 +10,7 @@ from casework.clock import network_today
 from casework.errors import PermissionDenied, StaleCase
 from casework.extensions import db
 from casework.fight.forms import MOVE_FORMS
+from casework.letters.services import LetterRefused
 from casework.models import CASE_TEAM_ROLES, STAFF_ROLES
 from casework.permissions import acting_user, load_case, roles_required
 from casework.workflow.diagram import workflow_svg
@@ -47,6 +48,10 @@ def move(case_id: int, trigger: str) -> BaseResponse | tuple[str, int] | str:
     except TransitionNotAllowed as error:
         db.session.rollback()
         form.form_errors.extend(error.reasons)
+        return render_template("fight/move.html", **page), 400
+    except LetterRefused as error:  # the demand letter, frozen at delivery, did not render
+        db.session.rollback()
+        form.form_errors.append(str(error))
         return render_template("fight/move.html", **page), 400
     except PermissionDenied:
         abort(403)

@@ -6,6 +6,9 @@ Shared helpers live here (a package module, not a conftest) so both test modules
 from __future__ import annotations
 
 import io
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -14,6 +17,7 @@ from typing import Any, cast
 
 import pypdf
 
+from casework.letters import limits, rendering
 from casework.letters.context import Demand, Language, LetterContext, LetterKind, PageSize
 from casework.letters.rendering import render_pdf
 
@@ -64,6 +68,29 @@ def letter(**changes: Any) -> LetterContext:
     return replace(ctx, **changes)
 
 
+def prose(length: int, seed: int = 0) -> str:
+    """Ordinary words (English and Spanish), exactly ``length`` characters of them."""
+    words = ("the", "landlord", "kept", "María's", "deposit", "of", "$1,500", "and", "unpaid",
+             "wages", "for", "repairs", "semana", "horas", "mould")
+    text = " ".join(words[(seed + n * 7) % len(words)] for n in range(length))
+    return text[:length]
+
+
+def at_limits(kind: LetterKind = LetterKind.DEMAND) -> LetterContext:
+    """The largest letter the app lets anyone type: every demand and text at its limit, and
+    the case's own texts at the case forms' limits, in Spanish (printed with its English copy).
+    Each demand's description starts 'Demand 1', 'Demand 2'… so it can be found in the PDF."""
+    demands = tuple(
+        Demand("money", f"Demand {n} {prose(limits.MAX_DEMAND_DESCRIPTION, n)}"[
+            :limits.MAX_DEMAND_DESCRIPTION], Decimal("99999999.99"),
+            prose(limits.MAX_DEMAND_CALCULATION, n + 1))
+        for n in range(1, limits.MAX_DEMANDS + 1))
+    return letter(kind=kind, language="es", demands=demands, wrongs=prose(10_000, 1),
+                  target_address=prose(10_000, 2), member_name=prose(120, 3),
+                  target_name=prose(200, 4),
+                  extra={key: prose(length, 5) for key, length in limits.MAX_TEXT_LENGTHS.items()})
+
+
 @cache
 def rendered(kind: LetterKind, language: Language, page_size: PageSize = "A4") -> bytes:
     """The PDF of the standard letter of this kind, rendered once per test session."""
@@ -92,3 +119,23 @@ def font_names(pdf: bytes) -> set[str]:
             base_font = str(font.get_object()["/BaseFont"]).lstrip("/")
             names.add(base_font.split("+", 1)[-1])
     return names
+
+
+@contextmanager
+def renderer_busy() -> Iterator[None]:
+    """Another thread holds the process's renderer (rendering a long letter, say) meanwhile."""
+    holding, done = threading.Event(), threading.Event()
+
+    def render_for_ever() -> None:
+        with rendering._lock:
+            holding.set()
+            done.wait(30)
+
+    thread = threading.Thread(target=render_for_ever)
+    thread.start()
+    assert holding.wait(5)
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()

@@ -33,8 +33,9 @@ from casework.clock import network_today
 from casework.extensions import db
 from casework.letters.context import LetterKind, to_snapshot
 from casework.letters.services import add_version, context_of, demand_letter
-from casework.portal.services import create_member_login
+from casework.portal.services import invite_member
 from casework.security import mfa
+from casework.users.invitations import accept_invitation
 from casework.workflow.states import CaseState
 from casework.workflow.table import BY_TRIGGER, TRANSITIONS
 from tests.conftest import PASSWORD, login
@@ -194,8 +195,10 @@ def world(app: Flask, make_user: Callable[..., int], make_fight: Callable[..., t
         fact = m.TargetFact(target=case.target, kind=m.TargetFactKind.LEVERAGE_POINT,
                             name="Saturday brunch")  # for the target pages
         db.session.add(fact)
-        member = create_member_login(case, db.session.get_one(m.User, coordinator),
-                                     "member@example.org", PASSWORD)
+        invite_member(case, db.session.get_one(m.User, coordinator), "member@example.org",
+                      PASSWORD)
+        member = accept_invitation("member@example.org", PASSWORD)  # the first login
+        assert member is not None
         db.session.commit()
         ids = {"case_id": main, "task_id": task_id, "user_id": other_user,
                "letter_id": letters[0].id, "version_id": draft.id, "verdict": "accept",

@@ -35,7 +35,7 @@ from casework.letters.context import LetterKind, to_snapshot
 from casework.letters.services import add_version, context_of, demand_letter
 from casework.portal.services import invite_member
 from casework.security import mfa
-from casework.users.invitations import accept_invitation
+from casework.users.invitations import accept_invitation, invite_user
 from casework.workflow.states import CaseState
 from casework.workflow.table import BY_TRIGGER, TRANSITIONS
 from tests.conftest import PASSWORD, login
@@ -199,6 +199,8 @@ def world(app: Flask, make_user: Callable[..., int], make_fight: Callable[..., t
                       PASSWORD)
         member = accept_invitation("member@example.org", PASSWORD)  # the first login
         assert member is not None
+        invite_user(case.network, db.session.get_one(m.User, coordinator), "Ivy Waiting",
+                    "ivy@example.org", m.Role.INTAKE, PASSWORD)  # for the Withdraw button
         db.session.commit()
         ids = {"case_id": main, "task_id": task_id, "user_id": other_user,
                "letter_id": letters[0].id, "version_id": draft.id, "verdict": "accept",

@@ -27,6 +27,7 @@ from casework.models import (
     DemandKind,
     Document,
     DocumentType,
+    Invitation,
     Letter,
     LetterVersion,
     OfferStatus,
@@ -63,6 +64,7 @@ class World:
     action_id: int  # an action on the case, with a role and a call list entry
     role_id: int
     call_id: int
+    invitation_id: int
 
     def url_values(self) -> dict[str, int | str]:
         return {"case_id": self.case_id, "task_id": self.task_id, "user_id": self.other_user_id,
@@ -73,7 +75,8 @@ class World:
                 "document_id": self.document_id, "target_id": self.target_id,
                 "fact_id": self.fact_id, "person_id": self.person_id,
                 "duplicate_id": self.duplicate_id, "action_id": self.action_id,
-                "role_id": self.role_id, "call_id": self.call_id, "direction": "down"}
+                "role_id": self.role_id, "call_id": self.call_id, "direction": "down",
+                "invitation_id": self.invitation_id}
 
 
 @pytest.fixture
@@ -106,9 +109,11 @@ def world(app: Flask, make_user: Callable[..., int], make_case: Callable[..., in
         action = Action(case_id=case_id, kind=ActionKind.PICKET, starts_at=datetime.now(UTC))
         role = ActionRole(action=action, role=ActionRoleKind.SPEAKER, name="Ana")
         call = CallListEntry(action=action, person_id=ids[-2], caller_id=users[Role.ORGANIZER])
-        db.session.add_all([action, role, call])
+        invitation = Invitation(network_id=supporter.network_id, name="Ivy", role=Role.INTAKE,
+                                email="ivy@example.org", password_hash="x")
+        db.session.add_all([action, role, call, invitation])
         db.session.commit()
-        ids = (*ids, action.id, role.id, call.id)
+        ids = (*ids, action.id, role.id, call.id, invitation.id)
     return World(users, case_id, task_id, other, foreign, *ids)
 
 
@@ -166,7 +171,7 @@ def test_ids_of_another_network_are_not_found(app: Flask, world: World) -> None:
     login(client, app, world.foreign_coordinator_id)
     object_ids = {"case_id", "task_id", "user_id", "demand_id", "contact_id", "letter_id",
                   "version_id", "document_id", "target_id", "fact_id", "person_id",
-                  "duplicate_id", "action_id", "role_id", "call_id"}
+                  "duplicate_id", "action_id", "role_id", "call_id", "invitation_id"}
     for rule in app_rules(app):
         if not rule.arguments & object_ids:
             continue

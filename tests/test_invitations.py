@@ -118,7 +118,7 @@ def test_an_invitation_that_ended_makes_no_account(
         other = app.test_client()
         login(other, app, make_user(Role.COORDINATOR))
         page = other.post(f"/users/{inviter_id}/disable", follow_redirects=True)
-        assert "1 invitation(s) they recorded are withdrawn" in page.get_data(as_text=True)
+        assert "The invitation they recorded is withdrawn" in page.get_data(as_text=True)
     response = app.test_client().post("/login", data={"email": BRAND_NEW,
                                                       "password": FIRST_PASSWORD})
     assert "do not match an active account" in response.get_data(as_text=True)

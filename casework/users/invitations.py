@@ -66,8 +66,12 @@ def invite_user(network: Network, inviter: User, name: str, email: str, role: Ro
                             password_hash=generate_password_hash(password),
                             case_id=case.id if case is not None else None,
                             invited_by_id=inviter.id, created_at=utcnow())
-    db.session.add(invitation)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # two coordinators inviting the same email at once
+            db.session.add(invitation)
+            db.session.flush()
+    except IntegrityError as error:
+        raise DuplicateEmail(WAITING_HERE) from error
     return invitation
 
 

@@ -97,7 +97,9 @@ def disabled_message(name: str, revoked: Revoked) -> str:
     if revoked.network_feed:
         message += (" The network calendar feed's address was theirs: make a new one on the "
                     "Calendar page and give it to those who follow it.")
-    if revoked.invitations:
-        message += (f" The {revoked.invitations} invitation(s) they recorded are withdrawn: "
+    if revoked.invitations == 1:
+        message += " The invitation they recorded is withdrawn: invite that person again."
+    elif revoked.invitations:
+        message += (f" The {revoked.invitations} invitations they recorded are withdrawn: "
                     f"invite those people again.")
     return message

@@ -41,16 +41,25 @@ def test_passwords_are_stored_with_a_modern_kdf(app: Flask) -> None:
         assert not user.check_password("a long enough passwor")
 
 
-def test_coordinator_adds_a_user_who_can_then_log_in_and_disables_them(
+def test_coordinator_invites_a_user_who_can_then_log_in_and_disables_them(
     app: Flask, make_user: Callable[..., int], login_as: Callable[[int], FlaskClient]
 ) -> None:
     client = login_as(make_user(Role.COORDINATOR))
     response = client.post("/users/", follow_redirects=True, data={
-        "name": "New Organizer", "email": "new@example.org", "role": "organizer",
+        "name": "New Organizer", "email": "New@Example.org", "role": "organizer",
         "password": "a-good-long-password"})
-    assert "New Organizer can now log in as organizer." in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "An invitation was recorded for new@example.org." in page
+    assert "Invitations waiting for a first login" in page and "New Organizer" in page
+    fresh = app.test_client()
+    response = fresh.post("/login", data={"email": "new@example.org",
+                                          "password": "a-good-long-password"})
+    assert response.status_code == 302  # the first login makes the account
+    assert "No invitation is waiting." in client.get("/users/").get_data(as_text=True)
     with app.app_context():
-        new_id = db.session.scalars(select(User.id).where(User.email == "new@example.org")).one()
+        new = db.session.scalars(select(User).where(User.email == "new@example.org")).one()
+        assert (new.name, new.role) == ("New Organizer", Role.ORGANIZER)
+        new_id = new.id
     client.post(f"/users/{new_id}/disable")
     fresh = app.test_client()
     response = fresh.post("/login", data={"email": "new@example.org",

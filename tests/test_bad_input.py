@@ -166,7 +166,9 @@ def test_user_form_refuses_an_email_already_in_use(
     client = login_as(make_user(Role.COORDINATOR))
     response = client.post("/users/", data={"name": "B", "email": "Taken@Example.org",
                                             "role": "intake", "password": "y" * 12})
-    assert "An account with this email already exists." in response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert ("An account with this email already exists in your network."
+            in response.get_data(as_text=True))
 
 
 @pytest.mark.parametrize(

@@ -215,17 +215,66 @@ def test_an_unknown_secret_is_not_found(app: Flask, world: World, token: str) ->
     assert fetch(app, f"/calendar/{token}.ics").status_code == 404
 
 
-@pytest.mark.parametrize("change", ["disabled", "member"])
-def test_a_disabled_users_feed_stops_working(app: Flask, world: World, change: str) -> None:
-    address = new_address(client_of(app, world.omar))
+@pytest.mark.parametrize(("holder", "feed", "change"), [
+    ("omar", "mine", "disabled"), ("omar", "mine", "member"),
+    ("coordinator", "network", "disabled"), ("coordinator", "network", "organizer"),
+])
+def test_a_feed_stops_when_its_holder_is_disabled_or_loses_the_role(
+    app: Flask, world: World, holder: str, feed: str, change: str
+) -> None:
+    """Even when the database is changed by hand, not through the users page."""
+    user_id = getattr(world, holder)
+    address = new_address(client_of(app, user_id), feed)
     with app.app_context():
-        user = db.session.get_one(User, world.omar)
+        user = db.session.get_one(User, user_id)
         if change == "disabled":
             user.is_disabled = True
         else:
-            user.role = Role.MEMBER
+            user.role = Role(change)
         db.session.commit()
     assert fetch(app, address).status_code == 404
+
+
+def test_disabling_a_coordinator_stops_the_feeds_they_made_for_good(
+    app: Flask, world: World, make_user: Callable[..., int]
+) -> None:
+    cora = client_of(app, world.coordinator)
+    network_feed, own_feed = new_address(cora, "network"), new_address(cora, "mine")
+    assert fetch(app, network_feed).status_code == fetch(app, own_feed).status_code == 200
+    other = client_of(app, make_user(Role.COORDINATOR, name="Dee"))
+    page = other.post(f"/users/{world.coordinator}/disable", follow_redirects=True)
+    assert "address was theirs: make a new one on the Calendar page" in page.get_data(as_text=True)
+    assert fetch(app, network_feed).status_code == fetch(app, own_feed).status_code == 404
+    other.post(f"/users/{world.coordinator}/disable")  # enabled again
+    assert fetch(app, network_feed).status_code == fetch(app, own_feed).status_code == 404
+    calendar_page = other.get("/calendar").get_data(as_text=True)
+    assert "This feed's address stopped working on" in calendar_page
+    assert "The coordinator who made it was disabled" in calendar_page
+    assert "Create a new address" in calendar_page
+    replacement = new_address(other, "network")
+    assert fetch(app, replacement).status_code == 200
+    assert "stopped working" not in other.get("/calendar").get_data(as_text=True)
+    cora_page = client_of(app, world.coordinator).get("/calendar").get_data(as_text=True)
+    assert "Your account was disabled or your role changed" in cora_page
+    with app.app_context():
+        revoked = db.session.scalars(select(AuditEntry.detail).where(
+            AuditEntry.action == "calendar_feed.revoke").order_by(AuditEntry.id)).all()
+    assert sorted(revoked) == ["network feed", "own feed"]
+
+
+def test_the_network_feed_is_held_by_whoever_made_its_current_address(
+    app: Flask, world: World, make_user: Callable[..., int]
+) -> None:
+    new_address(client_of(app, world.coordinator), "network")
+    dee_id = make_user(Role.COORDINATOR, name="Dee")
+    dee = client_of(app, dee_id)
+    rotated = new_address(dee, "network")
+    assert "by Dee." in dee.get("/calendar").get_data(as_text=True)
+    dee.post(f"/users/{world.coordinator}/disable")
+    assert fetch(app, rotated).status_code == 200  # Dee's address, not Cora's
+    eve = client_of(app, make_user(Role.COORDINATOR, name="Eve"))
+    eve.post(f"/users/{dee_id}/disable")
+    assert fetch(app, rotated).status_code == 404
 
 
 def test_the_page_offers_the_network_feed_to_coordinators_only(app: Flask, world: World) -> None:

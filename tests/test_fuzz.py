@@ -37,8 +37,9 @@ from casework.clock import network_today
 from casework.extensions import db
 from casework.letters.context import LetterKind, to_snapshot
 from casework.letters.services import add_version, context_of, demand_letter
-from casework.portal.services import create_member_login
+from casework.portal.services import invite_member
 from casework.security import mfa
+from casework.users.invitations import accept_invitation, invite_user
 from casework.workflow.states import CaseState
 from casework.workflow.table import BY_TRIGGER, TRANSITIONS
 from tests.conftest import PASSWORD, login
@@ -221,8 +222,12 @@ def world(app: Flask, make_user: Callable[..., int], make_fight: Callable[..., t
         db.session.add_all([fact, m.TeamJoinRequest(case=case, user=asker),  # to answer
                             m.TargetProposal(target=case.target, case=case,
                                              kind=m.TargetKind.PERSON, address="1 Decoy Road")])
-        member = create_member_login(case, db.session.get_one(m.User, coordinator),
-                                     "member@example.org", PASSWORD)
+        invite_member(case, db.session.get_one(m.User, coordinator), "member@example.org",
+                      PASSWORD)
+        member = accept_invitation("member@example.org", PASSWORD)  # the first login
+        assert member is not None
+        invite_user(case.network, db.session.get_one(m.User, coordinator), "Ivy Waiting",
+                    "ivy@example.org", m.Role.INTAKE, PASSWORD)  # for the Withdraw button
         db.session.commit()
         ids = {"case_id": main, "task_id": task_id, "user_id": other_user,
                "letter_id": letters[0].id, "version_id": draft.id, "verdict": "accept",

@@ -89,3 +89,60 @@ def test_migrations_keep_the_data_when_tables_are_rebuilt(empty_database_url: st
         assert len(list_cases(coordinator, CaseFilters(text="zyx widg")).cases) == 1
         db.session.remove()
         db.engine.dispose()
+
+
+def test_feeds_get_their_holder_and_dead_holders_addresses_stop(empty_database_url: str) -> None:
+    """Upgrading finds who made each network feed's address (from the audit log) and stops
+    the addresses of disabled coordinators, which used to keep working."""
+    from sqlalchemy import select
+
+    from casework.calendars.services import find_feed, token_hash
+    from casework.models import CalendarFeed, Network, Role, User
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url, "SECRET_KEY": "x"})
+    with app.app_context():
+        upgrade(revision="be772f37061d")
+        networks = [Network(name=f"Net {code}", code=code, timezone="UTC")
+                    for code in ("ONE", "TWO", "THR")]
+        db.session.add_all(networks)
+        db.session.flush()
+        active, gone, organizer = (
+            User(network_id=network.id, name=name, email=f"{name}@example.org", role=role,
+                 password_hash="x", is_disabled=name == "gone")
+            for network, name, role in zip(networks, ("active", "gone", "orga"),
+                                           (Role.COORDINATOR, Role.COORDINATOR,
+                                            Role.ORGANIZER), strict=True))
+        db.session.add_all([active, gone, organizer])
+        db.session.flush()
+        feeds = [(networks[0].id, None, "net-one", active.id), (networks[1].id, None, "net-two",
+                 gone.id), (networks[2].id, organizer.id, "mine", None)]
+        for feed_id, (network_id, user_id, token, maker) in enumerate(feeds, start=1):
+            db.session.execute(sa.text(
+                "INSERT INTO calendar_feed (id, network_id, user_id, token_hash, created_at)"
+                " VALUES (:id, :network, :user, :hash, :now)"), {
+                    "id": feed_id, "network": network_id, "user": user_id,
+                    "hash": token_hash(token), "now": "2026-11-01 10:00:00.000000+00:00"})
+            if maker is not None:
+                db.session.execute(sa.text(
+                    "INSERT INTO audit_entry (created_at, user_id, network_id, action,"
+                    " object_type, object_id, origin, detail) VALUES (:now, :user, :network,"
+                    " 'calendar_feed.create', 'calendar_feed', :id, 'x', 'network feed')"), {
+                        "now": "2026-11-01 10:00:00.000000+00:00", "user": maker,
+                        "network": network_id, "id": str(feed_id)})
+        db.session.commit()
+        upgrade()
+        holders = {feed_id: holder for feed_id, holder in db.session.execute(
+            select(CalendarFeed.id, CalendarFeed.created_by_id))}
+        assert holders == {1: active.id, 2: gone.id, 3: organizer.id}
+        with app.test_request_context():
+            assert [find_feed(token) is not None for token in ("net-one", "net-two", "mine")] \
+                == [True, False, True]
+        db.session.execute(sa.update(User).where(User.id == gone.id).values(is_disabled=False))
+        db.session.commit()
+        with app.test_request_context():
+            assert find_feed("net-two") is None  # stopped for good, not only while disabled
+        db.session.remove()
+        downgrade(revision="be772f37061d")
+        assert db.session.scalar(sa.text("SELECT count(*) FROM calendar_feed")) == 2
+        db.session.remove()
+        db.engine.dispose()

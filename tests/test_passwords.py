@@ -23,6 +23,7 @@ from casework.security.passwords import (
     common_passwords,
     password_problem,
 )
+from casework.security.ratelimit import record_login_attempt
 from casework.users.services import create_user
 from tests.conftest import PASSWORD, login
 
@@ -144,10 +145,26 @@ def test_changing_the_password_logs_out_other_devices(
         assert user.check_password("granite-otter-lantern") and not user.check_password(PASSWORD)
 
 
-def test_five_failures_refuse_even_the_right_password_until_the_window_passes(
+def post_login(client: FlaskClient, address: str, email: str, password: str) -> Any:
+    return client.post("/login", environ_base={"REMOTE_ADDR": address},
+                       data={"email": email, "password": password})
+
+
+def record_failures(app: Flask, failures: list[tuple[str, str]]) -> None:
+    """Store failed attempts (address, email) as the login page does, without paying for a
+    password hash each: every hash costs a fraction of a second."""
+    with app.test_request_context():
+        for address, email in failures:
+            record_login_attempt(email, succeeded=False, ip=address)
+        db.session.commit()
+
+
+def test_five_failures_from_one_address_refuse_it_even_the_right_password_for_a_while(
     app: Flask, client: FlaskClient, make_user: Callable[..., int],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """The per-account limit counts per client address: five wrong passwords for one account
+    from one address refuse that address for that account until the window passes."""
     email = email_of(app, make_user(Role.COORDINATOR))
     for _ in range(5):
         assert client.post("/login", data={"email": email, "password": "wrong"}).status_code == 200
@@ -164,34 +181,77 @@ def test_five_failures_refuse_even_the_right_password_until_the_window_passes(
     assert client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302
 
 
-def test_twenty_failures_from_one_address_refuse_it_but_not_others(
+@pytest.mark.parametrize("attacker", ["203.0.113.7", "2001:db8:1:2::7"])
+def test_someone_guessing_from_one_address_does_not_lock_the_owner_out(
+    app: Flask, make_user: Callable[..., int], attacker: str
+) -> None:
+    email = email_of(app, make_user(Role.COORDINATOR))
+    client = app.test_client()
+    for _ in range(20):
+        post_login(client, attacker, email, "a-wrong-guess")
+    assert post_login(client, attacker, email, PASSWORD).status_code == 429
+    assert post_login(client, "198.51.100.2", email, PASSWORD).status_code == 302
+
+
+def test_an_ipv6_attacker_cannot_dodge_the_limit_by_changing_addresses_in_its_range(
     app: Flask, make_user: Callable[..., int]
 ) -> None:
     email = email_of(app, make_user(Role.ORGANIZER))
-    attacker = {"REMOTE_ADDR": "203.0.113.7"}
     client = app.test_client()
-    for number in range(20):
-        client.post("/login", environ_base=attacker,
-                    data={"email": f"guess{number}@example.org", "password": "wrong"})
-    response = client.post("/login", environ_base=attacker,
-                           data={"email": email, "password": PASSWORD})
-    assert response.status_code == 429
-    assert client.post("/login", environ_base={"REMOTE_ADDR": "198.51.100.2"},
-                       data={"email": email, "password": PASSWORD}).status_code == 302
+    for number in range(5):
+        post_login(client, f"2001:db8:1:2::{number + 1:x}", email, "a-wrong-guess")
+    assert post_login(client, "2001:db8:1:2:ffff::1", email, PASSWORD).status_code == 429
+    assert post_login(client, "2001:db8:1:3::1", email, PASSWORD).status_code == 302
 
 
-def test_the_limit_holds_across_worker_processes(
+def test_twenty_failures_from_one_address_on_many_accounts_refuse_it_but_not_others(
     app: Flask, make_user: Callable[..., int]
 ) -> None:
-    """Another app instance on the same database (another gunicorn worker) sees the failures."""
-    email = email_of(app, make_user(Role.INTAKE))
+    email = email_of(app, make_user(Role.ORGANIZER))
+    attacker = "203.0.113.7"
+    client = app.test_client()
+    for number in range(20):  # four tries on each of five accounts: under the per-pair limit
+        post_login(client, attacker, f"guess{number % 5}@example.org", "wrong")
+    assert post_login(client, attacker, email, PASSWORD).status_code == 429
+    assert post_login(client, "198.51.100.2", email, PASSWORD).status_code == 302
+
+
+def test_fifty_failures_from_many_addresses_refuse_the_account_everywhere(
+    app: Flask, make_user: Callable[..., int]
+) -> None:
+    email = email_of(app, make_user(Role.COORDINATOR))
+    client = app.test_client()
+    # Five guesses from each of ten addresses: nine recorded directly, the last through the page.
+    record_failures(app, [(f"203.0.113.{number // 5 + 1}", email) for number in range(45)])
     for _ in range(5):
-        app.test_client().post("/login", data={"email": email, "password": "wrong"})
+        assert post_login(client, "203.0.113.10", email, "a-wrong-guess").status_code == 200
+    response = post_login(client, "198.51.100.2", email, PASSWORD)
+    assert response.status_code == 429 and TOO_MANY in response.get_data(as_text=True)
+    other_email = email_of(app, make_user(Role.ORGANIZER))
+    assert post_login(client, "198.51.100.2", other_email, PASSWORD).status_code == 302
+    age_attempts(app, timedelta(minutes=15, seconds=1))
+    assert post_login(client, "198.51.100.2", email, PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize(("limit", "failures"), [
+    ("one account from one address", [("203.0.113.7", "target")] * 5),
+    ("one address on many accounts", [("203.0.113.7", f"guess{n % 5}") for n in range(20)]),
+    ("one account from many addresses", [(f"203.0.113.{n // 5 + 1}", "target")
+                                         for n in range(50)]),
+])
+def test_the_limits_hold_across_worker_processes(
+    app: Flask, make_user: Callable[..., int], limit: str, failures: list[tuple[str, str]]
+) -> None:
+    """Another app instance on the same database (another gunicorn worker) sees the failures
+    of every limit."""
+    email = email_of(app, make_user(Role.INTAKE))
+    record_failures(app, [(address, email if who == "target" else f"{who}@example.org")
+                          for address, who in failures])
     other_worker = create_app({key: app.config[key] for key in (
         "TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "WTF_CSRF_ENABLED")})
-    response = other_worker.test_client().post("/login", data={"email": email,
-                                                               "password": PASSWORD})
-    assert response.status_code == 429
+    address = "203.0.113.7" if limit != "one account from many addresses" else "198.51.100.2"
+    response = post_login(other_worker.test_client(), address, email, PASSWORD)
+    assert response.status_code == 429, limit
     with other_worker.app_context():
         db.engine.dispose()
 

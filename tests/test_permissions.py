@@ -27,6 +27,7 @@ from casework.models import (
     DemandKind,
     Document,
     DocumentType,
+    Invitation,
     Letter,
     LetterVersion,
     OfferStatus,
@@ -68,6 +69,7 @@ class World:
     call_id: int
     request_id: int  # another organizer's pending request to join the case team
     proposal_id: int  # details for the case's target, proposed from another inquiry
+    invitation_id: int
 
     def url_values(self) -> dict[str, int | str]:
         return {"case_id": self.case_id, "task_id": self.task_id, "user_id": self.other_user_id,
@@ -79,7 +81,8 @@ class World:
                 "fact_id": self.fact_id, "person_id": self.person_id,
                 "duplicate_id": self.duplicate_id, "action_id": self.action_id,
                 "role_id": self.role_id, "call_id": self.call_id, "direction": "down",
-                "request_id": self.request_id, "proposal_id": self.proposal_id}
+                "request_id": self.request_id, "proposal_id": self.proposal_id,
+                "invitation_id": self.invitation_id}
 
 
 @pytest.fixture
@@ -112,7 +115,9 @@ def world(app: Flask, make_user: Callable[..., int], make_case: Callable[..., in
         action = Action(case_id=case_id, kind=ActionKind.PICKET, starts_at=datetime.now(UTC))
         role = ActionRole(action=action, role=ActionRoleKind.SPEAKER, name="Ana")
         call = CallListEntry(action=action, person_id=ids[-2], caller_id=users[Role.ORGANIZER])
-        db.session.add_all([action, role, call])
+        invitation = Invitation(network_id=supporter.network_id, name="Ivy", role=Role.INTAKE,
+                                email="ivy@example.org", password_hash="x")
+        db.session.add_all([action, role, call, invitation])
         db.session.commit()
         ids = (*ids, action.id, role.id, call.id)
         case = db.session.get_one(Case, case_id)
@@ -121,7 +126,7 @@ def world(app: Flask, make_user: Callable[..., int], make_case: Callable[..., in
                                   address="1 Decoy Road", proposed_by_id=users[Role.INTAKE])
         db.session.add_all([join, proposal])
         db.session.commit()
-        ids = (*ids, join.id, proposal.id)
+        ids = (*ids, join.id, proposal.id, invitation.id)
     return World(users, case_id, task_id, other, foreign, *ids)
 
 
@@ -180,7 +185,7 @@ def test_ids_of_another_network_are_not_found(app: Flask, world: World) -> None:
     object_ids = {"case_id", "task_id", "user_id", "demand_id", "contact_id", "letter_id",
                   "version_id", "document_id", "target_id", "fact_id", "person_id",
                   "duplicate_id", "action_id", "role_id", "call_id", "request_id",
-                  "proposal_id"}
+                  "proposal_id", "invitation_id"}
     for rule in app_rules(app):
         if not rule.arguments & object_ids:
             continue

@@ -22,6 +22,7 @@ from casework.models import (
     Demand,
     DemandKind,
     Event,
+    Invitation,
     Letter,
     LetterVersion,
     Outcome,
@@ -29,7 +30,8 @@ from casework.models import (
     Role,
     User,
 )
-from casework.portal.services import MEMBER_APPROVAL_NOTE, create_member_login
+from casework.portal.services import MEMBER_APPROVAL_NOTE, invite_member
+from casework.users.invitations import accept_invitation
 from casework.workflow.states import CaseState
 from tests.conftest import PASSWORD, login
 from tests.fights import NOW
@@ -59,8 +61,9 @@ def give_login(app: Flask, case_id: int, coordinator_id: int, email: str) -> int
     """A member login for the person of the case, made by the portal's service."""
     with app.app_context():
         case = db.session.get_one(Case, case_id)
-        member = create_member_login(case, db.session.get_one(User, coordinator_id), email,
-                                     PASSWORD)
+        invite_member(case, db.session.get_one(User, coordinator_id), email, PASSWORD)
+        member = accept_invitation(email, PASSWORD)  # the first login
+        assert member is not None
         db.session.commit()
         return member.id
 
@@ -120,6 +123,7 @@ def test_a_coordinator_gives_the_member_of_a_case_a_login(
     app: Flask, make_user: Callable[..., int], make_case: Callable[..., int],
     login_as: Callable[[int], FlaskClient],
 ) -> None:
+    """The coordinator records an invitation; the login is made at the member's first login."""
     case_id = make_case(person_email="rita@example.org", person_name="Rita Example")
     client = login_as(make_user(Role.COORDINATOR))
     page = client.get(f"/cases/{case_id}/member-login").get_data(as_text=True)
@@ -128,14 +132,27 @@ def test_a_coordinator_gives_the_member_of_a_case_a_login(
                            data={"email": "Rita@Example.org", "password": MEMBER_PASSWORD})
     assert response.status_code == 302
     assert response.location.endswith(f"/cases/{case_id}")
+    assert "An invitation was recorded for rita@example.org." in client.get(
+        response.location).get_data(as_text=True)
+    waiting = client.get(f"/cases/{case_id}/member-login").get_data(as_text=True)
+    assert "is waiting for their first login with rita@example.org" in waiting
+    again = client.post(f"/cases/{case_id}/member-login",
+                        data={"email": "second@example.org", "password": MEMBER_PASSWORD})
+    assert again.status_code == 400
+    member_browser = app.test_client()
+    first_login = member_browser.post("/login", data={"email": "rita@example.org",
+                                                      "password": MEMBER_PASSWORD})
+    assert first_login.status_code == 302
+    assert member_browser.get("/my-fight").status_code == 200
     with app.app_context():
         case = db.session.get_one(Case, case_id)
         member = db.session.scalars(select(User).where(User.role == Role.MEMBER)).one()
         assert (member.person_id, member.network_id) == (case.person_id, case.network_id)
         assert (member.name, member.email) == ("Rita Example", "rita@example.org")
         assert member.check_password(MEMBER_PASSWORD)
+        assert db.session.scalar(select(func.count()).select_from(Invitation)) == 0
         notes = db.session.scalars(select(Event.note).where(Event.case_id == case_id)).all()
-        assert "Portal login given to the member." in notes
+        assert "Portal login offered to the member." in notes
         assert not any("rita@" in note for note in notes)
     again = client.post(f"/cases/{case_id}/member-login",
                         data={"email": "second@example.org", "password": MEMBER_PASSWORD})
@@ -149,7 +166,7 @@ def test_a_coordinator_gives_the_member_of_a_case_a_login(
      ({"email": "nope", "password": MEMBER_PASSWORD}, "This is not an email address."),
      ({"email": "m@example.org", "password": "short"}, "Use 12 to 200 characters."),
      ({"email": "taken@example.org", "password": MEMBER_PASSWORD},
-      "An account with this email already exists.")],
+      "An account with this email already exists in your network.")],
 )
 def test_a_member_login_refuses_bad_input(
     app: Flask, make_user: Callable[..., int], make_case: Callable[..., int],
@@ -163,6 +180,7 @@ def test_a_member_login_refuses_bad_input(
     assert message in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).where(User.role == Role.MEMBER)) == 0
+        assert db.session.scalar(select(func.count()).select_from(Invitation)) == 0
 
 
 @pytest.mark.parametrize("role", [Role.INTAKE, Role.ORGANIZER])

@@ -36,11 +36,12 @@ from casework.models import (
     User,
 )
 from casework.people.services import merge_people
-from casework.portal.services import create_member_login
+from casework.portal.services import invite_member
 from casework.privacy import views as privacy_views
 from casework.privacy.pseudonyms import fight_pseudonym, pseudonym
 from casework.privacy.purge import PURGED_FILE_NAME, PURGED_NAME, PURGED_TASK_TITLE
 from casework.privacy.second_factor import verify_url
+from casework.users.invitations import accept_invitation
 from casework.workflow.states import CaseState
 from tests.conftest import PASSWORD, login
 
@@ -526,9 +527,10 @@ def test_a_file_left_by_a_purge_during_a_backup_goes_at_the_next_check(
 
 def give_member_login(app: Flask, case_id: int, coordinator: int) -> int:
     with app.app_context():
-        member = create_member_login(db.session.get_one(Case, case_id),
-                                     db.session.get_one(User, coordinator),
-                                     "maria@example.org", PASSWORD)
+        invite_member(db.session.get_one(Case, case_id), db.session.get_one(User, coordinator),
+                      "maria@example.org", PASSWORD)
+        member = accept_invitation("maria@example.org", PASSWORD)  # the first login
+        assert member is not None
         db.session.commit()
         return member.id
 

@@ -269,6 +269,48 @@ def test_the_second_step_expires_and_cannot_be_reached_without_the_password(
     assert is_login_redirect(client.get("/cases/"))
 
 
+def disable_and_enable(app: Flask, coordinator: FlaskClient, user_id: int) -> None:
+    """A coordinator disables the account, then enables it again, on the users page."""
+    for _ in range(2):
+        assert coordinator.post(f"/users/{user_id}/disable").status_code == 302
+
+
+def test_a_second_step_begun_before_the_account_was_disabled_cannot_be_finished(
+    app: Flask, client: FlaskClient, make_user: Callable[..., int]
+) -> None:
+    user_id = make_user(Role.ORGANIZER)
+    totp = turn_on_totp(app, user_id)
+    coordinator = app.test_client()
+    login(coordinator, app, make_user(Role.COORDINATOR))
+    client.post("/login", data={"email": email_of(app, user_id), "password": PASSWORD})
+    disable_and_enable(app, coordinator, user_id)
+    assert is_login_redirect(client.post("/login/code", data={"code": totp.now()}))
+    assert is_login_redirect(client.get("/cases/"))
+
+
+def test_a_two_factor_setup_begun_before_the_account_was_disabled_cannot_be_finished(
+    app: Flask, make_user: Callable[..., int], login_as: Callable[[int], FlaskClient]
+) -> None:
+    """Someone who opened the setup page (and kept its key) while the account was theirs
+    cannot finish it once the account was disabled, even after it is enabled again."""
+    user_id = make_user(Role.ORGANIZER)
+    client = login_as(user_id)
+    page = client.get("/account/two-factor").get_data(as_text=True)
+    key = re.search(r'id="totp-key">([A-Z2-7 ]+)<', page)
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', page)
+    assert key and token
+    coordinator = app.test_client()
+    login(coordinator, app, make_user(Role.COORDINATOR))
+    disable_and_enable(app, coordinator, user_id)
+    login(client, app, user_id)
+    response = client.post("/account/two-factor", data={
+        "token": token.group(1), "code": pyotp.TOTP(key.group(1).replace(" ", "")).now(),
+        "password": PASSWORD})
+    assert "This setup expired" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get_one(User, user_id).totp_secret is None
+
+
 def test_wrong_codes_count_towards_the_login_limit(
     app: Flask, client: FlaskClient, make_user: Callable[..., int]
 ) -> None:

@@ -30,9 +30,7 @@ from casework.security.sessions import (
     session_is_current,
     start_session,
 )
-
-# Checked against when the email is unknown, so a wrong email costs as long as a wrong password.
-_DUMMY_USER = User(password_hash="scrypt:32768:8:1$aaaaaaaaaaaaaaaa$" + "0" * 128)
+from casework.users.invitations import accept_invitation
 
 # Between the password and the code of a two-step login, the session holds only these.
 PENDING_USER = "pending_user_id"
@@ -51,13 +49,16 @@ def load_user(user_id: str) -> User | None:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this email and password, or None."""
+    """The active user with this email and password, or None.
+
+    An email without an account may have an invitation: its first password makes the
+    account now (see casework.users.invitations).
+    """
     user = db.session.scalars(
         select(User).where(func.lower(User.email) == email.strip().lower())
     ).one_or_none()
     if user is None:
-        _DUMMY_USER.check_password(password)
-        return None
+        return accept_invitation(email, password)
     if not user.check_password(password) or not user.is_active:
         return None
     return user
@@ -102,6 +103,8 @@ def pending_login() -> tuple[User, str] | None:
     user = db.session.get(User, user_id)
     if user is None or not user.is_active or not user.has_second_factor:
         return None
+    if user.sessions_valid_after is not None and started < user.sessions_valid_after:
+        return None  # begun before the user's sessions were revoked (say, while disabled)
     next_url = session.get(PENDING_NEXT)
     return user, next_url if isinstance(next_url, str) else home_url(user)
 

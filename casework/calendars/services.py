@@ -80,11 +80,39 @@ def rotate_feed(actor: User, *, network_wide: bool) -> str:
         db.session.add(feed)
     feed.token_hash = token_hash(token)
     feed.created_at = utcnow()
+    feed.created_by_id, feed.revoked_at = actor.id, None
     db.session.flush()
     add_entry(action, network_id=actor.network_id, object_type="calendar_feed",
               object_id=str(feed.id), detail="network feed" if network_wide else "own feed")
     db.session.flush()
     return token
+
+
+def revoke_feeds_of(user: User) -> list[CalendarFeed]:
+    """Stop, for good, every feed address ``user`` holds: their own feed's and any network
+    feed's they made. Returns the feeds that stopped.
+
+    The stored hash is replaced by the hash of a secret nobody is shown, and ``revoked_at``
+    tells the calendar page why the address is dead: a network feed needs a new address from
+    a coordinator who still has access. Called when the user is disabled (and should be on
+    any change of role).
+    """
+    feeds = db.session.scalars(
+        select(CalendarFeed)
+        .where((CalendarFeed.user_id == user.id) | (CalendarFeed.created_by_id == user.id),
+               CalendarFeed.revoked_at.is_(None))
+        .order_by(CalendarFeed.id)).all()
+    now = utcnow()
+    for feed in feeds:
+        feed.token_hash = token_hash(secrets.token_urlsafe(32))
+        feed.revoked_at = now
+    db.session.flush()
+    for feed in feeds:
+        add_entry("calendar_feed.revoke", network_id=feed.network_id,
+                  object_type="calendar_feed", object_id=str(feed.id),
+                  detail="own feed" if feed.user_id is not None else "network feed")
+    db.session.flush()
+    return list(feeds)
 
 
 @dataclass(frozen=True)
@@ -97,21 +125,32 @@ class FeedOwner:
 
 
 def find_feed(token: str) -> FeedOwner | None:
-    """The feed whose secret this is; None for unknown, rotated or disabled users' secrets."""
+    """The feed whose secret this is; None for unknown, rotated or revoked secrets, and for
+    feeds whose holder (the user, or the coordinator who made a network feed's address) is
+    disabled or no longer has the role to read it."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
     row = db.session.execute(
         select(CalendarFeed, Network, User).join(Network, Network.id == CalendarFeed.network_id)
-        .outerjoin(User, User.id == CalendarFeed.user_id)
-        .where(CalendarFeed.token_hash == token_hash(token))).first()
+        .outerjoin(User, User.id == CalendarFeed.created_by_id)
+        .where(CalendarFeed.token_hash == token_hash(token),
+               CalendarFeed.revoked_at.is_(None))).first()
     if row is None:
         return None
-    feed, network, user = row
-    if feed.user_id is not None and (user is None or user.is_disabled
-                                     or user.role not in STAFF_ROLES
-                                     or user.network_id != network.id):
+    feed, network, holder = row
+    is_own_feed = feed.user_id is not None
+    if not may_hold(feed, network, holder):
         return None
-    return FeedOwner(feed, network, user)
+    return FeedOwner(feed, network, holder if is_own_feed else None)
+
+
+def may_hold(feed: CalendarFeed, network: Network, holder: User | None) -> bool:
+    """May ``holder``, who made the feed's address, still read the feed?"""
+    if holder is None or holder.is_disabled or holder.network_id != network.id:
+        return False
+    if feed.user_id is None:
+        return holder.role == Role.COORDINATOR
+    return holder.id == feed.user_id and holder.role in STAFF_ROLES
 
 
 @dataclass(frozen=True)

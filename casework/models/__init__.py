@@ -35,6 +35,7 @@ from casework.models.fight import (
     OutcomeKind,
     TargetContact,
 )
+from casework.models.invitation import Invitation
 from casework.models.letter import Letter, LetterVersion, ReviewStatus
 from casework.models.login_attempt import LoginAttempt
 from casework.models.network import CaseCounter, Network, PageSize
@@ -92,6 +93,7 @@ __all__ = [
     "Case",
     "CaseCounter",
     "Event",
+    "Invitation",
     "EventKind",
     "IssueType",
     "Letter",

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.extensions import Model
 from casework.models.base import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from casework.models.user import User
 
 
 class CalendarFeed(Model):
@@ -27,3 +31,10 @@ class CalendarFeed(Model):
         sa.ForeignKey("user_account.id", ondelete="CASCADE"))
     token_hash: Mapped[str] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Who made the current address: it works only while they may read what it shows, and it
+    # stops for good when they are disabled or lose their role (``revoked_at`` says when).
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])

@@ -17,9 +17,18 @@ from casework.errors import CaseworkError, PermissionDenied
 from casework.extensions import db
 from casework.letters.context import LetterKind, to_snapshot
 from casework.letters.services import LetterRefused, context_of, demand_letter, touch
-from casework.models import Case, Event, EventKind, Letter, LetterVersion, Role, User
+from casework.models import (
+    Case,
+    Event,
+    EventKind,
+    Invitation,
+    Letter,
+    LetterVersion,
+    Role,
+    User,
+)
 from casework.models.base import utcnow
-from casework.users.services import create_user
+from casework.users.invitations import invite_user, member_invitation_of
 
 MEMBER_APPROVAL_NOTE = "Approved by the member in the portal"
 
@@ -55,19 +64,23 @@ def member_login_of(case: Case) -> User | None:
     ).first()
 
 
-def create_member_login(case: Case, coordinator: User, email: str, password: str) -> User:
-    """Give the person of ``case`` a member login (their name, the case's network)."""
+def invite_member(case: Case, coordinator: User, email: str, password: str) -> Invitation:
+    """Invite the person of ``case`` to the portal (their name, the case's network): the
+    login is made at their first login (see casework.users.invitations)."""
     if coordinator.role != Role.COORDINATOR or coordinator.network_id != case.network_id:
         raise PermissionDenied("Only a coordinator of this network can give a member a login.")
     if member_login_of(case) is not None:
         raise MemberLoginRefused("This member already has a login.")
-    member = create_user(case.network, case.person.name, email, Role.MEMBER, password)
-    member.person_id = case.person_id
+    if member_invitation_of(case) is not None:
+        raise MemberLoginRefused("This member already has a login waiting for their first "
+                                 "login.")
+    invitation = invite_user(case.network, coordinator, case.person.name, email, Role.MEMBER,
+                             password, case=case)
     # The timeline says that it happened, never the email or password.
     db.session.add(Event(case=case, actor=coordinator, kind=EventKind.NOTE,
-                         note="Portal login given to the member."))
+                         note="Portal login offered to the member."))
     db.session.flush()
-    return member
+    return invitation
 
 
 def member_fights(member: User) -> list[MemberFight]:

@@ -33,6 +33,7 @@ from casework.portal import services
 from casework.portal.forms import ApproveLetterForm, MemberLoginForm
 from casework.portal.home import home_url_for
 from casework.privacy.gone import purged_page
+from casework.users.invitations import INVITATION_DAYS, expires_on, member_invitation_of
 
 bp = Blueprint("portal", __name__)
 
@@ -132,14 +133,15 @@ def asset(name: str) -> Response:
 @bp.route("/cases/<int:case_id>/member-login", methods=["GET", "POST"])
 @roles_required(Role.COORDINATOR)
 def member_login(case_id: int) -> BaseResponse | tuple[str, int]:
-    """A coordinator gives the person of a case a login to the portal."""
+    """A coordinator gives the person of a case a login to the portal (an invitation)."""
     case = load_case(case_id, full_record=True)
     existing = services.member_login_of(case)
+    waiting = member_invitation_of(case) if existing is None else None
     form = MemberLoginForm(data={"email": case.person.email})
-    if existing is None and form.validate_on_submit():
+    if existing is None and waiting is None and form.validate_on_submit():
         try:
-            member = services.create_member_login(case, acting_user(), form.email.data or "",
-                                                  form.password.data or "")
+            invitation = services.invite_member(case, acting_user(), form.email.data or "",
+                                                form.password.data or "")
         except DuplicateEmail as error:
             form.email.errors = [str(error)]
         except services.MemberLoginRefused as error:
@@ -150,9 +152,14 @@ def member_login(case_id: int) -> BaseResponse | tuple[str, int]:
             form.password.errors = [str(error)]
         else:
             db.session.commit()
-            flash(f"{member.name} can now log in with {member.email} and see their own fight.",
-                  "success")
+            # The same words whether or not the email has an account in another network.
+            flash(f"An invitation was recorded for {invitation.email}. {case.person.name}'s "
+                  f"login is made when they first log in with this email and the first "
+                  f"password you give them, within {INVITATION_DAYS} days.", "success")
             return redirect(url_for("cases.show", case_id=case.id))
-    status = 400 if form.errors or (existing is not None and form.is_submitted()) else 200
+    refused = (existing is not None or waiting is not None) and form.is_submitted()
+    status = 400 if form.errors or refused else 200
     return render_template("portal/member_login.html", case=case, form=form,
-                           existing=existing), status
+                           existing=existing, waiting=waiting,
+                           expires=expires_on(waiting) if waiting else None,
+                           invitation_days=INVITATION_DAYS), status

@@ -102,20 +102,33 @@ def disable_second_factor(user: User) -> None:
 
 
 def enrolment_token(user: User, secret: str) -> str:
-    """The new secret, signed for this user, carried by the enrolment form until confirmed."""
-    return _serializer().dumps({"user": user.id, "secret": secret})
+    """The new secret, signed for this user, carried by the enrolment form until confirmed.
+
+    It names the user's last revocation of sessions, so a setup begun before the user was
+    logged out everywhere (or disabled) cannot be finished afterwards.
+    """
+    return _serializer().dumps({"user": user.id, "secret": secret,
+                                "sessions": _revoked_stamp(user)})
 
 
 def secret_from_token(user: User, token: str) -> str | None:
-    """The secret in an enrolment token made for ``user`` in the last 15 minutes, or None."""
+    """The secret in an enrolment token made for ``user`` in the last 15 minutes, since their
+    sessions were last revoked, or None."""
     try:
         data = _serializer().loads(token, max_age=ENROLMENT_SECONDS)
     except BadSignature:  # also raised for an expired token
         return None
     if not isinstance(data, dict) or data.get("user") != user.id:
         return None
+    if data.get("sessions") != _revoked_stamp(user):
+        return None
     secret = data.get("secret")
     return secret if isinstance(secret, str) else None
+
+
+def _revoked_stamp(user: User) -> str:
+    moment = user.sessions_valid_after
+    return moment.isoformat() if moment is not None else ""
 
 
 def _serializer() -> URLSafeTimedSerializer:

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from werkzeug.security import check_password_hash
 from wtforms import Field
 from wtforms.validators import ValidationError
 
@@ -93,3 +94,13 @@ class PasswordPolicy:
     def _value(form: Any, field_name: str | None) -> str:
         field = form[field_name] if field_name and field_name in form else None
         return field.data if field is not None and isinstance(field.data, str) else ""
+
+
+# Checked against when there is no account to check, so a wrong email costs as long as a
+# wrong password and the time taken does not tell which emails have accounts.
+_DUMMY_HASH = "scrypt:32768:8:1$aaaaaaaaaaaaaaaa$" + "0" * 128
+
+
+def spend_a_password_check(password: str) -> None:
+    """Take as long as checking a password, for a login that has no account to check."""
+    check_password_hash(_DUMMY_HASH, password)

@@ -1,15 +1,26 @@
 """Login throttling kept in the database, so it holds across every worker process.
 
-After ``EMAIL_FAILURE_LIMIT`` failures for one email, or ``IP_FAILURE_LIMIT`` from one address,
-within ``WINDOW``, further attempts are refused before any password is checked. Failed
-second-factor codes and wrong current passwords count as failures too. Emails and addresses are
-stored as keyed hashes (HMAC with the app's secret key), never as themselves.
+Three limits, each over the last ``WINDOW``; past one, attempts are refused before any
+password is checked:
+
+- ``PAIR_FAILURE_LIMIT`` failures for one account from one client address refuse that
+  address for that account. Someone guessing from one address cannot lock the owner out:
+  the owner's own address has its own count.
+- ``CLIENT_FAILURE_LIMIT`` failures from one address, whatever the accounts, refuse that
+  address: one address cannot try a few passwords on many accounts.
+- ``ACCOUNT_FAILURE_LIMIT`` failures for one account from all addresses together refuse the
+  account everywhere: the ceiling on guessing from many addresses at once. It is ten times
+  the pair limit, so locking an owner out takes ten addresses or more.
+
+Failed second-factor codes and wrong current passwords count as failures too. Emails and
+addresses are stored as keyed hashes (HMAC with the app's secret key), never as themselves.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import math
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,18 +32,23 @@ from casework.extensions import db
 from casework.models import LoginAttempt
 from casework.models.base import utcnow
 
-EMAIL_FAILURE_LIMIT = 5
-IP_FAILURE_LIMIT = 20
+PAIR_FAILURE_LIMIT = 5
+CLIENT_FAILURE_LIMIT = 20
+ACCOUNT_FAILURE_LIMIT = 50
 WINDOW = timedelta(minutes=15)
 
 
 def login_wait(email: str, ip: str | None = None, now: datetime | None = None
                ) -> timedelta | None:
-    """How long logins for ``email`` (or from ``ip``) must wait, or None if they may go ahead."""
+    """How long logins for ``email`` from ``ip`` (this request's address by default) must
+    wait, or None if they may go ahead."""
     now = now or utcnow()
+    email_hash, ip_hash = email_digest(email), ip_digest(ip or client_ip())
     waits = [
-        _wait(LoginAttempt.email_hash == email_digest(email), EMAIL_FAILURE_LIMIT, now),
-        _wait(LoginAttempt.ip_hash == ip_digest(ip or client_ip()), IP_FAILURE_LIMIT, now),
+        _wait((LoginAttempt.email_hash == email_hash) & (LoginAttempt.ip_hash == ip_hash),
+              PAIR_FAILURE_LIMIT, now),
+        _wait(LoginAttempt.ip_hash == ip_hash, CLIENT_FAILURE_LIMIT, now),
+        _wait(LoginAttempt.email_hash == email_hash, ACCOUNT_FAILURE_LIMIT, now),
     ]
     known = [wait for wait in waits if wait is not None]
     return max(known) if known else None
@@ -52,15 +68,20 @@ def _wait(matches: Any, limit: int, now: datetime) -> timedelta | None:
 
 
 def record_login_attempt(email: str, succeeded: bool, ip: str | None = None) -> None:
-    """Store one attempt; a success forgets the email's failures. Drops rows past the window."""
+    """Store one attempt; drops rows past the window.
+
+    A success forgets the failures for this email from this address only: failures from
+    other addresses (perhaps someone guessing) still count towards the account's ceiling.
+    """
     now = utcnow()
-    digest = email_digest(email)
+    email_hash, ip_hash = email_digest(email), ip_digest(ip or client_ip())
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.created_at <= now - WINDOW))
     if succeeded:
-        db.session.execute(delete(LoginAttempt).where(LoginAttempt.email_hash == digest,
-                                                      LoginAttempt.succeeded.is_(False)))
-    db.session.add(LoginAttempt(email_hash=digest, ip_hash=ip_digest(ip or client_ip()),
-                                created_at=now, succeeded=succeeded))
+        db.session.execute(delete(LoginAttempt).where(
+            LoginAttempt.email_hash == email_hash, LoginAttempt.ip_hash == ip_hash,
+            LoginAttempt.succeeded.is_(False)))
+    db.session.add(LoginAttempt(email_hash=email_hash, ip_hash=ip_hash, created_at=now,
+                                succeeded=succeeded))
     db.session.flush()
 
 
@@ -81,7 +102,15 @@ def email_digest(email: str) -> str:
 
 
 def ip_digest(ip: str) -> str:
-    """A keyed hash of an IP address."""
+    """A keyed hash of an IP address; IPv6 addresses count by their /64, which one household
+    or one rented server gets whole."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return _digest("ip", ip)
+    if isinstance(address, ipaddress.IPv6Address):
+        mapped = address.ipv4_mapped
+        ip = str(mapped) if mapped else str(ipaddress.ip_network(f"{address}/64", strict=False))
     return _digest("ip", ip)
 
 

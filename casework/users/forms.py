@@ -1,4 +1,4 @@
-"""Form to add a user."""
+"""Form to invite someone to the network."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The coordinator's page of users."""
+"""The coordinator's page of users: accounts, invitations waiting for a first login."""
 
 from __future__ import annotations
 
@@ -9,10 +9,17 @@ from werkzeug.wrappers import Response
 from casework.errors import DuplicateEmail, PermissionDenied
 from casework.extensions import db
 from casework.forms import ActionForm
-from casework.models import Role, User
+from casework.models import Invitation, Role, User
 from casework.permissions import acting_user, roles_required
 from casework.users.forms import UserForm
-from casework.users.services import create_user, set_user_disabled
+from casework.users.invitations import (
+    INVITATION_DAYS,
+    expires_on,
+    invite_user,
+    waiting_invitations,
+    withdraw_invitation,
+)
+from casework.users.services import Revoked, set_user_disabled
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 
@@ -20,39 +27,79 @@ bp = Blueprint("users", __name__, url_prefix="/users")
 @bp.route("/", methods=["GET", "POST"])
 @roles_required(Role.COORDINATOR)
 def index() -> Response | str | tuple[str, int]:
+    """The network's accounts and invitations, and the form to invite someone."""
     coordinator = acting_user()
     form = UserForm()
     if form.validate_on_submit():
         try:
-            user = create_user(coordinator.network, form.name.data or "", form.email.data or "",
-                               Role(form.role.data), form.password.data or "")
+            invitation = invite_user(coordinator.network, coordinator, form.name.data or "",
+                                     form.email.data or "", Role(form.role.data),
+                                     form.password.data or "")
         except DuplicateEmail as error:
             form.email.errors = [str(error)]
         else:
             db.session.commit()
-            flash(f"{user.name} can now log in as {user.role.label.lower()}.", "success")
+            # The same words whether or not the email has an account in another network.
+            flash(f"An invitation was recorded for {invitation.email}. Their account is made "
+                  f"when they first log in with this email and the first password you give "
+                  f"them, within {INVITATION_DAYS} days.", "success")
             return redirect(url_for("users.index"))
     users = db.session.scalars(
         select(User).where(User.network_id == coordinator.network_id).order_by(User.name)
     )
     status = 400 if form.errors else 200
     return render_template("users/index.html", form=form, users=list(users),
+                           invitations=waiting_invitations(coordinator.network_id),
+                           expires_on=expires_on, invitation_days=INVITATION_DAYS,
                            action_form=ActionForm()), status
 
 
 @bp.route("/<int:user_id>/disable", methods=["POST"])
 @roles_required(Role.COORDINATOR)
 def toggle_disabled(user_id: int) -> Response:
+    """Disable an account (ending every credential it holds), or enable it again."""
     coordinator = acting_user()
     user = db.session.get(User, user_id)
     if user is None or user.network_id != coordinator.network_id:
         abort(404)
     if ActionForm().validate_on_submit():
         try:
-            set_user_disabled(user, coordinator, not user.is_disabled)
+            revoked = set_user_disabled(user, coordinator, not user.is_disabled)
         except PermissionDenied as error:
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash(f"{user.name} is {'disabled' if user.is_disabled else 'enabled'}.", "success")
+            flash(disabled_message(user.name, revoked) if revoked
+                  else f"{user.name} is enabled.", "success")
     return redirect(url_for("users.index"))
+
+
+@bp.route("/invitations/<int:invitation_id>/withdraw", methods=["POST"])
+@roles_required(Role.COORDINATOR)
+def withdraw(invitation_id: int) -> Response:
+    """Withdraw an invitation: its first password no longer makes an account."""
+    coordinator = acting_user()
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.network_id != coordinator.network_id:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        email = invitation.email
+        withdraw_invitation(invitation, coordinator)
+        db.session.commit()
+        flash(f"The invitation for {email} is withdrawn.", "success")
+    return redirect(url_for("users.index"))
+
+
+def disabled_message(name: str, revoked: Revoked) -> str:
+    """What disabling ended, in one message."""
+    message = (f"{name} is disabled: they are logged out everywhere, and any calendar "
+               f"address they held stopped working.")
+    if revoked.network_feed:
+        message += (" The network calendar feed's address was theirs: make a new one on the "
+                    "Calendar page and give it to those who follow it.")
+    if revoked.invitations == 1:
+        message += " The invitation they recorded is withdrawn: invite that person again."
+    elif revoked.invitations:
+        message += (f" The {revoked.invitations} invitations they recorded are withdrawn: "
+                    f"invite those people again.")
+    return message

@@ -151,7 +151,7 @@ def check_harfbuzz_subset() -> Check:
     """WeasyPrint's fast font subsetting (libharfbuzz-subset) is installed."""
     from casework.letters import rendering
 
-    name = "letters: harfbuzz-subset"
+    name = "harfbuzz-subset"
     if not rendering.harfbuzz_subset_available():
         return Check(name, Status.WARNING, "libharfbuzz-subset not found: letters render about "
                      "3x slower; install it (apt-get install libharfbuzz-subset0)")
@@ -162,7 +162,7 @@ def check_fonts() -> Check:
     """Every font the letter stylesheet names is bundled."""
     from casework.letters.fetcher import ASSETS_DIR
 
-    name = "letters: fonts"
+    name = "letter fonts"
     stylesheet = ASSETS_DIR / "letter.css"
     named = FONT_IN_CSS.findall(stylesheet.read_text()) if stylesheet.exists() else []
     missing = [font for font in named if not (ASSETS_DIR / font).is_file()]

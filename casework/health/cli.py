@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from casework.health.checks import Status, run_checks
 
 
 @click.command("doctor")
+@with_appcontext
 def doctor_command() -> None:
     """Check the secret key, database, SMTP, HTTPS and letter fonts; say what to fix."""
     checks = run_checks(current_app.config, current_app.instance_path)

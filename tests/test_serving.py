@@ -141,3 +141,12 @@ def test_healthz_fails_when_the_database_is_unreachable() -> None:
     app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": closed})
     response = app.test_client().get("/healthz")
     assert (response.status_code, response.text) == (503, "database unreachable")
+
+
+@pytest.mark.sqlite_only
+def test_the_deployment_guide_runs_gunicorn_with_the_tested_conf_file_only() -> None:
+    """The README's commands pass no settings of their own: gunicorn.conf.py is the one copy."""
+    readme = (PROJECT / "README.md").read_text()
+    invocations = re.findall(r"/bin/gunicorn([^\n`]*)", readme)
+    assert len(invocations) >= 2  # the command to try it, the systemd service
+    assert set(invocations) == {f" -c {CONFIG_FILE.name}"}

@@ -89,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
     from casework.dashboard.views import bp as dashboard_bp
     from casework.documents.views import bp as documents_bp
     from casework.fight.views import bp as fight_bp
+    from casework.health.views import bp as health_bp
     from casework.letters.views import bp as letters_bp
     from casework.people.views import bp as people_bp
     from casework.portal.views import bp as portal_bp
@@ -100,7 +101,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, dashboard_bp, cases_bp, board_bp, tasks_bp, users_bp, fight_bp,
                       moves_bp, letters_bp, portal_bp, audit_bp, privacy_bp, documents_bp,
-                      calendars_bp, targets_bp, actions_bp, calls_bp, people_bp):
+                      calendars_bp, targets_bp, actions_bp, calls_bp, people_bp, health_bp):
         app.register_blueprint(blueprint)
 
 

@@ -11,6 +11,7 @@ from casework.database import write_intent
 from casework.documents.cli import documents_cli
 from casework.errors import DuplicateEmail
 from casework.extensions import db
+from casework.health.cli import doctor_command
 from casework.letters.cli import letters_cli
 from casework.models import Network, Role, User
 from casework.people.cli import people_cli
@@ -25,6 +26,7 @@ casework_cli.add_command(restore_command)
 casework_cli.add_command(documents_cli)
 casework_cli.add_command(purge_command)
 casework_cli.add_command(people_cli)
+casework_cli.add_command(doctor_command)
 
 
 @casework_cli.command("create-user")

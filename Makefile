@@ -11,7 +11,7 @@ RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 graphvi
 # The suite also drives Debian's Chromium and starts its own PostgreSQL server.
 TEST_PACKAGES := $(RUNTIME_PACKAGES) chromium postgresql
 
-.PHONY: run test lint system-runtime system-test clean
+.PHONY: run test lint system-runtime system-test system-bench bench-http clean
 
 $(VENV)/.runtime-installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,13 @@ system-runtime:
 
 system-test:
 	@.ci/ensure-debian-packages $(TEST_PACKAGES)
+
+# The HTTP load benchmark's load generator (not needed by `make test`).
+system-bench:
+	@.ci/ensure-debian-packages wrk
+
+bench-http: system-runtime system-bench $(VENV)/.test-installed
+	$(BIN)/python bench/http_load.py $(BENCH_ARGS)
 
 run: system-runtime $(VENV)/.runtime-installed
 	$(FLASK) db upgrade

@@ -59,7 +59,7 @@ from casework.database import write_intent  # noqa: E402
 from casework.extensions import db  # noqa: E402
 from casework.health.checks import migration_head  # noqa: E402
 from casework.letters.context import LetterKind  # noqa: E402
-from casework.models import Case, User  # noqa: E402
+from casework.models import Case, User, case_team  # noqa: E402
 from casework.models.action import Action, ActionKind, ActionStatus  # noqa: E402
 from casework.models.event import Event, EventKind  # noqa: E402
 from casework.models.letter import Letter, LetterVersion, ReviewStatus  # noqa: E402
@@ -117,18 +117,23 @@ def seed_everything(case_count: int) -> Seeded:
     today = date.today()
     rows = db.session.execute(select(Case.id, Case.created_at, Case.state).order_by(Case.id)).all()
     organizers, authors = base.organizer_ids, base.organizer_ids + base.intake_ids
+    # The coordinator whose pages are measured is on 1 team in 50 and has tasks of their own,
+    # so that My work has something to show.
+    assignees = [*organizers, base.coordinator_id]
     counts = {"tasks": 0, "actions": 0, "letters": 0, "events": 0}
     task_id = action_id = letter_id = event_id = 0
     for start in range(0, len(rows), CASE_CHUNK):
-        tasks, actions, letters, versions, events = [], [], [], [], []
+        tasks, actions, letters, versions, events, teams = [], [], [], [], [], []
         for case_id, created, state in rows[start:start + CASE_CHUNK]:
             created = created.replace(tzinfo=UTC) if created.tzinfo is None else created
             ended = state in ENDED
+            if rng.random() < 0.02:
+                teams.append({"case_id": case_id, "user_id": base.coordinator_id})
             for _ in range(3):
                 task_id += 1
                 tasks.append({
                     "id": task_id, "case_id": case_id, "title": rng.choice(TASK_TITLES),
-                    "assignee_id": rng.choice(organizers),
+                    "assignee_id": rng.choice(assignees),
                     "due_on": today + timedelta(days=rng.randint(-20, 40)),
                     "is_done": ended or rng.random() < 0.5, "done_at": None,
                     "created_by_id": rng.choice(authors), "rule_key": None, "due_from": None,
@@ -168,6 +173,7 @@ def seed_everything(case_count: int) -> Seeded:
         bulk_insert(Letter.__table__, letters)
         bulk_insert(LetterVersion.__table__, versions)
         bulk_insert(Event.__table__, events)
+        bulk_insert(case_team, teams)
         for name, added in (("tasks", tasks), ("actions", actions), ("letters", letters),
                             ("events", events)):
             counts[name] += len(added)
@@ -400,7 +406,8 @@ def run_size(backend: str, url: str, case_count: int, args: argparse.Namespace,
             seeded = seed_everything(case_count)
         db.engine.dispose()
     counts = ", ".join(f"{n:,} {what}" for what, n in seeded.counts.items())
-    print(f"\n=== {backend}, {case_count:,} cases: seeded {counts} in {seeded.seconds:.1f} s ===")
+    print(f"\n=== {backend}, {case_count:,} cases: seeded {counts} in {seeded.seconds:.1f} s ===",
+          flush=True)
 
     script = workdir / "status.lua"
     script.write_text(WRK_SCRIPT)

@@ -300,6 +300,10 @@ class Server:
                 sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
         return sorted(sizes)
 
+    def restarts(self) -> int:
+        """Workers replaced after max_requests, from the error log."""
+        return self.error_log.read_text().count("Autorestarting worker")
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -428,7 +432,8 @@ def run_size(backend: str, url: str, case_count: int, args: argparse.Namespace,
         search_url = browser.post_form("/cases/", "/cases/search",
                                        form_fields(q=seeded.target_search))
         page_list = pages(seeded, search_url)
-        loads = []
+        loads: list[Load] = []
+        peak = 0.0  # workers restart after max_requests: the largest seen after any page
         for label, path in page_list:
             status, _, body = browser.open(path)
             if status != 200 or LOGIN_PAGE.search(body):
@@ -436,6 +441,7 @@ def run_size(backend: str, url: str, case_count: int, args: argparse.Namespace,
                                   + (" with the login page" if status == 200 else "")))
                 continue
             loads.append(run_wrk(label, server.port, path, browser.cookie_header, args, script))
+            peak = max(peak, *server.worker_rss_mib(), 0.0)
         rss = server.worker_rss_mib()
     finally:
         server.stop()
@@ -443,6 +449,9 @@ def run_size(backend: str, url: str, case_count: int, args: argparse.Namespace,
                                 strict=True):
         load.statements = statements
     print_table(hello, loads, rss, hello_rss, args)
+    print(f"  Largest Casework worker seen after any page: {peak:.0f} MiB; workers restarted "
+          f"(max_requests) {server.restarts()} times for Casework, {hello_server.restarts()} "
+          "for hello")
 
 
 def print_table(hello: Load, loads: list[Load], rss: list[float], hello_rss: list[float],

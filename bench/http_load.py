@@ -343,8 +343,10 @@ def run_wrk(label: str, port: int, path: str, cookie: str, args: argparse.Namesp
     assert found, output
     requests, duration_us, p50, p99, not_ok, errors = map(int, found.groups())
     load = Load(label, requests / (duration_us / 1e6), p50 / 1000, p99 / 1000)
-    if not_ok or errors or not requests:
-        load.refused = f"REFUSED: {not_ok} non-200 responses, {errors} socket errors"
+    if not_ok or errors:
+        load.refused = f"REFUSED: {not_ok} non-200 responses, {errors} socket errors/timeouts"
+    elif not requests:
+        load.refused = f"REFUSED: no response finished within the {args.duration} s run"
     return load
 
 
@@ -435,12 +437,17 @@ def run_size(backend: str, url: str, case_count: int, args: argparse.Namespace,
         loads: list[Load] = []
         peak = 0.0  # workers restart after max_requests: the largest seen after any page
         for label, path in page_list:
+            started = time.perf_counter()
             status, _, body = browser.open(path)
+            alone_ms = (time.perf_counter() - started) * 1000
             if status != 200 or LOGIN_PAGE.search(body):
                 loads.append(Load(label, refused=f"REFUSED: GET {path} answered {status}"
                                   + (" with the login page" if status == 200 else "")))
                 continue
-            loads.append(run_wrk(label, server.port, path, browser.cookie_header, args, script))
+            load = run_wrk(label, server.port, path, browser.cookie_header, args, script)
+            if load.refused:
+                load.refused += f" (one request alone: {alone_ms:,.0f} ms)"
+            loads.append(load)
             peak = max(peak, *server.worker_rss_mib(), 0.0)
         rss = server.worker_rss_mib()
     finally:
@@ -462,7 +469,7 @@ def print_table(hello: Load, loads: list[Load], rss: list[float], hello_rss: lis
     for load in [hello, *loads]:
         sql = "" if load.statements is None else str(load.statements)
         if load.refused:
-            print(f"  {load.label:<28} {load.refused}")
+            print(f"  {load.label:<28} {load.refused}; SQL {sql or '?'}")
             continue
         ratio = load.requests_per_s / hello.requests_per_s if hello.requests_per_s else 0
         print(f"  {load.label:<28} {load.requests_per_s:>8.1f} {load.p50_ms:>8.1f} "

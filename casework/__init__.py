@@ -6,11 +6,11 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, render_template
-from flask_wtf.csrf import CSRFError
+from flask import Flask
 
 from casework.config import load_config
 from casework.database import install_sqlite_settings
+from casework.error_pages import register_error_pages
 from casework.extensions import csrf, db, login_manager, migrate
 from casework.ids import IdConverter
 from casework.logging_hygiene import install_log_hygiene
@@ -103,41 +103,6 @@ def register_blueprints(app: Flask) -> None:
                       moves_bp, letters_bp, portal_bp, audit_bp, privacy_bp, documents_bp,
                       calendars_bp, targets_bp, actions_bp, calls_bp, people_bp, health_bp):
         app.register_blueprint(blueprint)
-
-
-def register_error_pages(app: Flask) -> None:
-    def page(code: int, title: str, message: str) -> tuple[str, int]:
-        return render_template("error.html", code=code, title=title, message=message), code
-
-    @app.errorhandler(400)
-    def bad_request(_error: Exception) -> tuple[str, int]:
-        return page(400, "Bad request", "The form could not be read. Go back and try again.")
-
-    @app.errorhandler(CSRFError)
-    def csrf_failed(_error: CSRFError) -> tuple[str, int]:
-        return page(400, "Form expired", "The form expired or was not sent from this site. "
-                    "Go back, reload the page and try again.")
-
-    @app.errorhandler(403)
-    def forbidden(_error: Exception) -> tuple[str, int]:
-        return page(403, "Not allowed", "Your role does not give access to this page.")
-
-    @app.errorhandler(404)
-    def not_found(_error: Exception) -> tuple[str, int]:
-        return page(404, "Not found", "There is nothing here, or it is not in your network.")
-
-    @app.errorhandler(409)
-    def conflict(error: Any) -> tuple[str, int]:
-        return page(409, "This changed", getattr(error, "description", "Reload and try again."))
-
-    @app.errorhandler(413)
-    def too_large(_error: Exception) -> tuple[str, int]:
-        return page(413, "Too large", "What you sent is larger than this server accepts.")
-
-    @app.errorhandler(500)
-    def server_error(_error: Exception) -> tuple[str, int]:
-        db.session.rollback()
-        return page(500, "Something went wrong", "Nothing was saved. Try again in a moment.")
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import Flask
 from flask_login import current_user
 
+from casework.people.languages import language_list
+
 
 def network_zone() -> ZoneInfo:
     """The logged-in user's network time zone (UTC for anonymous pages)."""
@@ -50,12 +52,9 @@ def money(value: Decimal | None) -> str:
     return f"${value:,.2f}"
 
 
-LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "other": "Other"}
-
-
 def language_names(codes: str) -> str:
-    """'es,en' as 'Spanish, English'."""
-    return ", ".join(LANGUAGE_NAMES.get(code, code) for code in codes.split(",") if code)
+    """'pt,zh' as 'Portuguese, Chinese': every language a person can be recorded with."""
+    return language_list(codes)
 
 
 def register(app: Flask) -> None:

@@ -12,6 +12,8 @@ from wtforms import Field, IntegerField, SelectChoice
 from wtforms.validators import InputRequired, NumberRange, StopValidation, ValidationError
 from wtforms.widgets import HiddenInput
 
+# Every phone field: a phone keypad on mobiles and the browser's saved number offered.
+PHONE_INPUT = {"autocomplete": "tel", "inputmode": "tel"}
 # Printable text only: control characters (other than newlines and tabs) and NUL are refused.
 _FORBIDDEN_CHARACTERS = {chr(code) for code in range(32) if chr(code) not in "\n\r\t"} | {"\x7f"}
 

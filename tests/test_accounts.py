@@ -65,7 +65,7 @@ def test_coordinator_invites_a_user_who_can_then_log_in_and_disables_them(
     response = fresh.post("/login", data={"email": "new@example.org",
                                           "password": "a-good-long-password"})
     assert "do not match an active account" in response.get_data(as_text=True)
-    client.post(f"/users/{new_id}/disable")  # enable again
+    client.post(f"/users/{new_id}/enable")
     assert fresh.post("/login", data={"email": "new@example.org",
                                       "password": "a-good-long-password"}).status_code == 302
 

@@ -245,7 +245,7 @@ def test_disabling_a_coordinator_stops_the_feeds_they_made_for_good(
     page = other.post(f"/users/{world.coordinator}/disable", follow_redirects=True)
     assert "address was theirs: make a new one on the Calendar page" in page.get_data(as_text=True)
     assert fetch(app, network_feed).status_code == fetch(app, own_feed).status_code == 404
-    other.post(f"/users/{world.coordinator}/disable")  # enabled again
+    other.post(f"/users/{world.coordinator}/enable")
     assert fetch(app, network_feed).status_code == fetch(app, own_feed).status_code == 404
     calendar_page = other.get("/calendar").get_data(as_text=True)
     assert "This feed's address stopped working on" in calendar_page

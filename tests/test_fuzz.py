@@ -219,6 +219,9 @@ def world(app: Flask, make_user: Callable[..., int], make_fight: Callable[..., t
                             name="Saturday brunch")  # for the target pages
         asker = m.User(network_id=case.network_id, role=m.Role.ORGANIZER, name="Asker",
                        email="asker@example.org", password_hash="-")
+        disabled = m.User(network_id=case.network_id, role=m.Role.INTAKE, name="Dora Disabled",
+                          email="dora@example.org", password_hash="-", is_disabled=True)
+        db.session.add(disabled)  # for the Enable button
         db.session.add_all([fact, m.TeamJoinRequest(case=case, user=asker),  # to answer
                             m.TargetProposal(target=case.target, case=case,
                                              kind=m.TargetKind.PERSON, address="1 Decoy Road")])

@@ -111,7 +111,7 @@ def test_disabling_a_user_ends_their_sessions_for_good(
     login(coordinator, app, make_user(Role.COORDINATOR))
     coordinator.post(f"/users/{organizer_id}/disable")
     assert is_login_redirect(organizer.get("/cases/"))
-    coordinator.post(f"/users/{organizer_id}/disable")  # enabled again
+    coordinator.post(f"/users/{organizer_id}/enable")
     assert is_login_redirect(organizer.get("/cases/"))  # the old session stays dead
     login(organizer, app, organizer_id)
     assert organizer.get("/cases/").status_code == 200
@@ -271,8 +271,8 @@ def test_the_second_step_expires_and_cannot_be_reached_without_the_password(
 
 def disable_and_enable(app: Flask, coordinator: FlaskClient, user_id: int) -> None:
     """A coordinator disables the account, then enables it again, on the users page."""
-    for _ in range(2):
-        assert coordinator.post(f"/users/{user_id}/disable").status_code == 302
+    for change in ("disable", "enable"):
+        assert coordinator.post(f"/users/{user_id}/{change}").status_code == 302
 
 
 def test_a_second_step_begun_before_the_account_was_disabled_cannot_be_finished(

@@ -14,11 +14,19 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TelField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
-from casework.forms import VersionedForm, finite_amount, options, printable_text, strip_whitespace
+from casework.forms import (
+    PHONE_INPUT,
+    VersionedForm,
+    finite_amount,
+    options,
+    printable_text,
+    strip_whitespace,
+)
 from casework.models import IssueType, RetaliationRisk, TargetKind, Urgency
 from casework.people.languages import LANGUAGES as PERSON_LANGUAGES
 from casework.workflow.states import CaseState
@@ -60,7 +68,12 @@ class CaseFactsForm(FlaskForm):
     """The fields shared by intake and editing."""
 
     person_name = text("Name or alias", 120, required=True)
-    person_phone = text("Phone", 40)
+    person_phone = TelField(
+        "Phone",
+        validators=[Optional(), Length(max=40), printable_text],
+        filters=[strip_whitespace],
+        render_kw=PHONE_INPUT,
+    )
     person_email = EmailField(
         "Email",
         validators=[Optional(), Email(message="This is not an email address."), Length(max=254)],

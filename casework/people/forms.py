@@ -20,7 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from casework.forms import options, printable_text, strip_whitespace
+from casework.forms import PHONE_INPUT, options, printable_text, strip_whitespace
 from casework.models import Tier
 from casework.people import rules
 from casework.people.languages import LANGUAGES
@@ -50,7 +50,8 @@ class PersonForm(FlaskForm):
                        validators=[DataRequired("A name or an alias is needed."),
                                    checked_by(rules.check_name)])
     phone = TelField("Phone", filters=[strip_whitespace], validators=[
-        checked_by(rules.check_phone)], description="Written any way, e.g. (206) 555-0100.")
+        checked_by(rules.check_phone)], description="Written any way, e.g. (206) 555-0100.",
+        render_kw=PHONE_INPUT)
     email = EmailField("Email", filters=[strip_whitespace], validators=[
         checked_by(rules.check_email)])
     languages = StringField(

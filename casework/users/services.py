@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from casework.calendars.services import revoke_feeds_of
 from casework.errors import DuplicateEmail, PermissionDenied
 from casework.extensions import db
-from casework.models import Network, Role, User
+from casework.models import CalendarFeed, Invitation, Network, Role, User
 from casework.security.passwords import check_password_policy
 from casework.security.sessions import revoke_sessions
 from casework.users.invitations import withdraw_invitations_by
@@ -60,6 +60,19 @@ def revoke_credentials(user: User) -> Revoked:
     feeds = revoke_feeds_of(user)
     return Revoked(feeds=len(feeds), network_feed=any(feed.user_id is None for feed in feeds),
                    invitations=withdraw_invitations_by(user))
+
+
+def credentials_of(user: User) -> Revoked:
+    """What disabling ``user`` would end, read without changing anything (for the
+    coordinator's confirmation page): the same counts ``revoke_credentials`` returns."""
+    feeds = db.session.scalars(
+        select(CalendarFeed)
+        .where((CalendarFeed.user_id == user.id) | (CalendarFeed.created_by_id == user.id),
+               CalendarFeed.revoked_at.is_(None))).all()
+    invitations = db.session.scalar(
+        select(func.count()).select_from(Invitation).where(Invitation.invited_by_id == user.id))
+    return Revoked(feeds=len(feeds), network_feed=any(feed.user_id is None for feed in feeds),
+                   invitations=invitations or 0)
 
 
 def set_user_disabled(user: User, coordinator: User, is_disabled: bool) -> Revoked | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -19,7 +19,7 @@ from casework.users.invitations import (
     waiting_invitations,
     withdraw_invitation,
 )
-from casework.users.services import Revoked, set_user_disabled
+from casework.users.services import Revoked, credentials_of, set_user_disabled
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 
@@ -54,17 +54,38 @@ def index() -> Response | str | tuple[str, int]:
                            action_form=ActionForm()), status
 
 
-@bp.route("/<int:user_id>/disable", methods=["POST"])
+@bp.route("/<int:user_id>/disable", methods=["GET", "POST"])
 @roles_required(Role.COORDINATOR)
-def toggle_disabled(user_id: int) -> Response:
-    """Disable an account (ending every credential it holds), or enable it again."""
-    coordinator = acting_user()
+def disable(user_id: int) -> Response | str:
+    """Disable an account, ending every credential it holds. The Disable button opens this
+    page (GET, which changes nothing): what disabling ends, then Confirm (POST) or Cancel."""
+    user = network_user(user_id)
+    if request.method == "POST":
+        return set_disabled(user, is_disabled=True)
+    return render_template("users/confirm_disable.html", user=user,
+                           held=credentials_of(user), action_form=ActionForm())
+
+
+@bp.route("/<int:user_id>/enable", methods=["POST"])
+@roles_required(Role.COORDINATOR)
+def enable(user_id: int) -> Response:
+    """Enable a disabled account again (what disabling ended stays ended)."""
+    return set_disabled(network_user(user_id), is_disabled=False)
+
+
+def network_user(user_id: int) -> User:
+    """A user of the coordinator's network, or 404."""
     user = db.session.get(User, user_id)
-    if user is None or user.network_id != coordinator.network_id:
+    if user is None or user.network_id != acting_user().network_id:
         abort(404)
-    if ActionForm().validate_on_submit():
+    return user
+
+
+def set_disabled(user: User, *, is_disabled: bool) -> Response:
+    """Disable or enable ``user`` if the form's CSRF token holds; pressing twice is harmless."""
+    if ActionForm().validate_on_submit() and user.is_disabled != is_disabled:
         try:
-            revoked = set_user_disabled(user, coordinator, not user.is_disabled)
+            revoked = set_user_disabled(user, acting_user(), is_disabled)
         except PermissionDenied as error:
             flash(str(error), "error")
         else:

@@ -16,6 +16,7 @@ from casework.ids import IdConverter
 from casework.logging_hygiene import install_log_hygiene
 from casework.private_files import make_private_dir
 from casework.security import init_security
+from casework.static_assets import install_static_versions
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_cli(app)
     warn_if_fonts_subset_slowly()
     init_security(app)
+    install_static_versions(app)
     install_log_hygiene(app)
     return app
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -115,3 +117,38 @@ def test_no_template_needs_inline_script_or_style() -> None:
                 line = text.count("\n", 0, match.start()) + 1
                 found.append(f"{path.relative_to(TEMPLATES)}:{line} has {what}")
     assert found == [], "The CSP blocks these:\n" + "\n".join(found)
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("filename", ["app.css", "vendor/pico.min.css"])
+def test_pages_link_static_files_by_content_hash_and_browsers_keep_them(
+        app: Flask, filename: str) -> None:
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    digest = hashlib.sha256((Path(app.static_folder or "") / filename).read_bytes()).hexdigest()
+    linked = f"/static/{filename}?v={digest[:12]}"
+    assert linked in page
+    response = client.get(linked)
+    cache = response.headers["Cache-Control"]
+    assert "max-age=31536000" in cache and "immutable" in cache and "public" in cache
+    response.close()
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("query", ["", "?v=0123456789ab"])
+def test_a_static_url_without_the_current_hash_is_revalidated(app: Flask, query: str) -> None:
+    response = app.test_client().get(f"/static/app.css{query}")
+    assert response.status_code == 200
+    assert "immutable" not in response.headers.get("Cache-Control", "")
+    response.close()
+
+
+def test_an_edited_static_file_gets_a_new_url(tmp_path: Path) -> None:
+    from casework.static_assets import version_of
+
+    (tmp_path / "site.css").write_text("body { color: black }")
+    before = version_of(str(tmp_path), "site.css")
+    (tmp_path / "site.css").write_text("body { color: navy }")
+    os.utime(tmp_path / "site.css", (1, 1))
+    assert before and version_of(str(tmp_path), "site.css") not in (None, before)
+    assert version_of(str(tmp_path), "../etc/passwd") is None

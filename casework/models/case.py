@@ -107,6 +107,8 @@ class Case(Model):
         sa.Index("ix_case_record_deadline", "network_id", "deadline_on"),
         # The board: each state's column, longest in the state first.
         sa.Index("ix_case_record_board", "network_id", "state", "state_changed_at", "id"),
+        # The targets list counts each target's fights and wins from this index alone.
+        sa.Index("ix_case_record_network_target", "network_id", "target_id", "state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

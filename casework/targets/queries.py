@@ -107,13 +107,18 @@ def may_research(user: User) -> bool:
 
 
 def list_targets(user: User, text: str, sort: str, page: int, per_page: int) -> TargetPage:
-    """One page of the targets the user may see, with fight counts from one grouped query."""
-    fights = func.count(Case.id)
-    won = func.coalesce(func.sum(when((Case.state == CaseState.WON, 1), else_=0)), 0)
-    query = (select(Target, fights, won)
-             .outerjoin(Case, Case.target_id == Target.id)
-             .where(visible_targets(user))
-             .group_by(Target.id))
+    """One page of the targets the user may see, with fight counts from one grouped query.
+
+    The cases are counted per target first (from the index on the target and state), then
+    joined to the targets: far cheaper than joining every case to its target and grouping."""
+    tally = (select(Case.target_id.label("target_id"), func.count().label("fights"),
+                    func.sum(when((Case.state == CaseState.WON, 1), else_=0)).label("won"))
+             .where(Case.network_id == user.network_id)
+             .group_by(Case.target_id).subquery())
+    fights = func.coalesce(tally.c.fights, 0)
+    query = (select(Target, fights, func.coalesce(tally.c.won, 0))
+             .outerjoin(tally, tally.c.target_id == Target.id)
+             .where(visible_targets(user)))
     if text:
         query = query.where(func.lower(Target.name).contains(text.lower(), autoescape=True))
     by_name = (func.lower(Target.name), Target.id)

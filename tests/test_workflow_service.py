@@ -77,7 +77,7 @@ def unmet(case: Case, name: str) -> None:
     elif name == "vote_lost":
         case.decisions[0].votes_against = 20
     elif name == "consent":
-        case.decisions[0].member_consents = False
+        delete_all(case, case.consents)
     elif name == "demands":
         case.demands.clear()
     elif name == "deadline_rule":
@@ -104,7 +104,7 @@ GUARD_CASES: list[tuple[S, str, str, dict[str, Any], str]] = [
     (S.SCREENING, "propose", "winnability", {}, "Write the winnability assessment"),
     (S.SCREENING, "propose", "contact_route", {}, "Record a safe way to reach Maria."),
     (S.PROPOSED, "accept", "decision", {},
-     "Record the meeting's vote and Maria's consent before accepting the fight."),
+     "Record the meeting's vote on taking the fight."),
     (S.PROPOSED, "accept", "vote_lost", {}, "did not carry"),
     (S.PROPOSED, "accept", "consent", {}, "Record Maria's consent to the demands."),
     (S.DRAFTING, "approve_letter", "demands", {}, "Add at least one demand."),
@@ -279,8 +279,15 @@ def test_reopen_returns_where_the_fight_ended_and_declined_goes_back_to_screenin
 def test_offers_with_conditions_need_a_binding_decision_before_acceptance(
     app: Flask, make_fight: Callable[..., tuple[int, int]]
 ) -> None:
-    from casework.fight.services import ContactInput, RecordRefused, decide_offer, log_contact
-    from casework.models import ContactChannel
+    from casework.fight.services import (
+        ConsentInput,
+        ContactInput,
+        RecordRefused,
+        decide_offer,
+        log_contact,
+        record_consent,
+    )
+    from casework.models import ConsentMethod, ConsentSubject, ContactChannel
 
     case_id, organizer = make_fight(S.NEGOTIATING, amount_claimed=Decimal("2160.00"))
     with app.app_context():
@@ -293,7 +300,12 @@ def test_offers_with_conditions_need_a_binding_decision_before_acceptance(
             decide_offer(offer, case, user, accept=True)
         db.session.add(Decision(case=case, kind=DecisionKind.ACCEPT_OFFER, offer_id=offer.id,
                                 meeting_on=date(2026, 11, 10), proposal="Accept 1500 + NDA",
-                                votes_for=9, votes_against=3, member_consents=True))
+                                votes_for=9, votes_against=3))
+        with pytest.raises(RecordRefused, match="member's consent"):  # the vote alone: no
+            decide_offer(offer, case, user, accept=True)
+        record_consent(case, user, ConsentInput(
+            subject=ConsentSubject.OFFER, offer_id=offer.id, given_on=date(2026, 11, 10),
+            method=ConsentMethod.PHONE))
         decide_offer(offer, case, user, accept=True)
         assert offer.offer_status is not None and offer.offer_status.value == "accepted"
 

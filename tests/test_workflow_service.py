@@ -33,7 +33,7 @@ from casework.workflow.moves import MoveInput, OutcomeInput
 from casework.workflow.service import TransitionNotAllowed, apply_transition, moves_for
 from casework.workflow.states import CaseState as S
 from casework.workflow.task_rules import DEADLINE_PASSED_TASK, add_rule_task
-from tests.fights import NOW, full_input
+from tests.fights import NOW, add_delivery, full_input
 
 
 def move(case_id: int, trigger: str, user_id: int, given: MoveInput | None = None,
@@ -293,6 +293,7 @@ def test_offers_with_conditions_need_a_binding_decision_before_acceptance(
     with app.app_context():
         case = db.session.get_one(Case, case_id)
         user = db.session.get_one(User, organizer)
+        add_delivery(case)
         offer = log_contact(case, user, ContactInput(
             happened_at=NOW, channel=ContactChannel.LAWYER, summary="Letter from a lawyer",
             is_offer=True, offer_amount=Decimal("1500"), offer_conditions="Sign an NDA"))

@@ -39,6 +39,7 @@ from casework.models import (
 )
 
 MAX_AMOUNT = Decimal("99999999.99")
+CONSENT_PREFIX = "consent"
 NEEDED = "This is needed."
 AMOUNT_RANGE = "Enter an amount from 0 to 99,999,999.99."
 
@@ -84,6 +85,9 @@ class DecisionForm(FlaskForm):
 
 
 class ConsentForm(FlaskForm):
+    """Made with ``prefix=CONSENT_PREFIX``: its ids must not clash with the case page's other
+    forms (the decision's offer, the timeline's note)."""
+
     subject = RadioField("The member consents to",
                          choices=options((s.value, s.label) for s in ConsentSubject),
                          default=ConsentSubject.DEMANDS.value,

@@ -19,7 +19,7 @@ def fight_sections(case: Case, user: User) -> dict[str, Any]:
     screening = forms.ScreeningForm(formdata=None, obj=case)
     decision = forms.DecisionForm(formdata=None, meeting_on=today)
     decision.offer_id.choices = offer_choices(case)
-    consent = forms.ConsentForm(formdata=None, given_on=today)
+    consent = forms.ConsentForm(formdata=None, prefix=forms.CONSENT_PREFIX, given_on=today)
     consent.offer_id.choices = decision.offer_id.choices
     deadline_rule = forms.DeadlineRuleForm(formdata=None,
                                            deadline_days=str(case.deadline_days or 14),

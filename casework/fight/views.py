@@ -95,7 +95,7 @@ def decision(case_id: int) -> Outcome:
 @roles_required(*CASE_TEAM_ROLES)
 def consent(case_id: int) -> Outcome:
     case = load_case(case_id, edit=True)
-    form = forms.ConsentForm()
+    form = forms.ConsentForm(prefix=forms.CONSENT_PREFIX)
     form.offer_id.choices = offer_choices(case)
 
     def change() -> None:

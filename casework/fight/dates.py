@@ -34,9 +34,20 @@ def not_future_nor_before_logged(case: Case, day: date, today: date, what: str) 
 
 
 def delivery_date_problem(case: Case, delivered_at: datetime, today: date) -> str | None:
-    """A delivery is not in the future and not before the case was logged."""
-    return not_future_nor_before_logged(case, local_date_of(delivered_at, case.network), today,
-                                         "The delivery date")
+    """A delivery is not in the future, not before the case was logged, and (when corrected)
+    not after a contact from the target or the outcome already recorded."""
+    day = local_date_of(delivered_at, case.network)
+    problem = not_future_nor_before_logged(case, day, today, "The delivery date")
+    if problem or case.delivery is None:  # the first delivery: nothing was logged after it yet
+        return problem
+    contacts = [local_date_of(c.happened_at, case.network) for c in case.contacts]
+    if contacts and min(contacts) < day:
+        return (f"A contact from the target is logged on {local_date(min(contacts))}; the "
+                "delivery can't come after it.")
+    if case.outcome is not None and case.outcome.decided_on < day:
+        return (f"The outcome is dated {local_date(case.outcome.decided_on)}; the delivery "
+                "can't come after it.")
+    return None
 
 
 def contact_date_problem(case: Case, happened_at: datetime, today: date,

@@ -7,19 +7,23 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from casework.actions.demo import add_demo_ladder
+from casework.actions.demo import add_demo_ladder, local_moment
 from casework.cases.services import CaseFacts, create_case
 from casework.cases.team import set_case_team
+from casework.clock import network_today
 from casework.extensions import db
 from casework.fight import services as fight
 from casework.letters import services as letters
 from casework.letters.context import LetterKind
 from casework.models import (
     Case,
+    ConsentMethod,
+    ConsentSubject,
     ContactChannel,
     DecisionKind,
     DeclineReason,
     DemandKind,
+    Event,
     IssueType,
     Network,
     OutcomeKind,
@@ -147,6 +151,14 @@ ROADS: dict[CaseState, tuple[str, ...]] = {
 # Days ago each fight's letter was delivered, so deadlines fall before and after today.
 DELIVERED_DAYS_AGO = {CaseState.DELIVERED: 4, CaseState.ESCALATING: 24,
                       CaseState.NEGOTIATING: 10, CaseState.WON: 40, CaseState.CLOSED: 60}
+# Days ago each fight was logged: before anything else happened to it.
+LOGGED_DAYS_AGO = {CaseState.INQUIRY: 1, CaseState.SCREENING: 6, CaseState.PROPOSED: 12,
+                   CaseState.DECLINED: 15}
+
+
+def logged_days_ago(state: CaseState) -> int:
+    """A fight past the meeting was logged a month before its meeting (and its delivery)."""
+    return LOGGED_DAYS_AGO.get(state, DELIVERED_DAYS_AGO.get(state, 5) + 30)
 
 
 def load_demo() -> list[User]:
@@ -162,6 +174,7 @@ def load_demo() -> list[User]:
     for index, (state, facts) in enumerate(DEMO_CASES):
         author = intake if state in (CaseState.INQUIRY, CaseState.SCREENING) else coordinator
         case = create_case(author, facts)
+        backdate_logging(case, logged_days_ago(state))
         if state is not CaseState.INQUIRY:
             organizer = omar if index % 2 else lena
             set_case_team(case, coordinator, [organizer.id])
@@ -175,18 +188,31 @@ def load_demo() -> list[User]:
     return users
 
 
+def backdate_logging(case: Case, days_ago: int) -> None:
+    """The demo fight was logged some days ago (its first timeline entry with it)."""
+    logged_at = utcnow() - timedelta(days=days_ago)
+    case.created_at = case.state_changed_at = logged_at
+    for event in db.session.scalars(select(Event).where(Event.case_id == case.id)):
+        event.created_at = logged_at
+    db.session.flush()
+
+
 def prepare_for(case: Case, trigger: str, organizer: User, days_ago: int) -> None:
     """Record what the move's guard asks for, as the case team would."""
-    today = utcnow().date()
+    today = network_today(case.network)
     if trigger == "propose":
         fight.save_screening(case, organizer, "Met at the hotline office; pay stubs and texts "
                              "seen.", "Winnable: the target has a public storefront and "
                              "cares about reviews; the member will take part.")
     elif trigger == "accept":
+        meeting_on = today - timedelta(days=days_ago + 7)
         fight.record_decision(case, organizer, fight.DecisionInput(
-            kind=DecisionKind.TAKE_FIGHT, meeting_on=today - timedelta(days=days_ago + 7),
-            proposal="Take on the fight", votes_for=14, votes_against=0, votes_abstain=2,
-            member_consents=True))
+            kind=DecisionKind.TAKE_FIGHT, meeting_on=meeting_on,
+            proposal="Take on the fight", votes_for=14, votes_against=0, votes_abstain=2))
+        fight.record_consent(case, organizer, fight.ConsentInput(
+            subject=ConsentSubject.DEMANDS, given_on=meeting_on,
+            method=ConsentMethod.IN_PERSON, consented_to="Pay what is owed; no retaliation.",
+            note="Said yes at the meeting, after the vote."))
     elif trigger == "approve_letter":
         amount = case.amount_claimed or Decimal("500.00")
         fight.add_demand(case, organizer, DemandKind.MONEY, "Pay what is owed", amount,
@@ -200,29 +226,30 @@ def prepare_for(case: Case, trigger: str, organizer: User, days_ago: int) -> Non
         letters.review_version(version, organizer, True, "")
     elif trigger == "open_talks":
         fight.log_contact(case, organizer, fight.ContactInput(
-            happened_at=utcnow() - timedelta(days=max(days_ago - 3, 1)),
+            happened_at=local_moment(case.network, -max(days_ago - 3, 1), 15),
             channel=ContactChannel.PHONE, summary="The owner called the hotline to bargain.",
             is_offer=True, offer_amount=(case.amount_claimed or Decimal("500")) / 2))
 
 
 def demo_input(case: Case, trigger: str, state: CaseState) -> MoveInput:
-    """What the move's form would carry for a demo fight."""
+    """What the move's form would carry for a demo fight (dates where the network is)."""
     days_ago = DELIVERED_DAYS_AGO.get(state, 5)
+    today = network_today(case.network)
     if trigger == "decline":
         return MoveInput(decline_reason=DeclineReason.OUT_OF_SCOPE,
                          reason="A dispute between co-workers, not with the boss.")
     if trigger == "deliver":
         return MoveInput(delivery=DeliveryInput(
-            delivered_at=utcnow() - timedelta(days=days_ago), place="At the front counter",
+            delivered_at=local_moment(case.network, -days_ago, 11), place="At the front counter",
             handed_over_by="The member, with supporters", turnout=16,
             target_reaction="Took the letter and said nothing."))
     if trigger == "win":
         return MoveInput(outcome=OutcomeInput(
-            kind=OutcomeKind.FULL, decided_on=utcnow().date() - timedelta(days=3),
+            kind=OutcomeKind.FULL, decided_on=today - timedelta(days=3),
             amount_recovered=case.amount_claimed or Decimal("0")))
     if trigger == "close":
         return MoveInput(outcome=OutcomeInput(
-            kind=OutcomeKind.MOOT, decided_on=utcnow().date() - timedelta(days=20),
+            kind=OutcomeKind.MOOT, decided_on=today - timedelta(days=20),
             debrief="The diner closed for good two weeks after the first picket."))
     if trigger in ("pause", "escalate"):
         return MoveInput(reason="The member is travelling for a family emergency."

@@ -10,10 +10,14 @@ from casework.letters.context import LetterKind, to_snapshot
 from casework.letters.services import context_of
 from casework.models import (
     Case,
+    Consent,
+    ConsentMethod,
+    ConsentSubject,
     ContactChannel,
     Decision,
     DecisionKind,
     DeclineReason,
+    Delivery,
     Demand,
     DemandKind,
     Letter,
@@ -26,6 +30,8 @@ from casework.workflow.moves import DeliveryInput, MoveInput, OutcomeInput
 from casework.workflow.states import CaseState
 
 NOW = datetime(2026, 11, 2, 18, 30, tzinfo=UTC)
+LOGGED_AT = datetime(2026, 10, 1, 17, 0, tzinfo=UTC)
+DELIVERED_AT = datetime(2026, 10, 18, 18, 0, tzinfo=UTC)  # its deadline (14 days) has passed
 
 
 def complete_records(case: Case, state: CaseState) -> None:
@@ -33,12 +39,14 @@ def complete_records(case: Case, state: CaseState) -> None:
 
     Setting the state directly is test setup only: the app moves cases through the service.
     """
+    case.created_at = LOGGED_AT  # logged before every record below
     case.winnability_notes = "Winnable: clear pay stubs, owner owns two more restaurants."
     case.screening_notes = "Met on 1 Nov."
     db.session.add_all([
         Decision(case=case, kind=DecisionKind.TAKE_FIGHT, meeting_on=date(2026, 11, 1),
-                 proposal="Take the fight", votes_for=12, votes_against=1, votes_abstain=2,
-                 member_consents=True),
+                 proposal="Take the fight", votes_for=12, votes_against=1, votes_abstain=2),
+        Consent(case=case, subject=ConsentSubject.DEMANDS, given_on=date(2026, 11, 1),
+                method=ConsentMethod.IN_PERSON, consented_to="Pay the unpaid wages"),
         Demand(case=case, kind=DemandKind.MONEY, description="Pay the unpaid wages",
                amount=Decimal("2160.00"), calculation="120 h × $18"),
         TargetContact(case=case, happened_at=NOW, channel=ContactChannel.PHONE,
@@ -53,6 +61,16 @@ def complete_records(case: Case, state: CaseState) -> None:
     case.paused_from = CaseState.DELIVERED if state == CaseState.PAUSED else None
     case.ended_from = CaseState.NEGOTIATING if state in (CaseState.WON, CaseState.CLOSED) \
         else None
+
+
+def add_delivery(case: Case, delivered_at: datetime = DELIVERED_AT) -> Delivery:
+    """The delivery record of a fight set up past "ready" (complete_records has none)."""
+    delivery = Delivery(case=case, delivered_at=delivered_at, place="Blue Fern Bistro",
+                        handed_over_by="Maria with 18 supporters", turnout=19)
+    db.session.add(delivery)
+    db.session.flush()
+    db.session.expire(case, ["deliveries"])
+    return delivery
 
 
 def approved_demand_letter(case: Case) -> LetterVersion:

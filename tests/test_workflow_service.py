@@ -33,7 +33,7 @@ from casework.workflow.moves import MoveInput, OutcomeInput
 from casework.workflow.service import TransitionNotAllowed, apply_transition, moves_for
 from casework.workflow.states import CaseState as S
 from casework.workflow.task_rules import DEADLINE_PASSED_TASK, add_rule_task
-from tests.fights import NOW, full_input
+from tests.fights import NOW, add_delivery, full_input
 
 
 def move(case_id: int, trigger: str, user_id: int, given: MoveInput | None = None,
@@ -77,7 +77,7 @@ def unmet(case: Case, name: str) -> None:
     elif name == "vote_lost":
         case.decisions[0].votes_against = 20
     elif name == "consent":
-        case.decisions[0].member_consents = False
+        delete_all(case, case.consents)
     elif name == "demands":
         case.demands.clear()
     elif name == "deadline_rule":
@@ -104,7 +104,7 @@ GUARD_CASES: list[tuple[S, str, str, dict[str, Any], str]] = [
     (S.SCREENING, "propose", "winnability", {}, "Write the winnability assessment"),
     (S.SCREENING, "propose", "contact_route", {}, "Record a safe way to reach Maria."),
     (S.PROPOSED, "accept", "decision", {},
-     "Record the meeting's vote and Maria's consent before accepting the fight."),
+     "Record the meeting's vote on taking the fight."),
     (S.PROPOSED, "accept", "vote_lost", {}, "did not carry"),
     (S.PROPOSED, "accept", "consent", {}, "Record Maria's consent to the demands."),
     (S.DRAFTING, "approve_letter", "demands", {}, "Add at least one demand."),
@@ -210,6 +210,8 @@ def test_delivery_sets_the_deadline_and_its_tasks_which_move_when_the_date_is_co
 ) -> None:
     case_id, organizer = make_fight(S.READY)
     with app.app_context():
+        # Setup's contact from the target would come before the corrected delivery date.
+        delete_all(db.session.get_one(Case, case_id), db.session.get_one(Case, case_id).contacts)
         case = move(case_id, "deliver", organizer)  # 2 Nov 18:30 UTC = 2 Nov in Seattle
         db.session.commit()
         assert case.deadline_on == date(2026, 11, 16)
@@ -279,13 +281,21 @@ def test_reopen_returns_where_the_fight_ended_and_declined_goes_back_to_screenin
 def test_offers_with_conditions_need_a_binding_decision_before_acceptance(
     app: Flask, make_fight: Callable[..., tuple[int, int]]
 ) -> None:
-    from casework.fight.services import ContactInput, RecordRefused, decide_offer, log_contact
-    from casework.models import ContactChannel
+    from casework.fight.services import (
+        ConsentInput,
+        ContactInput,
+        RecordRefused,
+        decide_offer,
+        log_contact,
+        record_consent,
+    )
+    from casework.models import ConsentMethod, ConsentSubject, ContactChannel
 
     case_id, organizer = make_fight(S.NEGOTIATING, amount_claimed=Decimal("2160.00"))
     with app.app_context():
         case = db.session.get_one(Case, case_id)
         user = db.session.get_one(User, organizer)
+        add_delivery(case)
         offer = log_contact(case, user, ContactInput(
             happened_at=NOW, channel=ContactChannel.LAWYER, summary="Letter from a lawyer",
             is_offer=True, offer_amount=Decimal("1500"), offer_conditions="Sign an NDA"))
@@ -293,7 +303,12 @@ def test_offers_with_conditions_need_a_binding_decision_before_acceptance(
             decide_offer(offer, case, user, accept=True)
         db.session.add(Decision(case=case, kind=DecisionKind.ACCEPT_OFFER, offer_id=offer.id,
                                 meeting_on=date(2026, 11, 10), proposal="Accept 1500 + NDA",
-                                votes_for=9, votes_against=3, member_consents=True))
+                                votes_for=9, votes_against=3))
+        with pytest.raises(RecordRefused, match="member's consent"):  # the vote alone: no
+            decide_offer(offer, case, user, accept=True)
+        record_consent(case, user, ConsentInput(
+            subject=ConsentSubject.OFFER, offer_id=offer.id, given_on=date(2026, 11, 10),
+            method=ConsentMethod.PHONE))
         decide_offer(offer, case, user, accept=True)
         assert offer.offer_status is not None and offer.offer_status.value == "accepted"
 

@@ -7,9 +7,10 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from casework.clock import zone_of
+from casework.clock import network_today, zone_of
 from casework.errors import CaseworkError, PermissionDenied
 from casework.extensions import db
+from casework.fight.dates import action_done_problem
 from casework.letters.context import LetterKind
 from casework.models import (
     Action,
@@ -186,6 +187,9 @@ def record_done(action: Action, actor: User, report: ActionReport) -> Action:
     case = action.case
     require_team(case, actor)
     require_planned(action)
+    problem = action_done_problem(action, network_today(case.network))
+    if problem:
+        raise ActionRefused(problem)
     checked_in = checked_in_count(action)
     turnout = checked_in if checked_in else report.turnout_actual
     if turnout is None:

@@ -28,9 +28,18 @@ from casework.forms import (
     strip_whitespace,
 )
 from casework.letters.limits import MAX_DEMAND_CALCULATION, MAX_DEMAND_DESCRIPTION
-from casework.models import CLOSE_KINDS, WIN_KINDS, ContactChannel, DecisionKind, DeclineReason
+from casework.models import (
+    CLOSE_KINDS,
+    WIN_KINDS,
+    ConsentMethod,
+    ConsentSubject,
+    ContactChannel,
+    DecisionKind,
+    DeclineReason,
+)
 
 MAX_AMOUNT = Decimal("99999999.99")
+CONSENT_PREFIX = "consent"
 NEEDED = "This is needed."
 AMOUNT_RANGE = "Enter an amount from 0 to 99,999,999.99."
 
@@ -72,8 +81,34 @@ class DecisionForm(FlaskForm):
     votes_for = count("Votes for")
     votes_against = count("Votes against")
     votes_abstain = count("Abstentions")
-    member_consents = BooleanField("The member consents (their choice alone)")
     offer_id = SelectField("Offer decided on", choices=options([("", "No offer")]), default="")
+
+
+class ConsentForm(FlaskForm):
+    """Made with ``prefix=CONSENT_PREFIX``: its ids must not clash with the case page's other
+    forms (the decision's offer, the timeline's note)."""
+
+    subject = RadioField("The member consents to",
+                         choices=options((s.value, s.label) for s in ConsentSubject),
+                         default=ConsentSubject.DEMANDS.value,
+                         validators=[InputRequired(message="Choose what they consent to.")])
+    offer_id = SelectField("Which offer", choices=options([("", "No offer")]), default="")
+    given_on = DateField("Given on", validators=[InputRequired(message=NEEDED), plausible_date])
+    method = RadioField("How they gave it",
+                        choices=options((m.value, m.label) for m in ConsentMethod),
+                        validators=[InputRequired(message="Choose how they gave it.")])
+    consented_to = text("What they consented to", 4000,
+                        description="Leave empty to record the demands (or the offer's terms) "
+                                    "as they read now.")
+    note = text("Note", 2000)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        is_valid = super().validate(extra_validators)
+        if self.subject.data == ConsentSubject.OFFER.value and not self.offer_id.data \
+                and not self.offer_id.errors:
+            self.offer_id.errors = ["Choose the offer the member consents to."]
+            return False
+        return is_valid
 
 
 class DemandForm(FlaskForm):

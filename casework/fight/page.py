@@ -19,6 +19,8 @@ def fight_sections(case: Case, user: User) -> dict[str, Any]:
     screening = forms.ScreeningForm(formdata=None, obj=case)
     decision = forms.DecisionForm(formdata=None, meeting_on=today)
     decision.offer_id.choices = offer_choices(case)
+    consent = forms.ConsentForm(formdata=None, prefix=forms.CONSENT_PREFIX, given_on=today)
+    consent.offer_id.choices = decision.offer_id.choices
     deadline_rule = forms.DeadlineRuleForm(formdata=None,
                                            deadline_days=str(case.deadline_days or 14),
                                            planned_delivery_on=case.planned_delivery_on)
@@ -33,6 +35,8 @@ def fight_sections(case: Case, user: User) -> dict[str, Any]:
         "move_form": forms.ConfirmMoveForm(formdata=None, version=case.version),
         "screening_form": screening,
         "decision_form": decision,
+        "consent_form": consent,
+        "can_record_consent": case.can_move(user),
         "demand_form": forms.DemandForm(formdata=None),
         "demands_full": len(case.demands) >= MAX_DEMANDS,
         "deadline_rule_form": deadline_rule,

@@ -6,8 +6,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from casework.clock import network_today
 from casework.errors import CaseworkError, PermissionDenied
 from casework.extensions import db
+from casework.fight.dates import consent_date_problem, contact_date_problem
+from casework.formatting import local_date
 from casework.letters.limits import (
     MAX_DEMAND_CALCULATION,
     MAX_DEMAND_DESCRIPTION,
@@ -17,6 +20,9 @@ from casework.letters.limits import (
 )
 from casework.models import (
     Case,
+    Consent,
+    ConsentMethod,
+    ConsentSubject,
     ContactChannel,
     Decision,
     DecisionKind,
@@ -47,7 +53,16 @@ class DecisionInput:
     votes_for: int
     votes_against: int
     votes_abstain: int
-    member_consents: bool
+    offer_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ConsentInput:
+    subject: ConsentSubject
+    given_on: date
+    method: ConsentMethod
+    consented_to: str = ""  # empty: the demands (or the offer's terms) as they read now
+    note: str = ""
     offer_id: int | None = None
 
 
@@ -87,18 +102,65 @@ def save_screening(case: Case, actor: User, screening_notes: str, winnability: s
 
 
 def record_decision(case: Case, actor: User, decision: DecisionInput) -> Decision:
-    """Record a meeting's vote and the member's consent."""
+    """Record a meeting's vote (the member's consent is recorded on its own)."""
     require_edit(case, actor)
     if decision.offer_id is not None and all(c.id != decision.offer_id for c in case.contacts):
         raise RecordRefused("That offer is not on this case.")
     record = Decision(case=case, recorded_by_id=actor.id, **vars(decision))
     db.session.add(record)
     result = "carried" if record.is_carried else "did not carry"
-    consent = "the member consents" if record.member_consents else "no member consent yet"
     touch(case, actor, f"Meeting decision ({decision.kind.label.lower()}): {result} "
-          f"{decision.votes_for}–{decision.votes_against}–{decision.votes_abstain}; {consent}")
+          f"{decision.votes_for}–{decision.votes_against}–{decision.votes_abstain}")
     db.session.flush()
     return record
+
+
+def demands_text(case: Case) -> str:
+    """The demands as one text, as the member consents to them."""
+    lines = [f"{d.description} ({d.amount:,.2f})" if d.amount is not None else d.description
+             for d in case.demands]
+    return "; ".join(lines) or case.summary
+
+
+def offer_text(offer: TargetContact) -> str:
+    """An offer's terms, as the member consents to them."""
+    amount = f"${offer.offer_amount:,.2f}" if offer.offer_amount is not None else "no amount"
+    conditions = f", with conditions: {offer.offer_conditions}" if offer.has_conditions else ""
+    return f"Offer of {amount}{conditions}"
+
+
+def record_consent(case: Case, actor: User, consent: ConsentInput,
+                   today: date | None = None) -> Consent:
+    """Record the member's own consent (to the demands or to an offer), apart from any vote."""
+    require_edit(case, actor)
+    problem = consent_date_problem(case, consent.given_on, today or network_today(case.network))
+    if problem:
+        raise RecordRefused(problem, "given_on")
+    offer = None
+    if consent.subject == ConsentSubject.OFFER:
+        offer = next((c for c in case.contacts if c.is_offer and c.id == consent.offer_id), None)
+        if offer is None:
+            raise RecordRefused("Choose the offer the member consents to.", "offer_id")
+    consented_to = consent.consented_to.strip() or (
+        offer_text(offer) if offer is not None else demands_text(case))
+    record = Consent(case=case, subject=consent.subject, offer=offer, given_on=consent.given_on,
+                     method=consent.method, consented_to=consented_to, note=consent.note,
+                     recorded_by_id=actor.id)
+    db.session.add(record)
+    case.updated_at = utcnow()
+    what = "to the demands" if offer is None else "to the offer"
+    db.session.add(Event(case=case, actor=actor, kind=EventKind.CONSENT_RECORDED,
+                         note=f"The member's consent {what} recorded: given "
+                              f"{consent.method.label.lower()} on {local_date(consent.given_on)}"))
+    db.session.flush()
+    return record
+
+
+def has_consent(case: Case, subject: ConsentSubject, offer_id: int | None = None) -> bool:
+    """Has the member's consent to the demands (or to this offer) been recorded?"""
+    return any(c.subject == subject
+               and (subject == ConsentSubject.DEMANDS or c.offer_id == offer_id)
+               for c in case.consents)
 
 
 def add_demand(case: Case, actor: User, kind: DemandKind, description: str,
@@ -140,9 +202,14 @@ def set_deadline_rule(case: Case, actor: User, days: int, planned_on: date | Non
     db.session.flush()
 
 
-def log_contact(case: Case, actor: User, contact: ContactInput) -> TargetContact:
-    """Log a contact from the target, maybe with an offer."""
+def log_contact(case: Case, actor: User, contact: ContactInput,
+                today: date | None = None) -> TargetContact:
+    """Log a contact from the target, maybe with an offer (not before the delivery)."""
     require_edit(case, actor)
+    problem = contact_date_problem(case, contact.happened_at,
+                                   today or network_today(case.network), contact.is_offer)
+    if problem:
+        raise RecordRefused(problem, "happened_at")
     record = TargetContact(case=case, recorded_by_id=actor.id,
                            offer_status=OfferStatus.OPEN if contact.is_offer else None,
                            **vars(contact))
@@ -161,10 +228,10 @@ def decide_offer(contact: TargetContact, case: Case, actor: User, accept: bool) 
     require_edit(case, actor)
     if contact.offer_status != OfferStatus.OPEN:
         raise RecordRefused("This offer was already decided.")
-    if accept and needs_decision(contact, case) and not any(
-        d.offer_id == contact.id and d.kind == DecisionKind.ACCEPT_OFFER and d.is_binding
+    if accept and needs_decision(contact, case) and not (any(
+        d.offer_id == contact.id and d.kind == DecisionKind.ACCEPT_OFFER and d.is_carried
         for d in case.decisions
-    ):
+    ) and has_consent(case, ConsentSubject.OFFER, contact.id)):
         raise RecordRefused("This offer has conditions or is below the claim: record the "
                             "meeting's vote and the member's consent to accept it first.")
     contact.offer_status = OfferStatus.ACCEPTED if accept else OfferStatus.REJECTED

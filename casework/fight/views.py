@@ -21,6 +21,8 @@ from casework.models import (
     CASE_TEAM_ROLES,
     STAFF_ROLES,
     Case,
+    ConsentMethod,
+    ConsentSubject,
     ContactChannel,
     DecisionKind,
     Demand,
@@ -84,10 +86,27 @@ def decision(case_id: int) -> Outcome:
             kind=DecisionKind(data["kind"]), meeting_on=data["meeting_on"],
             proposal=data["proposal"], votes_for=data["votes_for"],
             votes_against=data["votes_against"], votes_abstain=data["votes_abstain"],
-            member_consents=bool(data["member_consents"]),
             offer_id=int(data["offer_id"]) if data["offer_id"] else None))
 
     return save(case, form, "Meeting decision", "decisions", change, "Decision recorded.")
+
+
+@bp.route("/consents", methods=["POST"])
+@roles_required(*CASE_TEAM_ROLES)
+def consent(case_id: int) -> Outcome:
+    case = load_case(case_id, edit=True)
+    form = forms.ConsentForm(prefix=forms.CONSENT_PREFIX)
+    form.offer_id.choices = offer_choices(case)
+
+    def change() -> None:
+        subject = ConsentSubject(form.subject.data)
+        record.record_consent(case, acting_user(), record.ConsentInput(
+            subject=subject, given_on=form.given_on.data, method=ConsentMethod(form.method.data),
+            consented_to=form.consented_to.data or "", note=form.note.data or "",
+            offer_id=int(form.offer_id.data)
+            if subject == ConsentSubject.OFFER and form.offer_id.data else None))
+
+    return save(case, form, "The member's consent", "consent", change, "Consent recorded.")
 
 
 @bp.route("/demands", methods=["POST"])

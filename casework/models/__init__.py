@@ -19,6 +19,7 @@ from casework.models.case import (
     Urgency,
     case_team,
 )
+from casework.models.consent import Consent, ConsentMethod, ConsentSubject
 from casework.models.document import Document, DocumentType
 from casework.models.event import Event, EventKind
 from casework.models.fight import (
@@ -77,6 +78,9 @@ __all__ = [
     "CLOSE_KINDS",
     "WIN_KINDS",
     "ContactChannel",
+    "Consent",
+    "ConsentMethod",
+    "ConsentSubject",
     "DeclineReason",
     "Decision",
     "DecisionKind",

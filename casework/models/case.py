@@ -17,6 +17,7 @@ from casework.workflow.states import CaseState
 
 if TYPE_CHECKING:
     from casework.models.action import Action
+    from casework.models.consent import Consent
     from casework.models.fight import Decision, Delivery, Demand, Outcome, TargetContact
     from casework.models.network import Network
     from casework.models.person import Person
@@ -171,6 +172,8 @@ class Case(Model):
         back_populates="case", order_by="Delivery.id", passive_deletes=True)
     contacts: Mapped[list[TargetContact]] = relationship(
         back_populates="case", order_by="TargetContact.id", passive_deletes=True)
+    consents: Mapped[list[Consent]] = relationship(
+        back_populates="case", order_by="Consent.id", passive_deletes=True)
     outcomes: Mapped[list[Outcome]] = relationship(
         back_populates="case", order_by="Outcome.id", passive_deletes=True)
     actions: Mapped[list[Action]] = relationship(

@@ -24,6 +24,8 @@ class EventKind(StrEnum):
     TASK_ADDED = "task_added"
     TASK_DONE = "task_done"
     TASK_REOPENED = "task_reopened"
+    TASK_NO_LONGER_NEEDED = "task_no_longer_needed"
+    CONSENT_RECORDED = "consent_recorded"
     NOTE = "note"
     TEAM_CHANGED = "team_changed"
     TARGET_RESEARCH = "target_research"

@@ -30,7 +30,7 @@ class DecisionKind(StrEnum):
 
 
 class Decision(Model):
-    """A vote of the weekly meeting, with the member's own consent recorded beside it."""
+    """A vote of the weekly meeting. The member's own consent is its own record (Consent)."""
 
     __tablename__ = "decision"
     __table_args__ = (sa.Index("ix_decision_case", "case_id", "id"),)
@@ -44,8 +44,6 @@ class Decision(Model):
     votes_for: Mapped[int] = mapped_column(default=0)
     votes_against: Mapped[int] = mapped_column(default=0)
     votes_abstain: Mapped[int] = mapped_column(default=0)
-    # Some choices are the member's alone: the meeting cannot consent for them.
-    member_consents: Mapped[bool] = mapped_column(default=False)
     offer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("target_contact.id"))
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -53,11 +51,6 @@ class Decision(Model):
     @property
     def is_carried(self) -> bool:
         return self.votes_for > self.votes_against
-
-    @property
-    def is_binding(self) -> bool:
-        """Carried by the meeting and consented to by the member."""
-        return self.is_carried and self.member_consents
 
 
 class DemandKind(StrEnum):

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 
 
 class Task(Model):
+    """A piece of work. ``is_done`` means "off everyone's list": done by someone, or, when
+    ``no_longer_needed_at`` is set, closed because the fight moved past it (nobody did it)."""
+
     __tablename__ = "task"
     __table_args__ = (
         sa.Index("ix_task_assignee_open_due", "assignee_id", "is_done", "due_on"),
@@ -31,6 +34,7 @@ class Task(Model):
     due_on: Mapped[date | None]
     is_done: Mapped[bool] = mapped_column(default=False)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    no_longer_needed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     # Tasks a state creates: which rule, and the date their due date is counted from, so
     # they move when that date is corrected.
@@ -41,6 +45,19 @@ class Task(Model):
 
     case: Mapped[Case] = relationship()
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+
+    @property
+    def is_open(self) -> bool:
+        return not self.is_done
+
+    @property
+    def is_no_longer_needed(self) -> bool:
+        return self.is_done and self.no_longer_needed_at is not None
+
+    @property
+    def was_done(self) -> bool:
+        """Closed because someone did it (not because it stopped being needed)."""
+        return self.is_done and self.no_longer_needed_at is None
 
     def is_overdue(self, today: date) -> bool:
         return not self.is_done and self.due_on is not None and self.due_on < today

@@ -90,7 +90,8 @@ def member_fights(member: User) -> list[MemberFight]:
     cases = db.session.scalars(
         select(Case)
         .where(Case.person_id == member.person_id, Case.network_id == member.network_id)
-        .options(selectinload(Case.target), selectinload(Case.outcomes))
+        .options(selectinload(Case.target), selectinload(Case.outcomes),
+                 selectinload(Case.deliveries))
         .order_by(Case.id.desc())
     ).all()
     fights = []

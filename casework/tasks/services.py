@@ -1,4 +1,4 @@
-"""Tasks on a case: add, complete, reopen; and the 'My work' queries."""
+"""Tasks on a case: add, complete, close as no longer needed, reopen; and 'My work'."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from casework.errors import PermissionDenied
 from casework.extensions import db
 from casework.models import Case, Event, EventKind, Task, User
 from casework.models.base import utcnow
+from casework.workflow.task_rules import mark_no_longer_needed
 
 
 def add_task(
@@ -33,12 +34,25 @@ def set_task_done(task: Task, actor: User, is_done: bool) -> None:
     """Mark a task done (or open again), recording it on the timeline."""
     if not task.case.can_edit(actor):
         raise PermissionDenied("You may not change tasks on this case.")
-    if task.is_done == is_done:
+    if task.was_done == is_done and task.is_done == is_done:
         return
     task.is_done = is_done
     task.done_at = utcnow() if is_done else None
+    task.no_longer_needed_at = None
     kind = EventKind.TASK_DONE if is_done else EventKind.TASK_REOPENED
     db.session.add(Event(case=task.case, actor=actor, kind=kind, note=task.title))
+    db.session.flush()
+
+
+def set_task_no_longer_needed(task: Task, actor: User) -> None:
+    """Close an open task nobody needs to do any more (it is not recorded as done)."""
+    if not task.case.can_edit(actor):
+        raise PermissionDenied("You may not change tasks on this case.")
+    if task.is_done:
+        return
+    mark_no_longer_needed(task)
+    db.session.add(Event(case=task.case, actor=actor, kind=EventKind.TASK_NO_LONGER_NEEDED,
+                         note=f"Task no longer needed: “{task.title}”"))
     db.session.flush()
 
 

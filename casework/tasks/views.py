@@ -12,7 +12,7 @@ from casework.forms import ActionForm
 from casework.models import STAFF_ROLES, Case, Task, User
 from casework.permissions import acting_user, load_case, roles_required
 from casework.tasks.forms import TaskForm, assignee_choices
-from casework.tasks.services import add_task, set_task_done
+from casework.tasks.services import add_task, set_task_done, set_task_no_longer_needed
 
 bp = Blueprint("tasks", __name__)
 
@@ -36,9 +36,8 @@ def create(case_id: int) -> Response | tuple[str, int]:
     return redirect(url_for("cases.show", case_id=case.id, _anchor="tasks"))
 
 
-@bp.route("/tasks/<int:task_id>/done", methods=["POST"])
-@roles_required(*STAFF_ROLES)
-def toggle_done(task_id: int) -> Response:
+def load_task(task_id: int) -> Task:
+    """A task of the user's network (404) on a case they may edit (403)."""
     user = acting_user()
     task = db.session.scalars(
         select(Task).join(Case).where(Task.id == task_id, Case.network_id == user.network_id)
@@ -46,9 +45,28 @@ def toggle_done(task_id: int) -> Response:
     if task is None:
         abort(404)
     load_case(task.case_id, edit=True)
+    return task
+
+
+@bp.route("/tasks/<int:task_id>/done", methods=["POST"])
+@roles_required(*STAFF_ROLES)
+def toggle_done(task_id: int) -> Response:
+    user = acting_user()
+    task = load_task(task_id)
     form = ActionForm()
     if form.validate_on_submit():
         set_task_done(task, user, not task.is_done)
         db.session.commit()
         flash("Task done." if task.is_done else "Task open again.", "success")
+    return redirect(url_for("cases.show", case_id=task.case_id, _anchor="tasks"))
+
+
+@bp.route("/tasks/<int:task_id>/no-longer-needed", methods=["POST"])
+@roles_required(*STAFF_ROLES)
+def no_longer_needed(task_id: int) -> Response:
+    task = load_task(task_id)
+    if ActionForm().validate_on_submit():
+        set_task_no_longer_needed(task, acting_user())
+        db.session.commit()
+        flash("Task closed as no longer needed.", "success")
     return redirect(url_for("cases.show", case_id=task.case_id, _anchor="tasks"))

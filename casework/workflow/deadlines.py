@@ -10,13 +10,19 @@ from sqlalchemy import select
 from casework.clock import network_today
 from casework.errors import PermissionDenied, StaleCase
 from casework.extensions import db
+from casework.fight.dates import delivery_date_problem
+from casework.fight.services import RecordRefused
 from casework.models import Case, Event, EventKind, Network, User
 from casework.models.base import utcnow
 from casework.workflow.service import lock_case, set_deadline
-from casework.workflow.states import CaseState
-from casework.workflow.task_rules import DEADLINE_PASSED_TASK, add_rule_task, reschedule_tasks
+from casework.workflow.task_rules import (
+    DEADLINE_PASSED_TASK,
+    DEADLINE_WATCHED_STATES,
+    add_rule_task,
+    reschedule_tasks,
+)
 
-WATCHED_STATES = (CaseState.DELIVERED, CaseState.NEGOTIATING)
+WATCHED_STATES = DEADLINE_WATCHED_STATES
 
 
 def correct_delivery_date(case_id: int, actor: User, delivered_at: datetime,
@@ -28,6 +34,9 @@ def correct_delivery_date(case_id: int, actor: User, delivered_at: datetime,
     delivery = case.delivery
     if delivery is None or not case.can_edit(actor):
         raise PermissionDenied("There is no delivery you may correct on this case.")
+    problem = delivery_date_problem(case, delivered_at, network_today(case.network))
+    if problem:
+        raise RecordRefused(problem, "delivered_at")
     delivery.delivered_at = delivered_at
     set_deadline(case, delivery)
     if case.deadline_on is not None:

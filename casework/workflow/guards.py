@@ -12,7 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from casework.letters.services import demand_letter_missing
-from casework.models import CLOSE_KINDS, WIN_KINDS, Case, DecisionKind, DeclineReason
+from casework.models import (
+    CLOSE_KINDS,
+    WIN_KINDS,
+    Case,
+    ConsentSubject,
+    DecisionKind,
+    DeclineReason,
+)
 from casework.workflow.moves import MoveInput
 
 RecordCheck = Callable[[Case, date], list[str]]
@@ -49,15 +56,14 @@ def ready_to_propose(case: Case, _today: date) -> list[str]:
 
 
 def meeting_voted_and_member_consents(case: Case, _today: date) -> list[str]:
+    """The meeting's vote carried, and the member's own consent is on record (apart)."""
     decisions = [d for d in case.decisions if d.kind == DecisionKind.TAKE_FIGHT]
-    if not decisions:
-        return [f"Record the meeting's vote and {first_name(case)}'s consent before "
-                "accepting the fight."]
-    latest = decisions[-1]
     missing = []
-    if not latest.is_carried:
+    if not decisions:
+        missing.append("Record the meeting's vote on taking the fight.")
+    elif not decisions[-1].is_carried:
         missing.append("The meeting's latest vote did not carry: record a vote that does.")
-    if not latest.member_consents:
+    if not any(c.subject == ConsentSubject.DEMANDS for c in case.consents):
         missing.append(f"Record {first_name(case)}'s consent to the demands.")
     return missing
 

@@ -12,6 +12,8 @@ from casework.cases.services import last_editor_name
 from casework.clock import local_date_of, network_today
 from casework.errors import CaseworkError, PermissionDenied, StaleCase
 from casework.extensions import db
+from casework.fight.dates import delivery_date_problem, outcome_date_problem
+from casework.fight.services import RecordRefused
 from casework.letters.services import freeze_demand_letter, start_revision
 from casework.models import Case, Delivery, Event, EventKind, Outcome, User
 from casework.models.base import utcnow
@@ -19,7 +21,7 @@ from casework.workflow.machine import Fight, build_machine
 from casework.workflow.moves import MoveInput
 from casework.workflow.states import ENDED_STATES, CaseState
 from casework.workflow.table import BY_TRIGGER, Transition, transitions_from
-from casework.workflow.task_rules import close_workflow_tasks, create_state_tasks
+from casework.workflow.task_rules import close_passed_state_tasks, create_state_tasks
 
 
 class TransitionNotAllowed(CaseworkError):
@@ -67,6 +69,7 @@ def apply_transition(case_id: int, trigger: str, actor: User, move: MoveInput,
     if case.version != seen_version:
         raise StaleCase(last_editor_name(case))
     today = today or network_today(case.network)
+    check_move_dates(case, move, trigger, today)
     source = case.state
     fight = Fight(case=case, move=move, today=today)
     build_machine(fight)
@@ -84,12 +87,24 @@ def apply_transition(case_id: int, trigger: str, actor: User, move: MoveInput,
     case.state_changed_at = utcnow()
     db.session.add(Event(case=case, actor=actor, kind=EventKind.TRANSITION, from_state=source,
                          to_state=dest, trigger=trigger, note=note))
-    if dest in ENDED_STATES:
-        close_workflow_tasks(case)
+    if dest != CaseState.PAUSED:  # a paused fight resumes where it was: its tasks wait
+        close_passed_state_tasks(case, dest, actor)
     if dest not in (CaseState.PAUSED,) and trigger not in ("resume", "reopen"):
         create_state_tasks(case, dest, today, actor)
     db.session.flush()
     return case
+
+
+def check_move_dates(case: Case, move: MoveInput, trigger: str, today: date) -> None:
+    """The delivery and the outcome a move records must have possible dates."""
+    if trigger == "deliver" and move.delivery is not None:
+        problem = delivery_date_problem(case, move.delivery.delivered_at, today)
+        if problem:
+            raise RecordRefused(problem, "delivered_at")
+    if trigger in ("win", "close") and move.outcome is not None:
+        problem = outcome_date_problem(case, move.outcome.decided_on, today)
+        if problem:
+            raise RecordRefused(problem, "decided_on")
 
 
 def record_move(case: Case, transition: Transition, source: CaseState, dest: CaseState,

@@ -2,7 +2,9 @@
 
 ``due_from`` names the reference: "entered" (the day the case entered the state),
 "deadline" (the letter's deadline) or "outcome" (the day the fight was decided). When that
-date changes, open tasks counted from it move with it (see ``reschedule_tasks``).
+date changes, open tasks counted from it move with it (see ``reschedule_tasks``). When the
+fight moves past the states a task belongs to, or ends, the task is closed as no longer needed
+(``close_passed_state_tasks``), never marked done.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from casework.extensions import db
-from casework.models import Case, Task, User
+from casework.models import Case, Event, EventKind, Task, User
 from casework.models.base import utcnow
 from casework.workflow.states import CaseState as S
 
@@ -48,6 +50,15 @@ STATE_TASKS: dict[S, tuple[TaskRule, ...]] = {
 # Created by `tick` once the deadline has passed, due the day after it.
 DEADLINE_PASSED_TASK = TaskRule("plan_escalation",
                                 "Deadline passed: plan the first escalation", "deadline", 1)
+DEADLINE_WATCHED_STATES = (S.DELIVERED, S.NEGOTIATING)
+
+
+def states_needing(rule_key: str) -> frozenset[S]:
+    """The states in which a rule's task still has something to do."""
+    if rule_key == DEADLINE_PASSED_TASK.key:
+        return frozenset(DEADLINE_WATCHED_STATES)
+    return frozenset(state for state, rules in STATE_TASKS.items()
+                     if any(rule.key == rule_key for rule in rules))
 
 
 def reference_date(case: Case, due_from: str, today: date) -> date | None:
@@ -99,14 +110,24 @@ def reschedule_tasks(case: Case, due_from: str, new_reference: date) -> int:
     return moved
 
 
-def close_workflow_tasks(case: Case) -> int:
-    """When a fight ends, the open tasks its states created have nothing left to do."""
-    closed = 0
+def mark_no_longer_needed(task: Task) -> None:
+    """Close a task nobody did because there is nothing left to do (never "done")."""
+    task.is_done = True
+    task.done_at = None
+    task.no_longer_needed_at = utcnow()
+
+
+def close_passed_state_tasks(case: Case, state: S, actor: User | None) -> list[Task]:
+    """The fight is now in ``state`` (or ended there): the open tasks earlier states created
+    that have nothing left to do here are closed as no longer needed, with a timeline entry."""
+    closed = []
     for task in db.session.scalars(
         select(Task).where(Task.case_id == case.id, Task.rule_key.is_not(None),
-                           Task.is_done.is_(False))
+                           Task.is_done.is_(False)).order_by(Task.id)
     ):
-        task.is_done = True
-        task.done_at = utcnow()
-        closed += 1
+        if state not in states_needing(task.rule_key or ""):
+            mark_no_longer_needed(task)
+            db.session.add(Event(case=case, actor=actor, kind=EventKind.TASK_NO_LONGER_NEEDED,
+                                 note=f"Task no longer needed: “{task.title}”"))
+            closed.append(task)
     return closed

@@ -10,6 +10,7 @@ from casework.clock import network_today
 from casework.errors import PermissionDenied, StaleCase
 from casework.extensions import db
 from casework.fight.forms import MOVE_FORMS
+from casework.fight.services import RecordRefused
 from casework.letters.services import LetterRefused
 from casework.models import CASE_TEAM_ROLES, STAFF_ROLES
 from casework.permissions import acting_user, load_case, roles_required
@@ -48,6 +49,11 @@ def move(case_id: int, trigger: str) -> BaseResponse | tuple[str, int] | str:
     except TransitionNotAllowed as error:
         db.session.rollback()
         form.form_errors.extend(error.reasons)
+        return render_template("fight/move.html", **page), 400
+    except RecordRefused as error:  # e.g. a date that cannot be: shown next to its field
+        db.session.rollback()
+        field = getattr(form, error.field, None) if error.field else None
+        (field.errors if field is not None else form.form_errors).append(str(error))
         return render_template("fight/move.html", **page), 400
     except LetterRefused as error:  # the demand letter, frozen at delivery, did not render
         db.session.rollback()

@@ -77,6 +77,21 @@ def long_date(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
+def logged_long_ago(live_server: LiveServer, reference: str) -> None:
+    """Setup: the inquiry was logged 40 days ago, so its letter can be delivered 20 days ago."""
+    from sqlalchemy import select
+
+    from casework.extensions import db
+    from casework.models import Case, Event
+
+    with live_server.app.app_context():
+        case = db.session.scalars(select(Case).where(Case.reference == reference)).one()
+        case.created_at -= timedelta(days=2 * DELIVERED_DAYS_AGO)
+        for event in db.session.scalars(select(Event).where(Event.case_id == case.id)):
+            event.created_at = case.created_at
+        db.session.commit()
+
+
 def log_inquiry(page: Page) -> str:
     page.get_by_role("link", name="New inquiry").click()
     page.get_by_label("Name or alias").fill("Rafael Mendes")
@@ -126,10 +141,17 @@ def record_meeting_decision(page: Page) -> None:
     decisions.get_by_label("Votes for").fill("12")
     decisions.get_by_label("Votes against").fill("1")
     decisions.get_by_label("Abstentions").fill("2")
-    decisions.get_by_label("The member consents (their choice alone)").check()
     decisions.get_by_role("button", name="Record decision").click()
     expect_flash(page, "Decision recorded.")
     expect(decisions).to_contain_text("carried (12 for, 1 against, 2 abstaining)")
+    # The vote alone does not accept the fight: Rafael's own consent is its own record.
+    expect(region(page, "Moves")).to_contain_text("Record Rafael's consent to the demands.")
+    open_details(page, "Record the member's consent")
+    consent = region(page, "The member's consent")
+    consent.get_by_label("By phone").check()
+    consent.get_by_role("button", name="Record consent").click()
+    expect_flash(page, "Consent recorded.")
+    expect(consent).to_contain_text("To the demands, given by phone")
     move(page, "Accept the fight", "Drafting")
 
 
@@ -276,6 +298,8 @@ def test_fight_from_inquiry_to_won(page: Page, live_server: LiveServer, tmp_path
     log_in(page, ORGANIZER)
     reference = log_inquiry(page)
     expect_state(page, "Inquiry")
+    logged_long_ago(live_server, reference)
+    page.reload()  # the case's version moved with the setup
 
     screen_and_propose(page)
     record_meeting_decision(page)
@@ -294,6 +318,7 @@ def test_fight_from_inquiry_to_won(page: Page, live_server: LiveServer, tmp_path
         "moved from inquiry to screening",
         "moved from screening to proposed",
         "Meeting decision (take on the fight): carried 12–1–2",
+        "The member's consent to the demands recorded: given by phone",
         "moved from proposed to drafting",
         "moved from drafting to ready",
         "moved from ready to delivered",

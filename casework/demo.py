@@ -197,7 +197,10 @@ def prepare_for(case: Case, trigger: str, organizer: User, days_ago: int) -> Non
         letter = letters.create_letter(case, organizer, LetterKind.DEMAND)
         version = letter.versions[-1]
         letters.approve_version(version, organizer, "Read it together with the member; agreed.")
-        letters.review_version(version, organizer, True, "")
+        # The review is someone else's: never the letter's own author.
+        reviewer = db.session.scalars(select(User).where(
+            User.network_id == case.network_id, User.role == Role.COORDINATOR)).one()
+        letters.review_version(version, reviewer, True, "")
     elif trigger == "open_talks":
         fight.log_contact(case, organizer, fight.ContactInput(
             happened_at=utcnow() - timedelta(days=max(days_ago - 3, 1)),

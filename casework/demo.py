@@ -149,6 +149,13 @@ DELIVERED_DAYS_AGO = {CaseState.DELIVERED: 4, CaseState.ESCALATING: 24,
                       CaseState.NEGOTIATING: 10, CaseState.WON: 40, CaseState.CLOSED: 60}
 
 
+# The demo demands (see prepare_for) as a Spanish letter words them.
+SPANISH_DEMANDS = (
+    ("Pague lo que se debe", "Según los registros de pago y los recibos"),
+    ("Ninguna represalia de ningún tipo", ""),
+)
+
+
 def load_demo() -> list[User]:
     """Create the demo network, users and fights (each walked through the real workflow)."""
     network = Network(name="Seattle Solidarity Network (demo)", code="SEA",
@@ -196,6 +203,12 @@ def prepare_for(case: Case, trigger: str, organizer: User, days_ago: int) -> Non
         fight.set_deadline_rule(case, organizer, 14, None)
         letter = letters.create_letter(case, organizer, LetterKind.DEMAND)
         version = letter.versions[-1]
+        texts = letters.version_texts(version)
+        if "es" in texts:  # the demands' wording, written in Spanish too
+            for wording, (description, calculation) in zip(
+                    texts["es"]["demands"].values(), SPANISH_DEMANDS, strict=True):
+                wording["description"], wording["calculation"] = description, calculation
+            letters.save_texts(letter, organizer, texts)
         letters.approve_version(version, organizer, "Read it together with the member; agreed.")
         # The review is someone else's: never the letter's own author.
         reviewer = db.session.scalars(select(User).where(

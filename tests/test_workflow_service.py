@@ -169,7 +169,8 @@ def test_the_case_page_lists_blocked_moves_with_their_reasons(
         assert set(options) == {"approve_letter", "close", "pause"}
         assert not options["approve_letter"].is_available
     page = login_as(organizer).get(f"/cases/{case_id}").get_data(as_text=True)
-    assert "A reviewer must check version 1 for anything self-incriminating." in page
+    assert ("A reviewer other than its author must check version 1 for anything "
+            "self-incriminating.") in page
     assert "Close…" in page and "Pause…" in page
 
 

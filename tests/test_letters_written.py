@@ -17,6 +17,8 @@ from sqlalchemy import select
 from casework.clock import network_today
 from casework.extensions import db
 from casework.letters import i18n
+from casework.letters.context import LetterKind
+from casework.letters.services import create_letter, missing_texts, version_texts
 from casework.letters.services import save_texts as save_letter_texts
 from casework.models import (
     Case,
@@ -352,3 +354,24 @@ def test_the_print_page_downloads_each_letter_and_all_of_them(
     assert every.mimetype == "application/pdf"
     text = " ".join(pdf_pages(every.data))
     assert all(reference in text for reference in references)
+
+
+def test_texts_changed_through_the_services_are_saved(
+    app: Flask, noted_fight: tuple[int, int],
+) -> None:
+    case_id, organizer = noted_fight
+    with app.app_context():
+        case, actor = db.session.get_one(Case, case_id), db.session.get_one(User, organizer)
+        letter = create_letter(case, actor, LetterKind.DEMAND, "es")
+        assert letter.latest is not None
+        texts = version_texts(letter.latest)
+        assert missing_texts(letter.latest) == {"Spanish": ["the wording of demand 1"]}
+        for wording in texts["es"]["demands"].values():
+            wording["description"] = "Pague los salarios"
+        save_letter_texts(letter, actor, texts)
+        db.session.commit()
+        letter_id = letter.id
+    with app.app_context():
+        latest = db.session.get_one(Letter, letter_id).latest
+        assert latest is not None and missing_texts(latest) == {}
+        assert "Pague los salarios" in str(latest.texts)

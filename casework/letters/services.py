@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from dataclasses import replace
 from datetime import date, timedelta
@@ -88,7 +89,9 @@ def version_texts(version: LetterVersion) -> dict[str, Any]:
     since they were written (a version from before per-language texts keeps its ``extra``)."""
     letter = version.letter
     fresh = draft_texts(letter.case, letter.languages)
-    stored = version.texts or {}
+    # A copy: changing what this returns must not change the stored JSON behind SQLAlchemy's
+    # back (it would then see no change to save).
+    stored = copy.deepcopy(version.texts or {})
     texts: dict[str, Any] = {}
     for language in letter.languages:
         own = stored.get(language) or {}

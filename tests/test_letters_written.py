@@ -128,6 +128,9 @@ def test_a_spanish_letter_has_no_english_and_none_of_the_case_notes(
     assert "Write the Spanish text before approving." in page
     assert 'action="/letters/versions/' not in page.split('id="texts-heading"')[0].split(
         "missing-texts")[1]
+    if kind == "demand":  # the case page's blocked "Approve the letter" says so too
+        case_page = client.get(f"/cases/{case_id}").get_data(as_text=True)
+        assert "Write the Spanish text of demand letter version 1 on its page." in case_page
     version_id = latest_version(app, letter_id)
     refused = client.post(f"/letters/versions/{version_id}/approve",
                           data={"member_note": "Read with Maria"}, follow_redirects=True)

@@ -417,7 +417,10 @@ def demand_letter_missing(case: Case) -> list[str]:
     if version is None:
         return [f"Start the demand letter and record {name}'s approval of a version."]
     if not version.is_approved:
-        return [f"Record {name}'s approval of demand letter version {version.number}."]
+        unwritten = missing_texts(version) if not version.is_purged else {}
+        return [*(f"Write the {word} text of demand letter version {version.number} on its "
+                  "page." for word in unwritten),
+                f"Record {name}'s approval of demand letter version {version.number}."]
     missing = []
     if version.snapshot and demands_changed(case, version.snapshot):
         missing.append(f"The demands changed after version {version.number} was approved: "

@@ -17,7 +17,7 @@ from casework.letters.limits import (
     MAX_TEXT_LENGTHS,
     MAX_WRONGS,
 )
-from casework.letters.services import KIND_TEXTS, LANGUAGE_WORDS
+from casework.letters.texts import KIND_TEXTS, LANGUAGE_WORDS
 from casework.models import Letter
 
 _DEFAULT: Any = object()  # formdata not given: Flask-WTF reads the request

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import hashlib
 from dataclasses import replace
 from datetime import date, timedelta
@@ -17,12 +16,13 @@ from casework.extensions import db
 from casework.letters import context as letter_context
 from casework.letters import i18n
 from casework.letters.context import EXTRA_KEYS, LetterContext, LetterKind, from_snapshot
-from casework.letters.limits import (
-    MAX_DEMAND_CALCULATION,
-    MAX_DEMAND_DESCRIPTION,
-    MAX_WRONGS,
-    overlong_texts,
-    too_long_message,
+from casework.letters.texts import (
+    draft_texts,
+    lang,
+    missing_message,
+    missing_texts,
+    text_problem,
+    version_texts,
 )
 from casework.models import (
     LETTER_LANGUAGES,
@@ -47,19 +47,6 @@ class LetterRefused(CaseworkError):
         self.field = field
 
 
-# The texts each kind of letter has beyond "what happened" and the demands: a form for one kind
-# shows only these, and the services refuse any other.
-KIND_TEXTS: dict[LetterKind, tuple[str, ...]] = {
-    LetterKind.DEMAND: ("note",),
-    LetterKind.ESCALATION: ("action_summary", "note"),
-    LetterKind.FINAL_NOTICE: ("note",),
-    LetterKind.SETTLEMENT: ("terms", "note"),
-    LetterKind.LEAFLET: ("headline", "note"),
-}
-TEXT_NAMES = {"wrongs": "What happened", "headline": "Leaflet headline",
-              "action_summary": "What the network is doing now", "terms": "Agreed terms",
-              "note": "Closing paragraph"}
-LANGUAGE_WORDS = {"en": "English", "es": "Spanish"}
 # Before delivery, when a delivery date can be planned (or planned again).
 PLANNABLE_STATES = (CaseState.PROPOSED, CaseState.DRAFTING, CaseState.READY, CaseState.PAUSED)
 
@@ -69,83 +56,16 @@ def letter_language(case: Case) -> str:
     return "es+en" if case.person.preferred_language == "es" else "en"
 
 
-def draft_texts(case: Case, languages: tuple[str, ...]) -> dict[str, Any]:
-    """A letter's first texts, written from the case's facts only: never its summary, "what
-    happened", screening or winnability notes, which are the team's own notes. The demands'
-    wording starts as the case's in English; other languages start empty, to be written."""
-    return {language: {
-        "wrongs": i18n.facts_paragraph(_lang(language), member=case.person.name,
-                                       target=case.target.name, issue=case.issue_type.value,
-                                       amount=case.amount_claimed),
-        "demands": {str(d.id): {"description": d.description if language == "en" else "",
-                                "calculation": d.calculation if language == "en" else ""}
-                    for d in case.demands},
-        "extra": {},
-    } for language in languages}
-
-
-def version_texts(version: LetterVersion) -> dict[str, Any]:
-    """The version's texts per language, with a first draft for any demand or language added
-    since they were written (a version from before per-language texts keeps its ``extra``)."""
-    letter = version.letter
-    fresh = draft_texts(letter.case, letter.languages)
-    # A copy: changing what this returns must not change the stored JSON behind SQLAlchemy's
-    # back (it would then see no change to save).
-    stored = copy.deepcopy(version.texts or {})
-    texts: dict[str, Any] = {}
-    for language in letter.languages:
-        own = stored.get(language) or {}
-        texts[language] = {
-            "wrongs": own.get("wrongs", fresh[language]["wrongs"]),
-            "demands": {key: (own.get("demands") or {}).get(key, value)
-                        for key, value in fresh[language]["demands"].items()},
-            "extra": own.get("extra", {k: v for k, v in version.extra.items()
-                                       if k in KIND_TEXTS[letter.kind]}),
-        }
-    return texts
-
-
-def missing_texts(version: LetterVersion) -> dict[str, list[str]]:
-    """What is still to write before the version can be approved, per language: every part of
-    the letter in each of its languages (a Spanish letter never prints the English text)."""
-    texts = version_texts(version)
-    missing: dict[str, list[str]] = {}
-    for language, own in texts.items():
-        lines = []
-        if not own["wrongs"].strip():
-            lines.append("“What happened”")
-        for number, wording in enumerate(own["demands"].values(), start=1):
-            if not wording["description"].strip():
-                lines.append(f"the wording of demand {number}")
-        for key in KIND_TEXTS[version.letter.kind]:
-            elsewhere = any(other["extra"].get(key) for other in texts.values())
-            if elsewhere and not own["extra"].get(key):
-                lines.append(f"“{TEXT_NAMES[key]}”")
-        if lines:
-            missing[LANGUAGE_WORDS.get(language, language)] = lines
-    return missing
-
-
-def missing_message(missing: dict[str, list[str]]) -> str:
-    """'Write the Spanish text before approving: “What happened”, the wording of demand 2.'"""
-    return " ".join(f"Write the {word} text before approving: {', '.join(parts)}."
-                    for word, parts in missing.items())
-
-
-def _lang(language: str) -> letter_context.Language:
-    return "es" if language == "es" else "en"
-
-
 def build_context(case: Case, kind: LetterKind, languages: tuple[str, ...],
                   texts: dict[str, Any], *, letter_date: date,
                   deadline: date | None) -> LetterContext:
     """The plain data a letter shows: the case's names, amounts and dates as they are now, and
     the letter's own texts (``version_texts``) in each of its languages."""
     network = case.network
-    printed = tuple(_lang(language) for language in languages)
+    printed = tuple(lang(language) for language in languages)
     words = {
-        _lang(language): letter_context.LetterText(
-            issue_label=i18n.issue_label(case.issue_type.value, _lang(language)),
+        lang(language): letter_context.LetterText(
+            issue_label=i18n.issue_label(case.issue_type.value, lang(language)),
             wrongs=own["wrongs"],
             demands=tuple(own["demands"].get(str(d.id), {}).get("description", "")
                           for d in case.demands),
@@ -257,30 +177,10 @@ def save_texts(letter: Letter, actor: User, texts: dict[str, Any]) -> LetterVers
 
 
 def check_texts(letter: Letter, texts: dict[str, Any]) -> None:
-    """Refuse texts for another language or another kind of letter, and texts longer than a
-    letter may hold (``limits``), naming the first such field."""
-    allowed = set(KIND_TEXTS[letter.kind])
-    for language, own in texts.items():
-        if language not in letter.languages:
-            raise LetterRefused(f"This letter is not written in {language!r}.")
-        wrong_kind = sorted(set(own.get("extra", {})) - allowed)
-        if wrong_kind:
-            raise LetterRefused(f"A {letter.kind.value.replace('_', ' ')} has no "
-                                f"“{TEXT_NAMES.get(wrong_kind[0], wrong_kind[0])}”.",
-                                f"{language}_{wrong_kind[0]}")
-        problems = overlong_texts({key: str(value) for key, value in own["extra"].items()})
-        if problems:
-            key, message = next(iter(problems.items()))
-            raise LetterRefused(message, f"{language}_{key}")
-        if len(own.get("wrongs", "")) > MAX_WRONGS:
-            raise LetterRefused(too_long_message(MAX_WRONGS), f"{language}_wrongs")
-        for key, wording in own.get("demands", {}).items():
-            if len(wording["description"]) > MAX_DEMAND_DESCRIPTION:
-                raise LetterRefused(too_long_message(MAX_DEMAND_DESCRIPTION),
-                                    f"{language}_demand_{key}")
-            if len(wording["calculation"]) > MAX_DEMAND_CALCULATION:
-                raise LetterRefused(too_long_message(MAX_DEMAND_CALCULATION),
-                                    f"{language}_calculation_{key}")
+    """Refuse texts that a letter may not hold (``texts.text_problem``), beside their field."""
+    problem = text_problem(letter, texts)
+    if problem is not None:
+        raise LetterRefused(*problem)
 
 
 def approval_snapshot(version: LetterVersion) -> dict[str, Any]:

@@ -44,8 +44,18 @@ def load_config(instance_path: str, environment: str | None = None) -> dict[str,
         "CASEWORK_MAX_UPLOAD_MB": max_upload_mb,
         "WTF_CSRF_ENABLED": not csrf_disabled_for_tests(environment),
         "WTF_CSRF_TIME_LIMIT": None,
+        # How many people other than a letter's author must pass its review.
+        "CASEWORK_LETTER_REVIEWERS": letter_reviewers(),
         **mail_settings(),
     }
+
+
+def letter_reviewers() -> int:
+    """``CASEWORK_LETTER_REVIEWERS``: reviewers other than the author a letter needs (1+)."""
+    value = os.environ.get("CASEWORK_LETTER_REVIEWERS", "1")
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigError(f"CASEWORK_LETTER_REVIEWERS must be 1 or more, not {value!r}.")
+    return int(value)
 
 
 def mail_settings() -> dict[str, Any]:

@@ -161,6 +161,13 @@ def logged_days_ago(state: CaseState) -> int:
     return LOGGED_DAYS_AGO.get(state, DELIVERED_DAYS_AGO.get(state, 5) + 30)
 
 
+# The demo demands (see prepare_for) as a Spanish letter words them.
+SPANISH_DEMANDS = (
+    ("Pague lo que se debe", "Según los registros de pago y los recibos"),
+    ("Ninguna represalia de ningún tipo", ""),
+)
+
+
 def load_demo() -> list[User]:
     """Create the demo network, users and fights (each walked through the real workflow)."""
     network = Network(name="Seattle Solidarity Network (demo)", code="SEA",
@@ -222,8 +229,17 @@ def prepare_for(case: Case, trigger: str, organizer: User, days_ago: int) -> Non
         fight.set_deadline_rule(case, organizer, 14, None)
         letter = letters.create_letter(case, organizer, LetterKind.DEMAND)
         version = letter.versions[-1]
+        texts = letters.version_texts(version)
+        if "es" in texts:  # the demands' wording, written in Spanish too
+            for wording, (description, calculation) in zip(
+                    texts["es"]["demands"].values(), SPANISH_DEMANDS, strict=True):
+                wording["description"], wording["calculation"] = description, calculation
+            letters.save_texts(letter, organizer, texts)
         letters.approve_version(version, organizer, "Read it together with the member; agreed.")
-        letters.review_version(version, organizer, True, "")
+        # The review is someone else's: never the letter's own author.
+        reviewer = db.session.scalars(select(User).where(
+            User.network_id == case.network_id, User.role == Role.COORDINATOR)).one()
+        letters.review_version(version, reviewer, True, "")
     elif trigger == "open_talks":
         fight.log_contact(case, organizer, fight.ContactInput(
             happened_at=local_moment(case.network, -max(days_ago - 3, 1), 15),

@@ -22,7 +22,7 @@ from casework.extensions import db
 from casework.fight.services import RecordRefused, add_demand
 from casework.letters import limits, rendering
 from casework.letters.context import LetterKind
-from casework.letters.services import LetterRefused, create_letter, new_version
+from casework.letters.services import LetterRefused, create_letter, save_texts
 from casework.models import Case, Demand, DemandKind, Letter, LetterVersion, Role, User
 from casework.workflow.states import CaseState as S
 from tests.letters import prose, renderer_busy, squeeze
@@ -116,7 +116,8 @@ def test_a_demand_past_the_limit_is_refused_and_the_case_page_says_why(
 OVERLONG = [
     ("demand", "description", limits.MAX_DEMAND_DESCRIPTION),
     ("demand", "calculation", limits.MAX_DEMAND_CALCULATION),
-    *(("texts", key, length) for key, length in limits.MAX_TEXT_LENGTHS.items()),
+    ("texts", "en_note", limits.MAX_TEXT_LENGTHS["note"]),
+    ("texts", "en_wrongs", limits.MAX_WRONGS),
 ]
 
 
@@ -143,7 +144,8 @@ def test_text_over_its_limit_is_refused_next_to_its_field(
     assert error is not None and f"longer than {limit} characters" in error.group(1)
     assert demand_count(app, case_id) == 1
     with app.app_context():
-        assert db.session.get_one(LetterVersion, version_id).extra == {}
+        version = db.session.get_one(LetterVersion, version_id)
+        assert version.extra == {} and "x" * limit not in str(version.texts)
 
 
 @pytest.mark.parametrize("attempt", ["demand 21", "long description", "long calculation",
@@ -165,8 +167,9 @@ def test_the_services_refuse_what_the_forms_refuse(
             "long calculation": lambda: add_demand(
                 case, actor, DemandKind.ACTION, "Pay", None,
                 "x" * (limits.MAX_DEMAND_CALCULATION + 1)),
-            "long note": lambda: new_version(
-                letter, actor, {"note": "x" * (limits.MAX_TEXT_LENGTHS["note"] + 1)}),
+            "long note": lambda: save_texts(letter, actor, {"en": {
+                "wrongs": "", "demands": {},
+                "extra": {"note": "x" * (limits.MAX_TEXT_LENGTHS["note"] + 1)}}}),
             "long terms at the start": lambda: create_letter(
                 case, actor, LetterKind.SETTLEMENT,
                 extra={"terms": "x" * (limits.MAX_TEXT_LENGTHS["terms"] + 1)}),
@@ -240,7 +243,8 @@ def old_long_letter(app: Flask, make_fight: Callable[..., tuple[int, int]]) -> t
         case.planned_delivery_on = network_today(case.network)
         version = db.session.get_one(LetterVersion, demand_letter_version(app, case_id))
         assert version.snapshot is not None
-        version.snapshot = {**version.snapshot, "language": "es", "demands": [
+        old = {k: v for k, v in version.snapshot.items() if k not in ("languages", "texts")}
+        version.snapshot = {**old, "version": 1, "language": "es", "demands": [
             {"kind": "action", "description": prose(2_000, n), "amount": None,
              "calculation": ""} for n in range(60)]}
         db.session.commit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import re
 import stat
@@ -21,8 +22,9 @@ from sqlalchemy import select
 from casework.clock import network_today
 from casework.extensions import db
 from casework.letters.context import LetterKind
-from casework.models import Case, Letter, LetterVersion, Role
+from casework.models import Case, Letter, LetterVersion, Role, User
 from casework.workflow.states import CaseState as S
+from tests.conftest import login
 
 
 def pdf_text(data: bytes) -> str:
@@ -35,6 +37,37 @@ def start_letter(client: FlaskClient, case_id: int, kind: str = "demand",
                                                                "language": language})
     assert response.status_code == 302, response.get_data(as_text=True)
     return int(response.location.rsplit("/", 1)[1])
+
+
+def texts_on_page(page: str) -> dict[str, str]:
+    """The letter texts form's fields and their values, as the letter page shows them."""
+    return {name: html.unescape(value) for name, value in re.findall(
+        r'<textarea[^>]*name="([a-z]{2}_[a-z_0-9]+)"[^>]*>\r?\n?(.*?)</textarea>', page, re.S)}
+
+
+def save_texts(client: FlaskClient, letter_id: int, **changes: str) -> Any:
+    """Post the letter's texts as shown on its page, with ``changes``."""
+    page = client.get(f"/letters/{letter_id}").get_data(as_text=True)
+    return client.post(f"/letters/{letter_id}/versions",
+                       data={**texts_on_page(page), **changes}, follow_redirects=True)
+
+
+def team_member(app: Flask, make_user: Callable[..., int], case_id: int,
+                role: Role = Role.ORGANIZER) -> int:
+    """Another user on the case's team (a reviewer who did not write the letter)."""
+    user_id = make_user(role)
+    with app.app_context():
+        case = db.session.get_one(Case, case_id)
+        case.team.append(db.session.get_one(User, user_id))
+        db.session.commit()
+    return user_id
+
+
+def signed_in(app: Flask, user_id: int) -> FlaskClient:
+    """A browser of its own, logged in as the user (beside the test's main client)."""
+    client = app.test_client()
+    login(client, app, user_id)
+    return client
 
 
 def latest_version(app: Flask, letter_id: int) -> int:
@@ -75,9 +108,11 @@ def test_draft_preview_and_pdf_show_the_case_data(
 
 
 def test_a_demand_letter_needs_the_members_approval_then_a_review_then_delivery_freezes_it(
-    app: Flask, drafting: tuple[int, int], login_as: Callable[[int], FlaskClient]
+    app: Flask, drafting: tuple[int, int], login_as: Callable[[int], FlaskClient],
+    make_user: Callable[..., int],
 ) -> None:
     case_id, organizer = drafting
+    reviewer = team_member(app, make_user, case_id)
     client = login_as(organizer)
     letter_id = start_letter(client, case_id)
     version_id = latest_version(app, letter_id)
@@ -86,6 +121,7 @@ def test_a_demand_letter_needs_the_members_approval_then_a_review_then_delivery_
     assert "Say how the member approved this version of the demand letter." in page
     client.post(f"/letters/versions/{version_id}/approve",
                 data={"member_note": "Read it with Maria; agreed"})
+    client = signed_in(app, reviewer)
     page = client.post(f"/letters/versions/{version_id}/review", data={"passed": "no"},
                        follow_redirects=True).get_data(as_text=True)
     assert "Say what must change before it can pass." in page
@@ -148,14 +184,16 @@ def test_a_spanish_speaker_gets_spanish_and_english_in_one_pdf(
 
 def test_a_settlement_acknowledgement_is_frozen_when_sent(
     app: Flask, make_fight: Callable[..., tuple[int, int]],
-    login_as: Callable[[int], FlaskClient],
+    login_as: Callable[[int], FlaskClient], make_user: Callable[..., int],
 ) -> None:
     case_id, organizer = make_fight(S.NEGOTIATING)
+    reviewer = team_member(app, make_user, case_id)
     client = login_as(organizer)
     letter_id = start_letter(client, case_id, "settlement", "en")
-    client.post(f"/letters/{letter_id}/versions", data={"terms": "Full payment by 1 Dec"})
+    save_texts(client, letter_id, en_terms="Full payment by 1 Dec")
     version_id = latest_version(app, letter_id)
     client.post(f"/letters/versions/{version_id}/approve", data={})
+    client = signed_in(app, reviewer)
     client.post(f"/letters/versions/{version_id}/review", data={"passed": "yes"})
     page = client.post(f"/letters/versions/{version_id}/freeze", follow_redirects=True
                        ).get_data(as_text=True)
@@ -168,9 +206,10 @@ def test_a_settlement_acknowledgement_is_frozen_when_sent(
 
 def test_changing_the_demands_after_approval_blocks_the_letter_until_a_new_version(
     app: Flask, make_fight: Callable[..., tuple[int, int]],
-    login_as: Callable[[int], FlaskClient],
+    login_as: Callable[[int], FlaskClient], make_user: Callable[..., int],
 ) -> None:
     case_id, organizer = make_fight(S.DRAFTING)
+    reviewer = team_member(app, make_user, case_id)
     client = login_as(organizer)
     client.post(f"/cases/{case_id}/demands", data={"kind": "action",
                                                    "description": "Return my documents"})
@@ -179,10 +218,10 @@ def test_changing_the_demands_after_approval_blocks_the_letter_until_a_new_versi
     with app.app_context():
         letter_id = db.session.scalars(select(Letter.id).where(
             Letter.case_id == case_id, Letter.kind == LetterKind.DEMAND)).one()
-    client.post(f"/letters/{letter_id}/versions", data={})
+    save_texts(client, letter_id)
     version_id = latest_version(app, letter_id)
     client.post(f"/letters/versions/{version_id}/approve", data={"member_note": "Agreed"})
-    client.post(f"/letters/versions/{version_id}/review", data={"passed": "yes"})
+    signed_in(app, reviewer).post(f"/letters/versions/{version_id}/review", data={"passed": "yes"})
     page = client.get(f"/cases/{case_id}").get_data(as_text=True)
     assert "The demands changed" not in page
     with app.app_context():
@@ -213,7 +252,7 @@ def test_batch_print_of_the_weeks_letters_from_the_command_line(
     result = runner.invoke(args=["casework", "letters", "print", "--due-this-week",
                                  "--output", str(output), "--processes", "2"])
     assert result.exit_code == 0, result.output
-    assert "Skipped SEA-" in result.output and "no approved demand letter" in result.output
+    assert "Skipped SEA-" in result.output and "letter is not approved yet" in result.output
     assert "Printed 2 letter(s)" in result.output
     assert stat.S_IMODE(output.stat().st_mode) == 0o600  # letters name members
     with zipfile.ZipFile(output) as archive:
@@ -229,7 +268,7 @@ def test_coordinators_download_the_weeks_letters_as_one_pdf(
 ) -> None:
     client = login_as(make_user(Role.COORDINATOR))
     page = client.get("/letters/due").get_data(as_text=True)
-    assert "Download all 2 as one PDF" in page and "no approved demand letter" in page
+    assert "Download all 2 as one PDF" in page and "letter is not approved yet" in page
     response = client.post("/letters/due")
     assert response.mimetype == "application/pdf"
     text = pdf_text(response.data)

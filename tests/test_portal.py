@@ -287,7 +287,8 @@ def test_the_member_approves_the_latest_draft_themselves(
         assert last.note == f"Letter version 2 approved. {MEMBER_APPROVAL_NOTE}"
         # The workflow now waits for the reviewer, not for the member.
         assert demand_letter_missing(case) == [
-            "A reviewer must check version 2 for anything self-incriminating."]
+            "A reviewer other than its author must check version 2 for anything "
+            "self-incriminating."]
     again = client.post(f"/my-fight/letters/{portal.version_id}/approve",
                         data={"fingerprint": seen}, follow_redirects=True)
     assert "Only the latest draft can be approved." in again.get_data(as_text=True)

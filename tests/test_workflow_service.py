@@ -111,7 +111,8 @@ GUARD_CASES: list[tuple[S, str, str, dict[str, Any], str]] = [
     (S.DRAFTING, "approve_letter", "deadline_rule", {}, "Choose the deadline rule"),
     (S.DRAFTING, "approve_letter", "approval", {},
      "Record Maria's approval of demand letter version 1."),
-    (S.DRAFTING, "approve_letter", "review", {}, "A reviewer must check version 1"),
+    (S.DRAFTING, "approve_letter", "review", {},
+     "A reviewer other than its author must check version 1"),
     (S.DRAFTING, "approve_letter", "rejected", {}, "The reviewer rejected version 1"),
     (S.DRAFTING, "approve_letter", "changed_demands", {},
      "The demands changed after version 1 was approved"),
@@ -168,7 +169,8 @@ def test_the_case_page_lists_blocked_moves_with_their_reasons(
         assert set(options) == {"approve_letter", "close", "pause"}
         assert not options["approve_letter"].is_available
     page = login_as(organizer).get(f"/cases/{case_id}").get_data(as_text=True)
-    assert "A reviewer must check version 1 for anything self-incriminating." in page
+    assert ("A reviewer other than its author must check version 1 for anything "
+            "self-incriminating.") in page
     assert "Close…" in page and "Pause…" in page
 
 

@@ -18,8 +18,6 @@ from casework.letters.forms import KIND_LABELS
 from casework.models import Action, ActionKind, Case
 from casework.workflow.form_data import local_to_utc
 
-LANGUAGE_LABELS = {"en": "English", "es": "Spanish"}
-
 
 def plan_form(case: Case, action: Action | None = None, *, submitted: bool = True
               ) -> ActionPlanForm:
@@ -32,7 +30,7 @@ def plan_form(case: Case, action: Action | None = None, *, submitted: bool = Tru
         *((str(f.id), f"{f.name} ({f.kind.label.lower()})") for f in facts)])
     form.leaflet_id.choices = options([
         ("", "None"), *((str(letter.id), f"{KIND_LABELS[letter.kind]} · "
-                         f"{LANGUAGE_LABELS.get(letter.language, letter.language)} "
+                         f"{letter.language_name} "
                          f"(#{letter.id})") for letter in leaflets_of(case))])
     if action is not None and not submitted:
         form.kind.data = action.kind.value

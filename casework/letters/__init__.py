@@ -9,6 +9,8 @@ The package knows nothing about the database. The integrator fills a
   ``render_pdf_from_htmls``, ``warm_up``, ``harfbuzz_subset_available`` and the
   ``LetterRenderError`` / ``UnsafeResourceError`` / ``LetterTooLong`` / ``RendererBusy``
   exceptions.
+- ``texts``: a letter's own words per language (``LetterVersion.texts``): drafted from the
+  case's facts, what is still to write, what each kind may hold.
 - ``limits``: how many demands and how much text a letter may hold, and its page limit.
 - ``batch``: ``render_many`` (every core), ``render_combined`` (one printable PDF),
   ``zip_pdfs``.

@@ -36,7 +36,7 @@ def print_due(due_this_week: bool, network_code: str | None, output: Path,
     letters, skipped = [], []
     for network in db.session.scalars(query):
         due = letters_due(network, network_today(network))
-        letters += due.letters
+        letters += due.all_letters
         skipped += due.skipped
     for line in skipped:
         click.echo(f"Skipped {line}")

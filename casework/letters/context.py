@@ -24,7 +24,8 @@ PAGE_SIZES: tuple[PageSize, ...] = get_args(PageSize)
 DEMAND_KINDS: tuple[DemandKind, ...] = get_args(DemandKind)
 
 # Version of the snapshot layout; bump it (and teach from_snapshot the old one) when fields change.
-SNAPSHOT_VERSION = 1
+# Version 1 had no per-language texts (a Spanish letter repeated the English ones).
+SNAPSHOT_VERSION = 2
 
 
 class LetterKind(StrEnum):
@@ -80,6 +81,32 @@ class Demand:
 
 
 @dataclass(frozen=True, slots=True)
+class LetterText:
+    """The letter's own words in one language: the subject, what happened, each demand's
+    wording and calculation (in the order of ``LetterContext.demands``) and the kind's texts."""
+
+    issue_label: str = ""
+    wrongs: str = ""
+    demands: tuple[str, ...] = ()
+    calculations: tuple[str, ...] = ()
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "demands", tuple(self.demands))
+        object.__setattr__(self, "calculations", tuple(self.calculations))
+        object.__setattr__(self, "extra", dict(self.extra))
+        unknown = sorted(set(self.extra) - set(EXTRA_KEYS))
+        if unknown:
+            raise ValueError(f"unknown extra keys {unknown}; known: {sorted(EXTRA_KEYS)}")
+        texts = (self.issue_label, self.wrongs, *self.demands, *self.calculations,
+                 *self.extra.values())
+        if not all(isinstance(text, str) for text in texts):
+            raise TypeError("letter texts must be strings")
+        for text in texts:
+            _check_encodable(text)
+
+
+@dataclass(frozen=True, slots=True)
 class LetterContext:
     """Everything a letter shows, as plain data (strings exactly as typed, dates, decimals).
 
@@ -87,6 +114,11 @@ class LetterContext:
     member's own phone or address. ``deadline`` is the real date once the letter is delivered;
     before that (a preview) it may be ``None`` and the letter says "within N days" instead.
     ``extra`` carries the kind-specific texts listed in :data:`EXTRA_KEYS`.
+
+    ``languages`` are the versions the document holds, in order (empty: see
+    :attr:`printed_languages`). ``texts`` holds the letter's own words per language; a
+    language without an entry shows ``wrongs``, the demands' descriptions and ``extra``
+    (snapshots of version 1 were made that way).
     """
 
     kind: LetterKind
@@ -107,6 +139,8 @@ class LetterContext:
     deadline_days: int
     issue_label: str
     extra: Mapping[str, str] = field(default_factory=dict)
+    languages: tuple[Language, ...] = ()
+    texts: Mapping[Language, LetterText] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Coerce the enum and the sequence so that callers may pass "demand" or a list; object
@@ -116,6 +150,15 @@ class LetterContext:
         object.__setattr__(self, "extra", dict(self.extra))
         if self.language not in LANGUAGES:
             raise ValueError(f"language must be one of {LANGUAGES}, not {self.language!r}")
+        object.__setattr__(self, "languages", tuple(self.languages))
+        object.__setattr__(self, "texts", dict(self.texts))
+        languages = self.printed_languages
+        if not set(languages) <= set(LANGUAGES) or len(set(languages)) != len(languages):
+            raise ValueError(f"languages must be distinct ones of {LANGUAGES}, not {languages}")
+        if not set(self.texts) <= set(languages):
+            raise ValueError(f"texts given for languages the letter does not hold: {self.texts}")
+        if not all(isinstance(text, LetterText) for text in self.texts.values()):
+            raise TypeError("texts must be LetterText instances")
         if self.page_size not in PAGE_SIZES:
             raise ValueError(f"page_size must be one of {PAGE_SIZES}, not {self.page_size!r}")
         if self.deadline_days < 0:
@@ -131,6 +174,24 @@ class LetterContext:
         texts += [text for d in self.demands for text in (d.description, d.calculation)]
         for text in (*texts, *self.extra.values()):
             _check_encodable(text)
+
+    @property
+    def printed_languages(self) -> tuple[Language, ...]:
+        """The versions the document holds, in order: ``languages``, or by default the
+        language's own, a Spanish one followed by the English one."""
+        return self.languages or (("es", "en") if self.language == "es" else ("en",))
+
+    def text_for(self, language: Language) -> LetterText:
+        """The words of the letter in ``language``, one wording and calculation per demand."""
+        given = self.texts.get(language)
+        if given is None:
+            return LetterText(self.issue_label, self.wrongs,
+                              tuple(d.description for d in self.demands),
+                              tuple(d.calculation for d in self.demands), self.extra)
+        count = len(self.demands)
+        pad = ("",) * count
+        return LetterText(given.issue_label, given.wrongs, (given.demands + pad)[:count],
+                          (given.calculations + pad)[:count], given.extra)
 
     @property
     def total_amount(self) -> Decimal:
@@ -174,13 +235,24 @@ def to_snapshot(ctx: LetterContext) -> dict[str, Any]:
         "deadline_days": ctx.deadline_days,
         "issue_label": ctx.issue_label,
         "extra": dict(sorted(ctx.extra.items())),
+        "languages": list(ctx.languages),
+        "texts": {
+            language: {
+                "issue_label": text.issue_label,
+                "wrongs": text.wrongs,
+                "demands": list(text.demands),
+                "calculations": list(text.calculations),
+                "extra": dict(sorted(text.extra.items())),
+            }
+            for language, text in ctx.texts.items()
+        },
     }
 
 
 def from_snapshot(data: Mapping[str, Any]) -> LetterContext:
     """Rebuild the context stored by :func:`to_snapshot`; raises ValueError on bad data."""
     version = data.get("version")
-    if version != SNAPSHOT_VERSION:
+    if version not in (1, SNAPSHOT_VERSION):
         raise ValueError(f"unsupported letter snapshot version {version!r}")
     try:
         demands = tuple(
@@ -193,6 +265,13 @@ def from_snapshot(data: Mapping[str, Any]) -> LetterContext:
             for item in data["demands"]
         )
         deadline = data["deadline"]
+        texts = {
+            cast(Language, language): LetterText(
+                issue_label=text["issue_label"], wrongs=text["wrongs"],
+                demands=tuple(text["demands"]), calculations=tuple(text["calculations"]),
+                extra=dict(text["extra"]))
+            for language, text in dict(data.get("texts", {})).items()
+        }
         return LetterContext(
             kind=LetterKind(data["kind"]),
             language=data["language"],
@@ -212,6 +291,8 @@ def from_snapshot(data: Mapping[str, Any]) -> LetterContext:
             deadline_days=int(data["deadline_days"]),
             issue_label=data["issue_label"],
             extra=dict(data["extra"]),
+            languages=tuple(data.get("languages", ())),
+            texts=texts,
         )
     except (KeyError, TypeError, InvalidOperation) as error:
         raise ValueError(f"malformed letter snapshot: {error!r}") from error

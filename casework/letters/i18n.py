@@ -1,8 +1,10 @@
 """English and Spanish for letters: date and money formats, the short labels, the headline.
 
 The letter prose lives in the templates (one block per language, so an organizer can read and
-edit a whole paragraph); this module holds what the templates share. User text is never
-translated or reformatted: only the dates and amounts the letter computes are.
+edit a whole paragraph); this module holds what the templates share, the issue names of the
+"Re:" line, and the first draft of a letter's own "what happened" text, written from the case's
+facts. User text is never translated or reformatted: only the dates and amounts the letter
+computes are. Every string here exists in both languages, so a Spanish letter needs no English.
 
 Formats (one per language, used everywhere):
 
@@ -77,6 +79,7 @@ LABELS: Final[Mapping[Language, Mapping[str, str]]] = {
         "deadline_heading": "Deadline",
         "wrongs_heading": "What happened",
         "subject": "Re",
+        "missing_text": "[The English text of this part is not written yet]",
     },
     "es": {
         "reference": "Nuestra referencia",
@@ -97,6 +100,7 @@ LABELS: Final[Mapping[Language, Mapping[str, str]]] = {
         "deadline_heading": "Plazo",
         "wrongs_heading": "Lo que pasó",
         "subject": "Asunto",
+        "missing_text": "[Falta escribir el texto en español de esta parte]",
     },
 }
 
@@ -116,6 +120,56 @@ TITLES: Final[Mapping[Language, Mapping[LetterKind, str]]] = {
         LetterKind.LEAFLET: "Volante",
     },
 }
+
+# The case's issue types (``casework.models.case.IssueType`` values), as the "Re:" line says them.
+ISSUE_LABELS: Final[Mapping[Language, Mapping[str, str]]] = {
+    "en": {
+        "unpaid_wages": "Unpaid wages",
+        "deposit": "Stolen deposit",
+        "repairs": "Repairs",
+        "illegal_fees": "Illegal fees",
+        "eviction": "Eviction",
+        "wrongful_firing": "Wrongful firing",
+        "harassment": "Harassment",
+        "other": "Other",
+    },
+    "es": {
+        "unpaid_wages": "Salarios no pagados",
+        "deposit": "Depósito robado",
+        "repairs": "Reparaciones",
+        "illegal_fees": "Cobros ilegales",
+        "eviction": "Desalojo",
+        "wrongful_firing": "Despido injusto",
+        "harassment": "Acoso",
+        "other": "Otro asunto",
+    },
+}
+
+# The first draft of "what happened", from the case's facts only (never its notes): the
+# organizers rewrite it in their own words, per language.
+_FACTS: Final[Mapping[Language, tuple[str, str]]] = {
+    "en": ("{member} came to us about a matter with {target}: {issue}.",
+           " {member} is owed {amount}."),
+    "es": ("{member} acudió a nosotros por un asunto con {target}: {issue}.",
+           " A {member} se le deben {amount}."),
+}
+
+
+def issue_label(issue: str, language: Language) -> str:
+    """The issue type (a code such as 'deposit') in the letter's language."""
+    return ISSUE_LABELS[language].get(issue, ISSUE_LABELS[language]["other"])
+
+
+def facts_paragraph(language: Language, *, member: str, target: str, issue: str,
+                    amount: Decimal | None) -> str:
+    """A first "what happened" paragraph, written from the case's facts in ``language``."""
+    opening, owed = _FACTS[language]
+    text = opening.format(member=member, target=target,
+                          issue=issue_label(issue, language).lower())
+    if amount is not None and amount > 0:
+        text += owed.format(member=member, amount=format_money(amount, language))
+    return text
+
 
 # Words in an issue (its code or its label, in either language) that make a fight about
 # housing. The leaflet then says "Don't rent here"; any other fight is with a business.
@@ -144,7 +198,3 @@ def leaflet_headline(issue_label: str, language: Language, override: str | None)
     audience = "housing" if is_housing_issue(issue_label) else "business"
     return HEADLINES[language][audience]
 
-
-def languages_for(language: Language) -> tuple[Language, ...]:
-    """The versions a letter contains, in order: a Spanish letter also carries the English one."""
-    return ("es", "en") if language == "es" else ("en",)

@@ -15,6 +15,8 @@ from collections.abc import Mapping
 MAX_DEMANDS = 20
 MAX_DEMAND_DESCRIPTION = 500
 MAX_DEMAND_CALCULATION = 1_000
+# A letter's own "what happened", in each of its languages (as long as the case's own field).
+MAX_WRONGS = 10_000
 # The texts typed for a letter version (``LetterContext.extra``).
 MAX_TEXT_LENGTHS: Mapping[str, int] = {
     "headline": 120,

@@ -143,16 +143,18 @@ def _environment() -> jinja2.Environment:
 
 
 def _template_context(ctx: LetterContext, stylesheet_href: str | None) -> dict[str, Any]:
-    languages = i18n.languages_for(ctx.language)
-    headline_override = ctx.extra.get("headline")
+    languages = ctx.printed_languages
+    words = {lang: ctx.text_for(lang) for lang in languages}
     return {
         "c": ctx,
         "kind": ctx.kind.value,
         "languages": languages,
+        "words": words,
         "labels": i18n.LABELS,
         "titles": {lang: i18n.TITLES[lang][ctx.kind] for lang in languages},
         "headline": {
-            lang: i18n.leaflet_headline(ctx.issue_label, lang, headline_override)
+            lang: i18n.leaflet_headline(words[lang].issue_label or ctx.issue_label, lang,
+                                        words[lang].extra.get("headline"))
             for lang in languages
         },
         "money_demands": sum(1 for demand in ctx.demands if demand.amount is not None),

@@ -7,16 +7,36 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 
 from casework.clock import network_today
 from casework.errors import CaseworkError, PermissionDenied
 from casework.extensions import db
 from casework.letters import context as letter_context
+from casework.letters import i18n
 from casework.letters.context import EXTRA_KEYS, LetterContext, LetterKind, from_snapshot
-from casework.letters.limits import overlong_texts
-from casework.models import Case, Event, EventKind, Letter, LetterVersion, ReviewStatus, User
+from casework.letters.texts import (
+    draft_texts,
+    lang,
+    missing_message,
+    missing_texts,
+    text_problem,
+    version_texts,
+)
+from casework.models import (
+    LETTER_LANGUAGES,
+    Case,
+    Event,
+    EventKind,
+    Letter,
+    LetterReview,
+    LetterVersion,
+    ReviewStatus,
+    User,
+)
 from casework.models.base import utcnow
+from casework.workflow.states import CaseState
 
 
 class LetterRefused(CaseworkError):
@@ -27,18 +47,37 @@ class LetterRefused(CaseworkError):
         self.field = field
 
 
+# Before delivery, when a delivery date can be planned (or planned again).
+PLANNABLE_STATES = (CaseState.PROPOSED, CaseState.DRAFTING, CaseState.READY, CaseState.PAUSED)
+
+
 def letter_language(case: Case) -> str:
-    """Spanish speakers get a bilingual letter; everyone else an English one."""
-    return "es" if case.person.preferred_language == "es" else "en"
+    """Spanish speakers get a bilingual letter (Spanish, then English); everyone else English."""
+    return "es+en" if case.person.preferred_language == "es" else "en"
 
 
-def build_context(case: Case, kind: LetterKind, language: str, extra: dict[str, Any], *,
-                  letter_date: date, deadline: date | None) -> LetterContext:
-    """The plain data a letter shows, read from the case as it is now."""
+def build_context(case: Case, kind: LetterKind, languages: tuple[str, ...],
+                  texts: dict[str, Any], *, letter_date: date,
+                  deadline: date | None) -> LetterContext:
+    """The plain data a letter shows: the case's names, amounts and dates as they are now, and
+    the letter's own texts (``version_texts``) in each of its languages."""
     network = case.network
+    printed = tuple(lang(language) for language in languages)
+    words = {
+        lang(language): letter_context.LetterText(
+            issue_label=i18n.issue_label(case.issue_type.value, lang(language)),
+            wrongs=own["wrongs"],
+            demands=tuple(own["demands"].get(str(d.id), {}).get("description", "")
+                          for d in case.demands),
+            calculations=tuple(own["demands"].get(str(d.id), {}).get("calculation", "")
+                               for d in case.demands),
+            extra={k: str(v) for k, v in own["extra"].items() if k in EXTRA_KEYS and v},
+        )
+        for language, own in texts.items()
+    }
     return LetterContext(
         kind=kind,
-        language="es" if language == "es" else "en",
+        language=printed[0],
         network_name=network.name,
         network_phone=network.hotline_phone,
         network_email=network.contact_email,
@@ -49,7 +88,9 @@ def build_context(case: Case, kind: LetterKind, language: str, extra: dict[str, 
         target_name=case.target.name,
         target_address=case.target.address,
         member_name=case.person.name,
-        wrongs=case.what_happened or case.summary,
+        # The case's own data, kept with the snapshot to tell when the demands change; the
+        # letter prints ``texts`` in each language instead.
+        wrongs="",
         demands=tuple(
             letter_context.Demand(kind="money" if d.amount is not None else "action",
                                   description=d.description, amount=d.amount,
@@ -59,7 +100,8 @@ def build_context(case: Case, kind: LetterKind, language: str, extra: dict[str, 
         deadline=deadline,
         deadline_days=case.deadline_days or 14,
         issue_label=case.issue_type.label,
-        extra={k: str(v) for k, v in extra.items() if k in EXTRA_KEYS and v},
+        languages=printed,
+        texts=words,
     )
 
 
@@ -80,55 +122,80 @@ def context_of(version: LetterVersion) -> LetterContext:
         return from_snapshot(version.snapshot)
     letter = version.letter
     letter_date, deadline = planned_dates(letter.case)
-    return build_context(letter.case, letter.kind, letter.language, version.extra,
+    return build_context(letter.case, letter.kind, letter.languages, version_texts(version),
                          letter_date=letter_date, deadline=deadline)
 
 
 def create_letter(case: Case, actor: User, kind: LetterKind, language: str | None = None,
                   extra: dict[str, Any] | None = None) -> Letter:
-    """Start a letter of the case with a first draft version."""
+    """Start a letter of the case with a first draft version, its texts drafted from the
+    case's facts (``extra``: the kind's own texts, the same in every language)."""
     require_team(case, actor)
-    letter = Letter(case=case, kind=kind, language=language or letter_language(case),
-                    created_by_id=actor.id)
+    language = language or letter_language(case)
+    if language not in LETTER_LANGUAGES:
+        raise LetterRefused("Choose English, Spanish, or Spanish + English.", "language")
+    letter = Letter(case=case, kind=kind, language=language, created_by_id=actor.id)
     db.session.add(letter)
-    add_version(letter, actor, extra or {})
+    texts = draft_texts(case, letter.languages)
+    for own in texts.values():
+        own["extra"] = dict(extra or {})
+    check_texts(letter, texts)
+    add_version(letter, actor, {}, texts)
     db.session.add(Event(case=case, actor=actor, kind=EventKind.NOTE,
                          note=f"Letter started: {kind.value.replace('_', ' ')}"))
     db.session.flush()
     return letter
 
 
-def add_version(letter: Letter, actor: User | None, extra: dict[str, Any]) -> LetterVersion:
+def add_version(letter: Letter, actor: User | None, extra: dict[str, Any],
+                texts: dict[str, Any] | None = None) -> LetterVersion:
     """A new draft version (the previous ones stay as they were)."""
-    check_texts(extra)
+    check_texts(letter, texts or {})
     number = (letter.latest.number + 1) if letter.latest else 1
-    version = LetterVersion(letter=letter, number=number, extra=extra,
-                            created_by_id=actor.id if actor else None)
+    actor_id = actor.id if actor else None
+    version = LetterVersion(letter=letter, number=number, extra=extra, texts=texts or {},
+                            created_by_id=actor_id, edited_by_id=actor_id)
     db.session.add(version)
     db.session.flush()
     return version
 
 
-def new_version(letter: Letter, actor: User, extra: dict[str, Any]) -> LetterVersion:
-    """Start a new draft after changes; earlier versions stay as approved or frozen."""
+def save_texts(letter: Letter, actor: User, texts: dict[str, Any]) -> LetterVersion:
+    """Keep the letter's texts: in the draft, or in a new draft after an approved version
+    (earlier versions stay as approved or frozen). The editor becomes one of its authors."""
     require_team(letter.case, actor)
-    check_texts(extra)
-    if letter.latest is not None and not letter.latest.is_approved:
-        letter.latest.extra = extra
-        db.session.flush()
-        return letter.latest
-    version = add_version(letter, actor, extra)
-    db.session.add(Event(case=letter.case, actor=actor, kind=EventKind.NOTE,
-                         note=f"New draft: version {version.number}"))
+    check_texts(letter, texts)
+    latest = letter.latest
+    if latest is not None and not latest.is_approved and not latest.is_purged:
+        latest.texts = texts
+        latest.edited_by_id = actor.id
+        touch(letter.case, actor, f"Letter texts of version {latest.number} edited")
+        return latest
+    version = add_version(letter, actor, {}, texts)
+    touch(letter.case, actor, f"New draft: version {version.number}")
     return version
 
 
-def check_texts(extra: dict[str, Any]) -> None:
-    """Refuse texts longer than a letter may hold (``limits``), naming the first such field."""
-    problems = overlong_texts({key: str(value) for key, value in extra.items()})
-    if problems:
-        field, message = next(iter(problems.items()))
-        raise LetterRefused(message, field)
+def check_texts(letter: Letter, texts: dict[str, Any]) -> None:
+    """Refuse texts that a letter may not hold (``texts.text_problem``), beside their field."""
+    problem = text_problem(letter, texts)
+    if problem is not None:
+        raise LetterRefused(*problem)
+
+
+def approval_snapshot(version: LetterVersion) -> dict[str, Any]:
+    """What approving keeps; refused while a part of the letter is not written in one of its
+    languages (for the letter page and the member's portal alike)."""
+    missing = missing_texts(version)
+    if missing:
+        raise LetterRefused(missing_message(missing))
+    return letter_context.to_snapshot(context_of(version))
+
+
+def reviewers_needed() -> int:
+    """How many people other than its authors must pass a version (config
+    ``CASEWORK_LETTER_REVIEWERS``, at least one)."""
+    return max(1, int(current_app.config.get("CASEWORK_LETTER_REVIEWERS", 1)))
 
 
 def approve_version(version: LetterVersion, actor: User, member_note: str) -> None:
@@ -139,7 +206,7 @@ def approve_version(version: LetterVersion, actor: User, member_note: str) -> No
         raise LetterRefused("Only the latest draft can be approved.")
     if letter.needs_member_approval and not member_note.strip():
         raise LetterRefused("Say how the member approved this version of the demand letter.")
-    version.snapshot = letter_context.to_snapshot(context_of(version))
+    version.snapshot = approval_snapshot(version)
     version.approved_at = utcnow()
     version.approved_by_id = actor.id
     version.member_approval_note = member_note
@@ -147,19 +214,50 @@ def approve_version(version: LetterVersion, actor: User, member_note: str) -> No
 
 
 def review_version(version: LetterVersion, actor: User, passed: bool, note: str) -> None:
-    """A reviewer's check of an approved version for anything self-incriminating."""
+    """A reviewer's check of an approved version for anything self-incriminating. It passes
+    once ``reviewers_needed()`` people who did not write its text have passed it; one
+    rejection rejects it."""
     require_team(version.letter.case, actor)
     if not version.is_approved or version.is_frozen:
         raise LetterRefused("Only an approved version that is not delivered can be reviewed.")
+    if version.review_status != ReviewStatus.PENDING:
+        raise LetterRefused(f"Version {version.number} was already {version.review_status.value}"
+                            " by its reviewers.")
+    if actor.id in version.author_ids:
+        raise LetterRefused(f"You wrote version {version.number}: someone other than its "
+                            "author must check it for anything self-incriminating.")
+    if any(review.reviewer_id == actor.id for review in version.reviews):
+        raise LetterRefused(f"You already passed version {version.number}: another reviewer "
+                            "must check it too.")
     if not passed and not note.strip():
         raise LetterRefused("Say what must change before it can pass.")
-    version.review_status = ReviewStatus.PASSED if passed else ReviewStatus.REJECTED
+    version.reviews.append(LetterReview(reviewer_id=actor.id, is_passed=passed, note=note))
     version.reviewed_at = utcnow()
     version.reviewed_by_id = actor.id
     version.review_note = note
+    needed = reviewers_needed()
+    if not passed:
+        version.review_status = ReviewStatus.REJECTED
+    elif len(version.passed_reviewer_ids - version.author_ids) >= needed:
+        version.review_status = ReviewStatus.PASSED
     verdict = "passed" if passed else "rejected"
     touch(version.letter.case, actor,
           f"Review of letter version {version.number} {verdict}. {note}".strip())
+
+
+def reviews_missing(version: LetterVersion) -> str:
+    """What the review still needs, for the workflow guard and the letter page ('' if none)."""
+    if version.review_status == ReviewStatus.REJECTED:
+        return f"The reviewer rejected version {version.number}: start a new version."
+    if version.review_status == ReviewStatus.PASSED:
+        return ""
+    needed = reviewers_needed()
+    done = len(version.passed_reviewer_ids - version.author_ids)
+    if needed == 1:
+        return (f"A reviewer other than its author must check version {version.number} for "
+                "anything self-incriminating.")
+    return (f"{needed} reviewers other than its author must check version {version.number} "
+            f"for anything self-incriminating ({done} of {needed} done).")
 
 
 def freeze_version(version: LetterVersion, actor: User, letter_date: date,
@@ -191,6 +289,18 @@ def freeze_version(version: LetterVersion, actor: User, letter_date: date,
           f"(sha256 {version.sha256[:12]}…)")
 
 
+def plan_delivery(case: Case, actor: User, day: date) -> None:
+    """Set the day the demand letter is to be delivered; it can change until the delivery."""
+    from casework.fight.services import set_deadline_rule
+
+    if case.delivery is not None or case.state not in PLANNABLE_STATES:
+        raise LetterRefused("The letter is delivered: its delivery date is on the record and "
+                            "the planned date can no longer change.", "planned_on")
+    if day < network_today(case.network):
+        raise LetterRefused("Plan the delivery for today or a later day.", "planned_on")
+    set_deadline_rule(case, actor, case.deadline_days or 14, day)
+
+
 def demand_letter(case: Case) -> Letter | None:
     """The case's demand letter (the latest, if there were several)."""
     return db.session.scalars(
@@ -207,16 +317,16 @@ def demand_letter_missing(case: Case) -> list[str]:
     if version is None:
         return [f"Start the demand letter and record {name}'s approval of a version."]
     if not version.is_approved:
-        return [f"Record {name}'s approval of demand letter version {version.number}."]
+        unwritten = missing_texts(version) if not version.is_purged else {}
+        return [*(f"Write the {word} text of demand letter version {version.number} on its "
+                  "page." for word in unwritten),
+                f"Record {name}'s approval of demand letter version {version.number}."]
     missing = []
     if version.snapshot and demands_changed(case, version.snapshot):
         missing.append(f"The demands changed after version {version.number} was approved: "
                        "start a new version and approve it.")
-    if version.review_status == ReviewStatus.REJECTED:
-        missing.append(f"The reviewer rejected version {version.number}: start a new version.")
-    elif version.review_status == ReviewStatus.PENDING:
-        missing.append(f"A reviewer must check version {version.number} for anything "
-                       "self-incriminating.")
+    if reviews_missing(version):
+        missing.append(reviews_missing(version))
     return missing
 
 
@@ -240,7 +350,7 @@ def start_revision(case: Case, actor: User) -> None:
     """After 'revise letter', the demand letter needs a new draft to approve again."""
     letter = demand_letter(case)
     if letter is not None and letter.latest is not None and letter.latest.is_approved:
-        add_version(letter, actor, dict(letter.latest.extra))
+        add_version(letter, actor, dict(letter.latest.extra), version_texts(letter.latest))
 
 
 def require_team(case: Case, actor: User) -> None:

@@ -21,17 +21,21 @@ from werkzeug.wrappers import Response as BaseResponse
 from casework.clock import network_today
 from casework.errors import PermissionDenied
 from casework.extensions import db
+from casework.formatting import local_date
 from casework.forms import ActionForm
 from casework.letters import services
 from casework.letters.context import LetterKind
-from casework.letters.due import letters_due
+from casework.letters.due import DuePrint, letters_due
 from casework.letters.fetcher import ASSETS_DIR
 from casework.letters.forms import (
     KIND_LABELS,
     ApproveVersionForm,
+    LetterTextsForm,
     NewLetterForm,
+    PlannedDateForm,
     ReviewVersionForm,
-    VersionTextsForm,
+    letter_texts_form,
+    texts_of,
 )
 from casework.models import CASE_TEAM_ROLES, STAFF_ROLES, Case, Letter, LetterVersion, Role
 from casework.permissions import acting_user, load_case, roles_required
@@ -79,33 +83,42 @@ def index(case_id: int) -> BaseResponse | tuple[str, int] | str:
 def show(letter_id: int) -> str:
     letter, case = load_letter(letter_id)
     latest = letter.latest
-    texts = VersionTextsForm(formdata=None, data=latest.extra if latest else {})
+    texts = letter_texts_form(letter, services.version_texts(latest) if latest else {},
+                              formdata=None)
+    return letter_page(letter, case, texts)
+
+
+def letter_page(letter: Letter, case: Case, texts_form: LetterTextsForm) -> str:
+    latest = letter.latest
+    draft = latest is not None and not latest.is_approved and not latest.is_purged
     return render_template(
         "letters_ui/show.html", letter=letter, case=case, labels=KIND_LABELS,
-        texts_form=texts, approve_form=ApproveVersionForm(formdata=None),
+        texts_form=texts_form, approve_form=ApproveVersionForm(formdata=None),
         review_form=ReviewVersionForm(formdata=None), action_form=ActionForm(),
-        can_work=case.can_move(acting_user()))
+        can_work=case.can_move(acting_user()), user=acting_user(),
+        missing=services.missing_texts(latest) if draft and latest else {},
+        reviews_missing=services.reviews_missing(latest) if latest and latest.is_approved
+        else "")
 
 
 @bp.route("/letters/<int:letter_id>/versions", methods=["POST"])
 @roles_required(*CASE_TEAM_ROLES)
 def new_version(letter_id: int) -> BaseResponse | tuple[str, int]:
+    """Save the letter's texts: into its draft, or as a new draft after an approved version."""
     letter, case = load_letter(letter_id)
-    form = VersionTextsForm()
+    latest = letter.latest
+    form = letter_texts_form(letter, services.version_texts(latest) if latest else {})
     if not form.validate_on_submit():
-        return render_template("letters_ui/texts_error.html", letter=letter, case=case,
-                               form=form), 400
-    extra = {k: v for k, v in form.data.items() if k != "csrf_token" and v}
+        return letter_page(letter, case, form), 400
     try:
-        version = services.new_version(letter, acting_user(), extra)
+        version = services.save_texts(letter, acting_user(), texts_of(form, letter))
     except PermissionDenied:
         abort(403)
     except services.LetterRefused as error:
         db.session.rollback()
-        field = getattr(form, error.field, None) if error.field else None
+        field = form[error.field] if error.field and error.field in form else None
         (field.errors if field is not None else form.form_errors).append(str(error))
-        return render_template("letters_ui/texts_error.html", letter=letter, case=case,
-                               form=form), 400
+        return letter_page(letter, case, form), 400
     db.session.commit()
     flash(f"Draft version {version.number} saved.", "success")
     return redirect(url_for("letters.show", letter_id=letter.id))
@@ -218,16 +231,16 @@ def asset(name: str) -> Response:
 @bp.route("/letters/due", methods=["GET", "POST"])
 @roles_required(Role.COORDINATOR)
 def due() -> BaseResponse | str:
-    """The week's letters: list them, and on POST download them as one printable PDF."""
+    """The letters to print: list them, and on POST download them all as one PDF."""
     from casework.letters.batch import render_combined
     from casework.letters.rendering import LetterTooLong, RendererBusy
 
     network = acting_user().network
     found = letters_due(network, network_today(network))
     form = ActionForm()
-    if form.validate_on_submit() and found.letters:
+    if form.validate_on_submit() and found.all_letters:
         try:
-            body = render_combined([d.context for d in found.letters])
+            body = render_combined([d.context for d in found.all_letters])
         except (LetterTooLong, RendererBusy) as error:
             flash(str(error), "error")
             return redirect(url_for("letters.due"))
@@ -235,4 +248,44 @@ def due() -> BaseResponse | str:
         name = f"{network.code}-letters-due-{network_today(network).isoformat()}.pdf"
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-    return render_template("letters_ui/due.html", found=found, form=form)
+    return due_page(found, form)
+
+
+def due_page(found: DuePrint, form: ActionForm,
+             failed: tuple[int, PlannedDateForm] | None = None) -> str:
+    """The print page; ``failed`` is the date form (of a case) that came back with errors."""
+    date_forms = {
+        d.case_id: PlannedDateForm(formdata=None, prefix=f"case{d.case_id}",
+                                   data={"planned_on": d.planned_on})
+        for d in found.all_letters if d.context.kind == LetterKind.DEMAND}
+    problems: list[str] = []
+    if failed is not None:
+        if failed[0] in date_forms:
+            date_forms[failed[0]] = failed[1]
+        else:  # no longer listed (delivered, say): say why at the top of the page
+            problems = [str(error) for error in failed[1].planned_on.errors]
+    return render_template("letters_ui/due.html", found=found, form=form,
+                           date_forms=date_forms, problems=problems, kind_labels=KIND_LABELS)
+
+
+@bp.route("/letters/due/cases/<int:case_id>/planned-date", methods=["POST"])
+@roles_required(Role.COORDINATOR)
+def plan_delivery(case_id: int) -> BaseResponse | tuple[str, int]:
+    """Set or change the day a fight's demand letter is to be delivered (until delivery)."""
+    case = load_case(case_id, full_record=True)
+    form = PlannedDateForm(prefix=f"case{case.id}")
+    if form.validate_on_submit() and form.planned_on.data is not None:
+        try:
+            services.plan_delivery(case, acting_user(), form.planned_on.data)
+            db.session.commit()
+            flash(f"{case.reference}: delivery planned for {local_date(form.planned_on.data)}.",
+                  "success")
+            return redirect(url_for("letters.due"))
+        except PermissionDenied:
+            abort(403)
+        except services.LetterRefused as error:
+            db.session.rollback()
+            form.planned_on.errors = [*form.planned_on.errors, str(error)]
+    network = acting_user().network
+    found = letters_due(network, network_today(network))
+    return due_page(found, ActionForm(), (case.id, form)), 400

@@ -37,7 +37,14 @@ from casework.models.fight import (
     TargetContact,
 )
 from casework.models.invitation import Invitation
-from casework.models.letter import Letter, LetterVersion, ReviewStatus
+from casework.models.letter import (
+    LANGUAGE_NAMES,
+    LETTER_LANGUAGES,
+    Letter,
+    LetterReview,
+    LetterVersion,
+    ReviewStatus,
+)
 from casework.models.login_attempt import LoginAttempt
 from casework.models.network import CaseCounter, Network, PageSize
 from casework.models.person import Person, Tier
@@ -101,7 +108,10 @@ __all__ = [
     "EventKind",
     "IssueType",
     "Letter",
+    "LetterReview",
     "LetterVersion",
+    "LANGUAGE_NAMES",
+    "LETTER_LANGUAGES",
     "LoginAttempt",
     "ReviewStatus",
     "Network",

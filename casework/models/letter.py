@@ -24,8 +24,14 @@ class ReviewStatus(StrEnum):
     REJECTED = "rejected"
 
 
+# What a letter's ``language`` may be, and the versions each prints, in order.
+LETTER_LANGUAGES: dict[str, tuple[str, ...]] = {"en": ("en",), "es": ("es",), "es+en": ("es", "en")}
+LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "es+en": "Spanish + English"}
+
+
 class Letter(Model):
-    """A document of the fight (demand letter, notices, leaflet) in one language."""
+    """A document of the fight (demand letter, notices, leaflet) in English, in Spanish, or in
+    both (``es+en``: the Spanish letter followed by the English one)."""
 
     __tablename__ = "letter"
     __table_args__ = (sa.Index("ix_letter_case", "case_id", "kind"),)
@@ -46,6 +52,14 @@ class Letter(Model):
         return self.versions[-1] if self.versions else None
 
     @property
+    def languages(self) -> tuple[str, ...]:
+        return LETTER_LANGUAGES.get(self.language, ("en",))
+
+    @property
+    def language_name(self) -> str:
+        return LANGUAGE_NAMES.get(self.language, self.language)
+
+    @property
     def needs_member_approval(self) -> bool:
         return self.kind == LetterKind.DEMAND
 
@@ -60,9 +74,15 @@ class LetterVersion(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     letter_id: Mapped[int] = mapped_column(sa.ForeignKey("letter.id", ondelete="CASCADE"))
     number: Mapped[int]
-    # Texts typed for this kind of letter (settlement terms, leaflet headline...).
+    # Texts typed for this kind of letter (settlement terms, leaflet headline...); versions
+    # made before ``texts`` existed keep theirs here, for every language.
     extra: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    # The letter's own words per language: {"es": {"wrongs": ..., "demands": {"<demand id>":
+    # {"description": ..., "calculation": ...}}, "extra": {"note": ...}}}.
+    texts: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    # Who last wrote its texts: with the creator, the authors, who may not review it.
+    edited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     snapshot: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -81,8 +101,19 @@ class LetterVersion(Model):
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     letter: Mapped[Letter] = relationship(back_populates="versions")
+    reviews: Mapped[list[LetterReview]] = relationship(
+        back_populates="version", order_by="LetterReview.id", passive_deletes=True)
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
     reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+
+    @property
+    def author_ids(self) -> set[int]:
+        """Who wrote this version's text (drafted it or last edited it)."""
+        return {user_id for user_id in (self.created_by_id, self.edited_by_id) if user_id}
+
+    @property
+    def passed_reviewer_ids(self) -> set[int]:
+        return {review.reviewer_id for review in self.reviews if review.is_passed}
 
     @property
     def is_approved(self) -> bool:
@@ -108,3 +139,21 @@ class LetterVersion(Model):
             return "approved, review passed" if self.review_status == ReviewStatus.PASSED \
                 else "approved, waiting for review"
         return "draft"
+
+
+class LetterReview(Model):
+    """One reviewer's check of an approved version for anything self-incriminating."""
+
+    __tablename__ = "letter_review"
+    __table_args__ = (sa.UniqueConstraint("version_id", "reviewer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("letter_version.id", ondelete="CASCADE"))
+    reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    is_passed: Mapped[bool]
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    version: Mapped[LetterVersion] = relationship(back_populates="reviews")
+    reviewer: Mapped[User] = relationship()

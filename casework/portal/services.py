@@ -16,7 +16,13 @@ from sqlalchemy.orm import selectinload
 from casework.errors import CaseworkError, PermissionDenied
 from casework.extensions import db
 from casework.letters.context import LetterKind, to_snapshot
-from casework.letters.services import LetterRefused, context_of, demand_letter, touch
+from casework.letters.services import (
+    LetterRefused,
+    approval_snapshot,
+    context_of,
+    demand_letter,
+    touch,
+)
 from casework.models import (
     Case,
     Event,
@@ -141,7 +147,7 @@ def approve_as_member(version: LetterVersion, member: User,
     if seen_fingerprint is not None and seen_fingerprint != letter_fingerprint(version):
         raise LetterRefused("The letter changed since you opened this page. Read it again, "
                             "then approve it if you agree.")
-    version.snapshot = to_snapshot(context_of(version))
+    version.snapshot = approval_snapshot(version)
     version.approved_at = utcnow()
     version.approved_by_id = member.id
     version.member_approval_note = MEMBER_APPROVAL_NOTE

@@ -39,6 +39,7 @@ from casework.models import (
     Event,
     EventKind,
     Letter,
+    LetterReview,
     LetterVersion,
     Network,
     Outcome,
@@ -81,8 +82,9 @@ RULES: tuple[TextRule, ...] = (
     TextRule("task titles", Task, {"title": PURGED_TASK_TITLE}),
     # A JSON column given Python None stores the JSON text 'null'; sa.null() is SQL NULL.
     TextRule(LETTER_VERSIONS, LetterVersion,
-             {"snapshot": sa.null(), "source_html": None, "pdf": None, "extra": {},
+             {"snapshot": sa.null(), "source_html": None, "pdf": None, "extra": {}, "texts": {},
               "member_approval_note": "", "review_note": "", "purged_at": PURGE_TIME}),
+    TextRule(LETTER_VERSIONS, LetterReview, {"note": ""}),
     # The file itself is deleted from the store after the commit (``purged_files``).
     TextRule(DOCUMENTS, Document,
              {"file_name": PURGED_FILE_NAME, "sha256": "", "purged_at": PURGE_TIME}),
@@ -190,6 +192,11 @@ def rule_query(rule: TextRule, due: Select[int]) -> Select[Any, int]:
         return select(Case, Case.id).where(Case.id.in_(due), still_there)
     if model is LetterVersion:
         return (select(LetterVersion, Letter.case_id).join(Letter)
+                .where(Letter.case_id.in_(due), still_there))
+    if model is LetterReview:
+        return (select(LetterReview, Letter.case_id)
+                .join(LetterVersion, LetterReview.version_id == LetterVersion.id)
+                .join(Letter, LetterVersion.letter_id == Letter.id)
                 .where(Letter.case_id.in_(due), still_there))
     if model is Event:  # the purge's own entries stay: they say what was removed, not whose
         still_there = and_(still_there, Event.kind != EventKind.PURGED)

@@ -16,6 +16,7 @@ from casework.clock import network_today, zone_of
 from casework.extensions import db
 from casework.models import Case, Network, Role, Urgency
 from casework.workflow.states import ENDED_STATES, OPEN_STATES, CaseState
+from tests.statements import counting_statements
 
 CaseMaker = Callable[..., int]
 
@@ -182,7 +183,7 @@ def test_an_organizer_of_another_network_is_not_a_filter(
 
 
 @pytest.mark.parametrize(("days_ago", "expected"),
-                         [(0, "today"), (1, "1 day"), (2, "2 days"), (45, "45 days")])
+                         [(0, "since today"), (1, "1 day"), (2, "2 days"), (45, "45 days")])
 def test_days_in_the_current_state(
     app: Flask, make_case: CaseMaker, network_id: int, board: Callable[[str], str],
     days_ago: int, expected: str,
@@ -282,6 +283,38 @@ def test_a_full_column_that_fits_has_no_more_link(
         make_case()
     html = column(board(""), CaseState.INQUIRY)
     assert html.count('class="board-card"') == 2 and "more in the case list" not in html
+
+
+@pytest.mark.parametrize(("team", "shown"), [
+    ((), "Organizer none yet"), (("Omar",), "Organizer Omar"),
+    (("Omar", "Lena"), "Organizers Lena, Omar"),
+])
+def test_a_card_names_the_case_team(
+    make_case: CaseMaker, make_user: Callable[..., int], board: Callable[[str], str],
+    team: tuple[str, ...], shown: str,
+) -> None:
+    make_case(team=[make_user(Role.ORGANIZER, name=name) for name in team])
+    assert shown in text_of(column(board(""), CaseState.INQUIRY))
+
+
+def test_the_board_sends_as_many_statements_for_many_cards_as_for_one(
+    app: Flask, make_case: CaseMaker, make_user: Callable[..., int],
+    board: Callable[[str], str],
+) -> None:
+    first = make_user(Role.ORGANIZER)
+    make_case(team=[first])
+    board("")  # warm
+    with counting_statements(app) as one_card:
+        board("")
+    for n in range(12):
+        organizers = [make_user(Role.ORGANIZER) for _ in range(2)]
+        case_id = make_case(team=organizers)
+        set_case(app, case_id, state=CaseState.INQUIRY if n % 2 else CaseState.SCREENING)
+    with counting_statements(app) as many_cards:
+        page = board("")
+    assert page.count('class="board-card"') == 13
+    # One more column has cards (screening): its cases and their teams, two statements.
+    assert len(many_cards) == len(one_card) + 2, "\n".join(many_cards)
 
 
 @pytest.mark.parametrize(("role", "status"), [

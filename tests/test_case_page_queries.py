@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -34,27 +32,11 @@ from casework.models import (
 )
 from casework.workflow.states import CaseState
 from tests.fights import NOW, complete_records, days
+from tests.statements import counting_statements
 
 SMALL, LARGE = 10, 200
 # Most statements a case page may send (login, the case, its records, the audit entry).
 MOST_STATEMENTS = 40
-
-
-@contextmanager
-def counting_statements(app: Flask) -> Iterator[list[str]]:
-    """Every SQL statement the app sends inside the block."""
-    statements: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
 
 
 def fill_fight(app: Flask, case_id: int, viewer_id: int, rows: int) -> None:
@@ -133,6 +115,5 @@ def test_case_page_statement_count_does_not_grow_with_the_fight(
 
     page = client.get(f"/cases/{large}").get_data(as_text=True)
     assert "Call number 199" in page and "Task 199" in page and "stub-199.pdf" in page
-    print("\n".join(s[:150].replace("\n", " ") for s in many))
     assert len(many) == len(few), "\n".join(many)
     assert len(few) <= MOST_STATEMENTS, "\n".join(few)

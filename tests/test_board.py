@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -330,3 +331,27 @@ def test_who_may_open_the_board(
 def test_the_board_needs_a_login(client: FlaskClient) -> None:
     response = client.get("/board")
     assert response.status_code == 302 and "/login?next=" in response.location
+
+
+def test_demo_fights_entered_their_states_on_different_days_after_they_were_logged(
+    app: Flask,
+) -> None:
+    from casework.demo import load_demo
+    from casework.models import Event
+
+    with app.app_context():
+        coordinator = next(u for u in load_demo() if u.role == Role.COORDINATOR)
+        db.session.commit()
+        cards = [card for col in queries.board_columns(coordinator) for card in col.cards]
+        cases = db.session.scalars(sa.select(Case)).all()
+        events = db.session.scalars(sa.select(Event).order_by(Event.id)).all()
+        logged = {case.id: case.created_at for case in cases}
+        entered = {case.id: case.state_changed_at for case in cases}
+        transitions = [e for e in events if e.kind.value == "transition"]
+    assert len({card.days_in_state for card in cards}) >= 5
+    assert all(logged[case.id] <= entered[case.id] for case in cases)
+    assert all(event.created_at >= logged[event.case_id] for event in events)
+    assert all(t.created_at <= entered[t.case_id] for t in transitions)
+    for case_id in logged:  # the timeline's moves keep their order
+        moments = [t.created_at for t in transitions if t.case_id == case_id]
+        assert moments == sorted(moments)

@@ -51,7 +51,7 @@ def date_demo_history(case: Case) -> None:
     for (start, begin), (end, finish) in zip(fixed, fixed[1:], strict=False):
         step = (finish - begin) / max(end - start, 1)
         for index in range(start, end + 1):
-            events[index].created_at = begin + step * (index - start)
+            events[index].created_at = finish if index == end else begin + step * (index - start)
 
 
 def recorded_moments(case: Case) -> dict[str, datetime]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
 
 import pytest
 from flask import Flask
@@ -12,7 +13,17 @@ from flask.testing import FlaskClient
 
 from casework.clock import network_today, zone_of
 from casework.extensions import db
-from casework.models import Action, ActionKind, ActionStatus, Case, Role, Task, User
+from casework.models import (
+    Action,
+    ActionKind,
+    ActionStatus,
+    Case,
+    Outcome,
+    OutcomeKind,
+    Role,
+    Task,
+    User,
+)
 from casework.workflow.states import CaseState
 
 
@@ -129,3 +140,18 @@ def test_each_role_sees_only_the_forms_it_may_use(
     for name, (path, roles) in FORMS.items():
         shown = f'action="/cases/{case_id}{path}"' in page
         assert shown is (role in roles), name
+
+
+def test_an_ended_fight_sums_up_its_outcome_without_a_countdown(
+    app: Flask, make_fight: Callable[..., tuple[int, int]],
+    login_as: Callable[[int], FlaskClient],
+) -> None:
+    case_id, organizer = make_fight(CaseState.WON)
+    with app.app_context():
+        case = db.session.get_one(Case, case_id)
+        db.session.add(Outcome(case=case, kind=OutcomeKind.FULL, decided_on=case.deadline_on,
+                               amount_recovered=Decimal("2160.00")))
+        db.session.commit()
+    text = summary_text(login_as(organizer).get(f"/cases/{case_id}").get_data(as_text=True))
+    assert "Deadline Sun 1 Nov 2026 Outcome Won in full: $2,160.00 recovered Team" in text
+    assert "past" not in text and "Next action" not in text

@@ -40,14 +40,20 @@ MOST_STATEMENTS = 40
 
 
 def fill_fight(app: Flask, case_id: int, viewer_id: int, rows: int) -> None:
-    """Give the fight ``rows`` of each kind of record, by one helper per ten rows, so a lazy
-    load of who wrote, does or uploaded each would grow with the fight."""
+    """Give the fight ``rows`` of each kind of record, each kind by its own helpers (one per ten
+    rows), so a lazy load of who wrote, does or uploaded each would grow with the fight."""
     with app.app_context():
         case = db.session.get_one(Case, case_id)
-        helpers = [User(network_id=case.network_id, role=Role.ORGANIZER,
-                        name=f"Helper {case_id}-{n}", email=f"helper{case_id}-{n}@example.org",
-                        password_hash="x") for n in range(max(rows // 10, 1))]
-        db.session.add_all(helpers)
+
+        def helpers(kind: str) -> list[User]:
+            made = [User(network_id=case.network_id, role=Role.ORGANIZER,
+                         name=f"{kind} {case_id}-{n}", email=f"{kind}{case_id}-{n}@example.org",
+                         password_hash="x") for n in range(max(rows // 10, 1))]
+            db.session.add_all(made)
+            return made
+
+        actors, assignees, uploaders = helpers("actor"), helpers("assignee"), helpers("uploader")
+        db.session.flush()
         complete_records(case, CaseState.NEGOTIATING)
         db.session.add(Delivery(case=case, delivered_at=NOW - days(20), place="The office",
                                 handed_over_by="Maria", turnout=12))
@@ -55,22 +61,22 @@ def fill_fight(app: Flask, case_id: int, viewer_id: int, rows: int) -> None:
         caller = Person(network_id=case.network_id, name=f"Supporter {case_id}")
         db.session.add(caller)
         for n in range(rows):
-            helper = helpers[n % len(helpers)]
             at = NOW - timedelta(hours=n)
             db.session.add_all([
-                Event(case=case, actor=helper, kind=EventKind.NOTE, created_at=at,
-                      note=f"Call number {n}"),
-                Task(case=case, title=f"Task {n}", assignee=helper, due_on=at.date(),
-                     is_done=n % 3 == 0),
+                Event(case=case, actor=actors[n % len(actors)], kind=EventKind.NOTE,
+                      created_at=at, note=f"Call number {n}"),
+                Task(case=case, title=f"Task {n}", assignee=assignees[n % len(assignees)],
+                     due_on=at.date(), is_done=n % 3 == 0),
                 TargetContact(case=case, happened_at=at, channel=ContactChannel.PHONE,
                               summary=f"Contact {n}", is_offer=n % 2 == 0,
-                              offer_amount=Decimal(100 + n), recorded_by_id=helper.id),
+                              offer_amount=Decimal(100 + n),
+                              recorded_by_id=actors[n % len(actors)].id),
                 Document(case=case, file_name=f"stub-{n}.pdf", stored_name=f"{case_id}-{n}",
                          content_type=DocumentType.PDF, size_bytes=1000 + n, sha256="0" * 64,
-                         uploaded_by=helper, uploaded_at=at),
+                         uploaded_by=uploaders[n % len(uploaders)], uploaded_at=at),
             ])
             action = Action(case=case, position=n, kind=ActionKind.PICKET, title=f"Picket {n}",
-                            starts_at=at, turnout_goal=10, created_by_id=helper.id,
+                            starts_at=at, turnout_goal=10, created_by_id=actors[0].id,
                             status=[ActionStatus.PLANNED, ActionStatus.DONE,
                                     ActionStatus.CANCELLED][n % 3])
             db.session.add(action)

@@ -11,6 +11,7 @@ from casework.actions.demo import add_demo_ladder, local_moment
 from casework.cases.services import CaseFacts, create_case
 from casework.cases.team import set_case_team
 from casework.clock import network_today
+from casework.demo_history import date_demo_history
 from casework.extensions import db
 from casework.fight import services as fight
 from casework.letters import services as letters
@@ -189,6 +190,7 @@ def load_demo() -> list[User]:
                 prepare_for(case, trigger, organizer, DELIVERED_DAYS_AGO.get(state, 5))
                 apply_transition(case.id, trigger, organizer, demo_input(case, trigger, state),
                                  case.version)
+        date_demo_history(case)
     db.session.flush()
     add_demo_research(network, omar)
     add_demo_ladder(network, lena, [lena, omar, coordinator])

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -16,6 +17,7 @@ from casework.clock import network_today, zone_of
 from casework.extensions import db
 from casework.models import Case, Network, Role, Urgency
 from casework.workflow.states import ENDED_STATES, OPEN_STATES, CaseState
+from tests.statements import counting_statements
 
 CaseMaker = Callable[..., int]
 
@@ -182,7 +184,7 @@ def test_an_organizer_of_another_network_is_not_a_filter(
 
 
 @pytest.mark.parametrize(("days_ago", "expected"),
-                         [(0, "today"), (1, "1 day"), (2, "2 days"), (45, "45 days")])
+                         [(0, "since today"), (1, "1 day"), (2, "2 days"), (45, "45 days")])
 def test_days_in_the_current_state(
     app: Flask, make_case: CaseMaker, network_id: int, board: Callable[[str], str],
     days_ago: int, expected: str,
@@ -284,6 +286,38 @@ def test_a_full_column_that_fits_has_no_more_link(
     assert html.count('class="board-card"') == 2 and "more in the case list" not in html
 
 
+@pytest.mark.parametrize(("team", "shown"), [
+    ((), "Organizer none yet"), (("Omar",), "Organizer Omar"),
+    (("Omar", "Lena"), "Organizers Lena, Omar"),
+])
+def test_a_card_names_the_case_team(
+    make_case: CaseMaker, make_user: Callable[..., int], board: Callable[[str], str],
+    team: tuple[str, ...], shown: str,
+) -> None:
+    make_case(team=[make_user(Role.ORGANIZER, name=name) for name in team])
+    assert shown in text_of(column(board(""), CaseState.INQUIRY))
+
+
+def test_the_board_sends_as_many_statements_for_many_cards_as_for_one(
+    app: Flask, make_case: CaseMaker, make_user: Callable[..., int],
+    board: Callable[[str], str],
+) -> None:
+    first = make_user(Role.ORGANIZER)
+    make_case(team=[first])
+    board("")  # warm
+    with counting_statements(app) as one_card:
+        board("")
+    for n in range(12):
+        organizers = [make_user(Role.ORGANIZER) for _ in range(2)]
+        case_id = make_case(team=organizers)
+        set_case(app, case_id, state=CaseState.INQUIRY if n % 2 else CaseState.SCREENING)
+    with counting_statements(app) as many_cards:
+        page = board("")
+    assert page.count('class="board-card"') == 13
+    # One more column has cards (screening): its cases and their teams, two statements.
+    assert len(many_cards) == len(one_card) + 2, "\n".join(many_cards)
+
+
 @pytest.mark.parametrize(("role", "status"), [
     (Role.INTAKE, 403), (Role.MEMBER, 403), (Role.ORGANIZER, 200), (Role.COORDINATOR, 200),
 ])
@@ -297,3 +331,27 @@ def test_who_may_open_the_board(
 def test_the_board_needs_a_login(client: FlaskClient) -> None:
     response = client.get("/board")
     assert response.status_code == 302 and "/login?next=" in response.location
+
+
+def test_demo_fights_entered_their_states_on_different_days_after_they_were_logged(
+    app: Flask,
+) -> None:
+    from casework.demo import load_demo
+    from casework.models import Event
+
+    with app.app_context():
+        coordinator = next(u for u in load_demo() if u.role == Role.COORDINATOR)
+        db.session.commit()
+        cards = [card for col in queries.board_columns(coordinator) for card in col.cards]
+        cases = db.session.scalars(sa.select(Case)).all()
+        events = db.session.scalars(sa.select(Event).order_by(Event.id)).all()
+        logged = {case.id: case.created_at for case in cases}
+        entered = {case.id: case.state_changed_at for case in cases}
+        transitions = [e for e in events if e.kind.value == "transition"]
+    assert len({card.days_in_state for card in cards}) >= 5
+    assert all(logged[case.id] <= entered[case.id] for case in cases)
+    assert all(event.created_at >= logged[event.case_id] for event in events)
+    assert all(t.created_at <= entered[t.case_id] for t in transitions)
+    for case_id in logged:  # the timeline's moves keep their order
+        moments = [t.created_at for t in transitions if t.case_id == case_id]
+        assert moments == sorted(moments)

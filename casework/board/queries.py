@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from casework.cases.queries import on_team_of, visible_to
 from casework.clock import local_date_of, network_today
@@ -61,10 +61,11 @@ def count_by_state(conditions: list[ColumnElement[bool]]) -> dict[CaseState, int
 
 def longest_in_state(conditions: list[ColumnElement[bool]], state: CaseState,
                      limit: int) -> list[Case]:
-    """The cases that have waited longest in ``state``, with their targets."""
+    """The cases that have waited longest in ``state``, with their targets and teams (one
+    more query per column, never one per card)."""
     return list(db.session.scalars(
         select(Case)
-        .options(joinedload(Case.target))
+        .options(joinedload(Case.target), selectinload(Case.team))
         .where(*conditions, Case.state == state)
         .order_by(Case.state_changed_at, Case.id)
         .limit(limit)

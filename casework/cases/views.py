@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
@@ -26,6 +27,7 @@ from casework.cases.forms import CaseEditForm, CaseFilterForm, IntakeForm, TeamF
 from casework.cases.queries import CaseFilters, list_cases
 from casework.cases.search_session import args_without_query, recall_into, remember_search
 from casework.cases.services import create_case, facts_of, target_proposal_of, update_case
+from casework.cases.summary import summary_of
 from casework.cases.team import (
     RequestNotOpen,
     answer_join_request,
@@ -127,24 +129,31 @@ def show(case_id: int) -> str:
     case = load_case(case_id)
     user = acting_user()
     full = case.can_view_full_record(user)
+    can_edit = case.can_edit(user)
     tasks = events = []
     if full:
         record_view(case)
         tasks = list(db.session.scalars(
-            select(Task).where(Task.case_id == case.id).order_by(Task.is_done, Task.due_on, Task.id)
+            select(Task).options(selectinload(Task.assignee)).where(Task.case_id == case.id)
+            .order_by(Task.is_done, Task.due_on, Task.id)
         ))
         events = list(db.session.scalars(
-            select(Event).where(Event.case_id == case.id).order_by(Event.id.desc())
+            select(Event).options(selectinload(Event.actor)).where(Event.case_id == case.id)
+            .order_by(Event.id.desc())
         ))
-    task_form = TaskForm()
-    task_form.assignee_id.choices = assignee_choices(case)
+    task_form = None
+    if can_edit:
+        task_form = TaskForm()
+        task_form.assignee_id.choices = assignee_choices(case)
+    fight = fight_sections(case, user)
     return render_template(
-        "cases/show.html", case=case, full=full, can_edit=case.can_edit(user), tasks=tasks,
+        "cases/show.html", case=case, full=full, can_edit=can_edit, tasks=tasks,
         events=events, task_form=task_form,
+        summary=summary_of(case, user, tasks, fight["today"]),
         team_candidates=organizer_choices(user) if user.role == Role.COORDINATOR else [],
         team=team_section(case, user),
         target_proposal=target_proposal_of(case) if full else None,
-        **fight_sections(case, user),
+        **fight,
         **action_sections(case, user),
     )
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from casework.documents.sniffing import DocumentRefused
 from casework.documents.storage import DocumentStore, file_sha256
@@ -55,9 +56,10 @@ def remove_document(document: Document, remover: User) -> str:
 
 
 def documents_of(case: Case) -> list[Document]:
-    """A case's documents, newest first."""
+    """A case's documents, newest first, with who uploaded each."""
     return list(db.session.scalars(
-        select(Document).where(Document.case_id == case.id).order_by(Document.id.desc())
+        select(Document).options(selectinload(Document.uploaded_by))
+        .where(Document.case_id == case.id).order_by(Document.id.desc())
     ))
 
 

@@ -48,8 +48,8 @@ def expect_flash(page: Page, text: str) -> None:
 
 
 def expect_state(page: Page, label: str) -> None:
-    """The state badge under the case's heading."""
-    expect(page.locator("hgroup .state")).to_have_text(label)
+    """The state badge in the case page's summary."""
+    expect(page.locator(".summary-state .state")).to_have_text(label)
 
 
 def move(page: Page, label: str, new_state: str) -> None:

@@ -92,6 +92,7 @@ def test_intake_search_and_task(page: Page, tmp_path: Path) -> None:
 def test_case_list_fits_a_narrow_phone(page: Page) -> None:
     page.set_viewport_size({"width": 360, "height": 780})
     log_in(page, Role.COORDINATOR)
+    page.get_by_text("Menu", exact=True).click()  # on a phone the header's links sit behind it
     page.get_by_role("link", name="Cases", exact=True).click()
     expect(page.get_by_role("heading", name="Cases", level=1)).to_be_visible()
     expect(page.get_by_role("row")).to_have_count(len(DEMO_CASES) + 1)  # and the header row

@@ -163,3 +163,6 @@ def member_login(case_id: int) -> BaseResponse | tuple[str, int]:
                            existing=existing, waiting=waiting,
                            expires=expires_on(waiting) if waiting else None,
                            invitation_days=INVITATION_DAYS), status
+
+
+from casework.portal import call_views  # noqa: E402,F401  (registers the calling pages)

@@ -369,6 +369,8 @@ def test_a_member_is_refused_every_staff_route_and_other_peoples_fights(
                 assert response.location == "/my-fight", where
             elif "token" in rule.arguments:  # a secret address: a wrong secret finds nothing
                 assert response.status_code == 404, where
+            elif "action_id" in rule.arguments:  # a caller's pages: this member calls nobody
+                assert response.status_code == 404, where
             else:
                 assert response.status_code in (200, 302), where
                 portal_routes.append((rule, method))

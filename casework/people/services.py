@@ -24,6 +24,7 @@ from casework.models import (
     Case,
     Event,
     EventKind,
+    Invitation,
     Person,
     Role,
     User,
@@ -210,4 +211,6 @@ def move_call_list_entries(keep: Person, duplicate: Person) -> None:
     # People the duplicate was to call are now the kept record's to call.
     db.session.execute(update(CallListEntry).where(
         CallListEntry.caller_person_id == duplicate.id).values(caller_person_id=keep.id))
+    db.session.execute(update(Invitation).where(Invitation.person_id == duplicate.id)
+                       .values(person_id=keep.id))
     keep.is_caller = keep.is_caller or duplicate.is_caller

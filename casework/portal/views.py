@@ -30,6 +30,7 @@ from casework.letters.services import LetterRefused, context_of
 from casework.models import STAFF_ROLES, Role
 from casework.permissions import acting_user, load_case, roles_required
 from casework.portal import services
+from casework.portal.calls import member_call_actions
 from casework.portal.forms import ApproveLetterForm, MemberLoginForm
 from casework.portal.home import home_url_for
 from casework.privacy.gone import purged_page
@@ -71,7 +72,8 @@ def my_fight() -> str:
                                               data={"fingerprint": fight.fingerprint})
              for fight in fights if fight.can_approve}
     return render_template("portal/my_fight.html", fights=fights, forms=forms,
-                           explained=STATE_EXPLAINED, member=acting_user())
+                           explained=STATE_EXPLAINED, member=acting_user(),
+                           calls_to_make=member_call_actions(acting_user()))
 
 
 @bp.route("/my-fight/letters/<int:version_id>/preview")

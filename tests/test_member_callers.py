@@ -18,6 +18,7 @@ from casework.models import (
     ActionStatus,
     CallAnswer,
     CallListEntry,
+    Case,
     Invitation,
     Person,
     Role,
@@ -155,8 +156,13 @@ def test_a_member_caller_is_refused_the_staff_pages_of_the_action(
     for url, data in ((f"{base}/calls/{calling.mine}/answer", {"answer": "yes"}),
                       (f"{base}/calls/{calling.mine}/check-in", {"present": "yes"})):
         assert client.post(url, data=data).status_code == 403, url
-    my_fight = client.get("/my-fight").get_data(as_text=True)
-    assert 'href="/my-calls"' in my_fight  # the portal's start page points to the calls
+    # The portal's start page: a caller with no fight of their own goes to their calls; one
+    # with a fight is pointed to them.
+    assert client.get("/my-fight").location == "/my-calls"
+    with app.app_context():
+        db.session.get_one(Case, calling.case_id).person_id = calling.caller_person_id
+        db.session.commit()
+    assert 'href="/my-calls">My calls</a>' in client.get("/my-fight").get_data(as_text=True)
     listed = client.get("/my-calls").get_data(as_text=True)
     assert "Picket at the office" in listed and "1 of 1 still to call" in listed
 

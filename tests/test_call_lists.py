@@ -295,8 +295,8 @@ def test_check_in_lists_yes_first_and_the_turnout_is_the_check_ins(
                                       ("Mia Maybe", CallAnswer.MAYBE),
                                       ("Yara Yes", CallAnswer.YES))}
     page = team_client.get(calls_url(fight, action_id, "check-in")).get_data(as_text=True)
-    # The name opens its cell; their languages follow it on the check-in page.
-    order = [name for name in re.findall(r"<td>([A-Z][a-z]+ [A-Z][a-z]+)<", page)]
+    # One card per person, each headed by their name.
+    order = re.findall(r'<h2 id="call-\d+-name" class="call-name">([^<]+)</h2>', page)
     assert order == ["Yara Yes", "Yusuf Yes", "Mia Maybe", "Nadia No"]
     for name in ("Yara Yes", "Mia Maybe", "Nadia No"):
         team_client.post(calls_url(fight, action_id, f"calls/{calls[name]}/check-in"),
@@ -342,10 +342,10 @@ def test_reliability_counts_yes_and_came_over_done_actions_only(
                      newcomer: Reliability(), 999_999: Reliability()}
     assert found[steady].rate == 0.5 and found[newcomer].rate is None
     assert found[steady].summary == "said yes 2×, came 2×"
-    for page in ("calls", "check-in"):
+    for page, name in (("calls", "<td>{}<"), ("check-in", 'class="call-name">{}<')):
         shown = team_client.get(calls_url(fight, ids[-1], page)).get_data(as_text=True)
-        assert re.search(r"<td>Steady<.*?said yes 2×, came 2×", shown, re.S), page
-        assert re.search(r"<td>Newcomer<.*?no record yet", shown, re.S), page
+        assert re.search(name.format("Steady") + r".*?said yes 2×, came 2×", shown, re.S), page
+        assert re.search(name.format("Newcomer") + r".*?no record yet", shown, re.S), page
 
 
 @pytest.mark.parametrize(("viewer", "status"), [

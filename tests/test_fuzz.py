@@ -105,7 +105,7 @@ PLANTED_LINK = re.compile(rf"#{MARK}|^(?:{MARK}:|//|https?://localhost)"
 
 NOT_PAGES = {"letters.pdf", "letters.asset", "portal.asset", "moves.diagram", "static"}
 # Pages whose forms depend on the case's state, person or letter: fetched for each of them.
-PER_CASE_PAGES = {"cases.show", "portal.member_login", "letters.show"}
+PER_CASE_PAGES = {"cases.show", "portal.member_login", "letters.show", "people.caller_login"}
 CASE_IN_PATH = re.compile(r"^/cases/(\d+)/")
 ADDRESSES = itertools.count(1)
 
@@ -245,11 +245,19 @@ def world(app: Flask, make_user: Callable[..., int], make_fight: Callable[..., t
                    for n in range(2)]  # two planned: the ladder shows its move buttons
         role = m.ActionRole(action=actions[0], role=m.ActionRoleKind.SPEAKER, name="Ana")
         call = m.CallListEntry(action=actions[0], person_id=supporter.id, caller_id=coordinator)
-        db.session.add_all([*actions, role, call])
+        # The member also calls people for actions (their portal's call pages); another
+        # caller has no login yet (the caller login form).
+        called = m.Person(network_id=case.network_id, name="Carmen Called", phone="206-555-0101")
+        caller = m.Person(network_id=case.network_id, name="Cleo Caller", is_caller=True)
+        member_call = m.CallListEntry(action=actions[0], person=called,
+                                      caller_person_id=case.person_id)
+        db.session.add_all([*actions, role, call, caller, member_call])
+        case.person.is_caller = True
         db.session.commit()
         ids = {**ids, "action_id": actions[0].id, "role_id": role.id, "call_id": call.id}
         values = [ids, *({**ids, "letter_id": letter.id} for letter in letters[1:]),
-                  *({**ids, "case_id": case_id} for case_id in (won, delivered))]
+                  *({**ids, "case_id": case_id} for case_id in (won, delivered)),
+                  {**ids, "person_id": caller.id}]
         member_id = member.id
     moves = [{**ids, "case_id": make_fight(t.sources[0], coordinator)[0], "trigger": t.trigger}
              for t in TRANSITIONS]

@@ -235,3 +235,41 @@ def test_post_routes_reject_a_missing_csrf_token(app: Flask, world: World) -> No
         response = request_rule(client, rule, "POST", world.url_values())
         assert response.status_code == 400, rule.rule
         assert b"expired" in response.data
+
+
+def test_a_member_caller_reaches_only_their_calls(app: Flask, world: World) -> None:
+    """A member marked as a caller: their call pages open, every staff route is refused, and
+    the portal's call pages find nothing of anyone else's (the world's call is an organizer's)."""
+    with app.app_context():
+        from casework.models import User
+
+        network_id = db.session.get_one(Person, world.person_id).network_id
+        caller = Person(network_id=network_id, name="Carla Caller", is_caller=True)
+        db.session.add(caller)
+        db.session.flush()
+        login_user = db.session.get_one(User, world.users[Role.MEMBER])
+        login_user.person_id = caller.id
+        mine = CallListEntry(action_id=world.action_id, person_id=world.duplicate_id,
+                             caller_person_id=caller.id)
+        db.session.add(mine)
+        db.session.commit()
+        mine_id = mine.id
+    client = app.test_client()
+    login(client, app, world.users[Role.MEMBER])
+    own = {**world.url_values(), "call_id": mine_id}
+    portal_calls = {"portal.my_calls", "portal.action_calls", "portal.answer"}
+    for rule in app_rules(app):
+        allowed = app.view_functions[rule.endpoint].allowed_roles
+        for method in sorted((rule.methods or set()) & {"GET", "POST"}):
+            response = request_rule(client, rule, method, own)
+            where = f"{method} {rule.rule}"
+            if rule.endpoint in portal_calls:
+                assert response.status_code in (200, 302), where
+            elif allowed is not None and Role.MEMBER not in allowed:
+                assert response.status_code == 403, where
+    login(client, app, world.users[Role.MEMBER])  # the matrix ended with the logout
+    theirs = {**own, "call_id": world.call_id}
+    answer = next(r for r in app_rules(app) if r.endpoint == "portal.answer")
+    assert request_rule(client, answer, "POST", theirs).status_code == 404
+    with app.app_context():
+        assert db.session.get_one(CallListEntry, world.call_id).answered_at is None

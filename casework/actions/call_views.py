@@ -75,9 +75,13 @@ def split_form(action: Action, *, submitted: bool = True) -> SplitForm:
     """Callers to choose from; those already calling (or else the case team) are ticked."""
     form = SplitForm() if submitted else SplitForm(formdata=None)
     form.callers.choices = [(u.id, u.name) for u in calls.caller_choices(action)]
+    form.member_callers.choices = [(p.id, p.name) for p in calls.member_caller_choices(action)]
     if not submitted:
         current = sorted({e.caller_id for e in action.calls if e.caller_id is not None})
-        form.callers.data = current or [u.id for u in action.case.team]
+        members = sorted({e.caller_person_id for e in action.calls
+                          if e.caller_person_id is not None})
+        form.callers.data = current or ([] if members else [u.id for u in action.case.team])
+        form.member_callers.data = members
     return form
 
 
@@ -120,7 +124,8 @@ def split(case_id: int, action_id: int) -> Page:
     form = split_form(action)
     done: list[calls.SplitResult] = []
     if form.validate_on_submit() and attempt(form, lambda: done.append(calls.split_call_list(
-            action, acting_user(), form.callers.data or [], form.size.data or 0))):
+            action, acting_user(), form.callers.data or [], form.size.data or 0,
+            form.member_callers.data or []))):
         left = f"; {done[0].unassigned} left without a caller: add callers" \
             if done[0].unassigned else ""
         flash(f"Split: {done[0].assigned} people to call{left}.", "success")
@@ -140,7 +145,9 @@ def mine(case_id: int, action_id: int) -> str:
     record_people_shown(case, [e.person_id for e in entries], "person.view_contact")
     return render_template("actions/mine.html", case=case, action=action, entries=entries,
                            reliability=calls.reliability(e.person_id for e in entries),
-                           answer_form=AnswerForm(formdata=None), answers=calls.ANSWERS)
+                           answer_form=AnswerForm(formdata=None), answers=calls.ANSWERS,
+                           answer_url=lambda e: url_for("calls.answer", case_id=case.id,
+                                                        action_id=action.id, call_id=e.id))
 
 
 @bp.route("/calls/<int:call_id>/answer", methods=["POST"])

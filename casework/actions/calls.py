@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Literal, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from casework.actions.services import (
     ActionRefused,
@@ -26,6 +27,7 @@ from casework.models import (
     CallListEntry,
     Case,
     Person,
+    Role,
     Tier,
     User,
 )
@@ -34,10 +36,16 @@ from casework.workflow.states import CaseState
 
 CALLS_PER_CALLER = range(10, 21)  # a caller can ring 10 to 20 people in an evening
 DEFAULT_CALLS_PER_CALLER = 15
+MAX_MEMBER_CALLERS = 200  # the split form lists them all: keep the page bounded
+# A caller is a staff account ("user", id) or a person marked as a caller ("person", id).
+CallerKey = tuple[Literal["user", "person"], int]
+K = TypeVar("K")
 # The check-in page puts those who said yes first, then the likeliest to come.
 CHECK_IN_ORDER = (CallAnswer.YES, CallAnswer.MAYBE, CallAnswer.REACHED, CallAnswer.NOT_CALLED,
                   CallAnswer.NO, CallAnswer.WRONG_NUMBER)
-ANSWERS = tuple(answer for answer in CallAnswer if answer != CallAnswer.NOT_CALLED)
+# The caller's buttons, the commonest answers first (one tap each).
+ANSWERS = (CallAnswer.YES, CallAnswer.MAYBE, CallAnswer.NO, CallAnswer.REACHED,
+           CallAnswer.WRONG_NUMBER)
 # Someone who only called the hotline, or whose fight was declined, is not a member: a person
 # whose fights are all inquiries or declined is left off call lists. Once organizers have met
 # them (screening on), asking them to stand with others is part of the practice.
@@ -102,36 +110,65 @@ def build_call_list(action: Action, actor: User) -> int:
 
 
 def caller_choices(action: Action) -> list[User]:
-    """Who may take calls: the active organizers and coordinators of the network."""
+    """Staff who may take calls: the active organizers and coordinators of the network."""
     return list(db.session.scalars(select(User).where(
         User.network_id == action.case.network_id, User.role.in_(CASE_TEAM_ROLES),
         User.is_disabled.is_(False)).order_by(User.name, User.id)))
 
 
+def member_caller_choices(action: Action) -> list[Person]:
+    """Members who may take calls: the network's people marked as callers."""
+    return list(db.session.scalars(select(Person).where(
+        Person.network_id == action.case.network_id, Person.is_caller.is_(True))
+        .order_by(Person.name, Person.id).limit(MAX_MEMBER_CALLERS)))
+
+
 def split_call_list(action: Action, actor: User, caller_ids: Sequence[int],
-                    size: int) -> SplitResult:
-    """Share out the people not called yet: at most ``size`` each, a shared language first."""
+                    size: int, member_caller_ids: Sequence[int] = ()) -> SplitResult:
+    """Share out the people not called yet among staff (``caller_ids``) and members marked as
+    callers (``member_caller_ids``): at most ``size`` each, a shared language first."""
     require_team(action.case, actor)
     require_open(action)
     if size not in CALLS_PER_CALLER:
         raise ActionRefused("Give each caller 10 to 20 people.")
-    callers = [u for u in caller_choices(action) if u.id in set(caller_ids)]
-    if not callers or len(callers) != len(set(caller_ids)):
-        raise ActionRefused("Choose callers among the network's organizers.")
+    staff = [u for u in caller_choices(action) if u.id in set(caller_ids)]
+    members = [p for p in member_caller_choices(action) if p.id in set(member_caller_ids)]
+    if not (staff or members) or len(staff) != len(set(caller_ids)) \
+            or len(members) != len(set(member_caller_ids)):
+        raise ActionRefused("Choose callers among the network's organizers and members marked "
+                            "as callers.")
+    callers: list[tuple[CallerKey, list[str]]] = [
+        *((("user", u.id), languages(u.languages)) for u in staff),
+        *((("person", p.id), languages(p.languages)) for p in members)]
     entries = list(db.session.scalars(select(CallListEntry).options(
         joinedload(CallListEntry.person)).where(CallListEntry.action_id == action.id)
         .order_by(CallListEntry.id)))
     to_share = [e for e in entries if e.answer == CallAnswer.NOT_CALLED]
     kept = [e for e in entries if e.answer != CallAnswer.NOT_CALLED]
-    room = {u.id: size - sum(1 for e in kept if e.caller_id == u.id) for u in callers}
-    plan = share_out([(e.id, languages(e.person.languages)) for e in to_share],
-                     [(u.id, languages(u.languages)) for u in callers], room)
+    room = {key: size - sum(1 for e in kept if caller_key(e) == key) for key, _ in callers}
+    # Nobody calls themselves: a member caller on the list is left to the others.
+    plan = share_out([(e.id, languages(e.person.languages)) for e in to_share], callers, room,
+                     excluded={e.id: ("person", e.person_id) for e in to_share})
     for entry in to_share:
-        if entry.caller_id != plan.get(entry.id):  # untouched rows stay clean: no UPDATE, no audit
-            entry.caller_id = plan.get(entry.id)
+        if caller_key(entry) != plan.get(entry.id):  # untouched rows stay clean: no UPDATE
+            set_caller(entry, plan.get(entry.id))
     db.session.flush()
     assigned = sum(1 for caller in plan.values() if caller is not None)
     return SplitResult(assigned=assigned, unassigned=len(to_share) - assigned)
+
+
+def caller_key(entry: CallListEntry) -> CallerKey | None:
+    """Who calls the entry's person, as ("user", id) or ("person", id)."""
+    if entry.caller_id is not None:
+        return ("user", entry.caller_id)
+    if entry.caller_person_id is not None:
+        return ("person", entry.caller_person_id)
+    return None
+
+
+def set_caller(entry: CallListEntry, key: CallerKey | None) -> None:
+    entry.caller_id = key[1] if key is not None and key[0] == "user" else None
+    entry.caller_person_id = key[1] if key is not None and key[0] == "person" else None
 
 
 def match_level(person: Sequence[str], caller: Sequence[str]) -> int:
@@ -143,24 +180,27 @@ def match_level(person: Sequence[str], caller: Sequence[str]) -> int:
 
 
 def share_out(people: Sequence[tuple[int, Sequence[str]]],
-              callers: Sequence[tuple[int, Sequence[str]]],
-              room: dict[int, int]) -> dict[int, int | None]:
+              callers: Sequence[tuple[K, Sequence[str]]],
+              room: dict[K, int], excluded: dict[int, K] | None = None) -> dict[int, K | None]:
     """Assign each person to a caller with room: the best language match, then the caller
     with the fewest so far, then the one speaking fewer languages (kept for those who need
-    them). People no caller has room for get None.
+    them). People no caller has room for get None; ``excluded`` names, for a person, a caller
+    who may not call them (themselves).
 
     People who share a language with the fewest callers choose first; people who share none
     with anyone choose last and are spread evenly.
     """
     spoken = dict(callers)
     load = {caller: 0 for caller in spoken}
+    excluded = excluded or {}
 
     def sharing(langs: Sequence[str]) -> int:
         return sum(1 for caller in spoken if match_level(langs, spoken[caller]) < 2)
 
-    result: dict[int, int | None] = {}
+    result: dict[int, K | None] = {}
     for person, langs in sorted(people, key=lambda p: (sharing(p[1]) == 0, sharing(p[1]))):
-        with_room = [caller for caller in spoken if load[caller] < room.get(caller, 0)]
+        with_room = [caller for caller in spoken if load[caller] < room.get(caller, 0)
+                     and excluded.get(person) != caller]
         if not with_room:
             result[person] = None
             continue
@@ -170,10 +210,27 @@ def share_out(people: Sequence[tuple[int, Sequence[str]]],
     return result
 
 
+def is_member_caller(user: User) -> bool:
+    """Is the user a member's portal login whose person is marked as a caller?"""
+    if user.role != Role.MEMBER or user.person_id is None:
+        return False
+    return bool(db.session.scalar(select(Person.is_caller).where(
+        Person.id == user.person_id, Person.network_id == user.network_id)))
+
+
+def calls_entry(entry: CallListEntry, user: User) -> bool:
+    """Was the entry given to the user to call (as staff, or as a member marked a caller)?"""
+    if user.role == Role.MEMBER:
+        return entry.caller_person_id is not None and \
+            entry.caller_person_id == user.person_id and is_member_caller(user)
+    return entry.caller_id == user.id
+
+
 def record_answer(entry: CallListEntry, actor: User, answer: CallAnswer) -> None:
     """What the person said when their caller rang."""
     action = entry.action
-    if entry.caller_id != actor.id and not can_run_actions(action.case, actor):
+    if not calls_entry(entry, actor) and (
+            actor.role == Role.MEMBER or not can_run_actions(action.case, actor)):
         raise PermissionDenied("This person is on someone else's list.")
     if action.status == ActionStatus.CANCELLED:
         raise ActionRefused("This action was cancelled.")
@@ -195,19 +252,29 @@ def set_checked_in(entry: CallListEntry, actor: User, present: bool) -> None:
         db.session.flush()
 
 
+def given_to(user: User) -> sa.ColumnElement[bool]:
+    """The call list entries given to the user: a staff account's own, or for a member's
+    portal login those of their person (only while the person is marked as a caller)."""
+    if user.role != Role.MEMBER:
+        return CallListEntry.caller_id == user.id
+    if user.person_id is None or not is_member_caller(user):
+        return sa.false()
+    return CallListEntry.caller_person_id == user.person_id
+
+
 def my_calls(action: Action, user: User) -> list[CallListEntry]:
     """The people the user is to call for the action."""
     return list(db.session.scalars(select(CallListEntry).options(
-        joinedload(CallListEntry.person)).join(Person).where(
-        CallListEntry.action_id == action.id, CallListEntry.caller_id == user.id)
+        joinedload(CallListEntry.person)).join(
+        Person, Person.id == CallListEntry.person_id).where(
+        CallListEntry.action_id == action.id, given_to(user))
         .order_by(Person.name, CallListEntry.id)))
 
 
 def is_caller(action: Action, user: User) -> bool:
     """Has the user been given people to call for this action?"""
     return db.session.scalar(select(CallListEntry.id).where(
-        CallListEntry.action_id == action.id, CallListEntry.caller_id == user.id).limit(1)
-    ) is not None
+        CallListEntry.action_id == action.id, given_to(user)).limit(1)) is not None
 
 
 def answer_rank() -> sa.Case[int]:
@@ -219,15 +286,19 @@ def call_list_page(action: Action, page: int, per_page: int, *,
                    for_check_in: bool = False) -> tuple[list[CallListEntry], bool]:
     """One page of the call list, by caller (or, for the check-in, those who said yes first);
     returns the entries and whether another page follows."""
+    calling = aliased(Person)
     query = (select(CallListEntry).options(joinedload(CallListEntry.person),
-                                           joinedload(CallListEntry.caller))
+                                           joinedload(CallListEntry.caller),
+                                           joinedload(CallListEntry.caller_person))
              .join(Person, Person.id == CallListEntry.person_id)
              .outerjoin(User, User.id == CallListEntry.caller_id)
+             .outerjoin(calling, calling.id == CallListEntry.caller_person_id)
              .where(CallListEntry.action_id == action.id))
     if for_check_in:
         query = query.order_by(answer_rank(), Person.name, CallListEntry.id)
     else:
-        query = query.order_by(CallListEntry.caller_id.is_(None), User.name, Person.name,
+        caller_name = func.coalesce(User.name, calling.name)
+        query = query.order_by(caller_name.is_(None), caller_name, Person.name,
                                CallListEntry.id)
     rows = list(db.session.scalars(query.offset((page - 1) * per_page).limit(per_page + 1)))
     return rows[:per_page], len(rows) > per_page
@@ -261,14 +332,18 @@ def summary_of(action: Action) -> CallListSummary:
         .group_by(CallListEntry.answer))}
     is_answered = sa.case((CallListEntry.answer != CallAnswer.NOT_CALLED, 1), else_=0)
     is_yes = sa.case((CallListEntry.answer == CallAnswer.YES, 1), else_=0)
-    callers = [CallerLoad(name, people, answered or 0, yes or 0) for name, people, answered, yes
-               in db.session.execute(
-                   select(User.name, func.count(), func.sum(is_answered), func.sum(is_yes))
-                   .join(CallListEntry, CallListEntry.caller_id == User.id)
-                   .where(CallListEntry.action_id == action.id)
-                   .group_by(User.id, User.name).order_by(User.name))]
+    callers = sorted(
+        (CallerLoad(name, people, answered or 0, yes or 0) for model, column in (
+            (User, CallListEntry.caller_id), (Person, CallListEntry.caller_person_id))
+         for name, people, answered, yes in db.session.execute(
+             select(model.name, func.count(), func.sum(is_answered), func.sum(is_yes))
+             .join(CallListEntry, column == model.id)
+             .where(CallListEntry.action_id == action.id)
+             .group_by(model.id, model.name))),
+        key=lambda load: load.name)
     unassigned = db.session.scalar(select(func.count()).where(
-        CallListEntry.action_id == action.id, CallListEntry.caller_id.is_(None))) or 0
+        CallListEntry.action_id == action.id, CallListEntry.caller_id.is_(None),
+        CallListEntry.caller_person_id.is_(None))) or 0
     return CallListSummary(people=sum(answers.values()), unassigned=unassigned,
                            answers=answers, checked_in=checked_in_count(action),
                            callers=callers)

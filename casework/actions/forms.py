@@ -93,28 +93,34 @@ class CancelActionForm(FlaskForm):
     reason = text("Why", 2000, area=False)
 
 
-class AtLeastOneTicked(InputRequired):
-    """InputRequired without the ``required`` attribute, which would demand every checkbox."""
-
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(message)
-        self.field_flags: dict[str, bool] = {}
-
-
 class CallerCheckboxes(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
 
 class SplitForm(FlaskForm):
+    """Callers among the network's organizers and its members marked as callers."""
+
     callers = CallerCheckboxes(
-        "Callers", coerce=int, validators=[AtLeastOneTicked(message="Choose at least one caller.")],
+        "Organizers", coerce=int,
         invalid_choice_message="Choose callers among the network's organizers.",
         invalid_value_message="Choose callers among the network's organizers.")
+    member_callers = CallerCheckboxes(
+        "Members who call", coerce=int,
+        invalid_choice_message="Choose among the members marked as callers.",
+        invalid_value_message="Choose among the members marked as callers.")
     size = IntegerField("People per caller", default=DEFAULT_CALLS_PER_CALLER, validators=[
         InputRequired(message=NEEDED),
         NumberRange(min=min(CALLS_PER_CALLER), max=max(CALLS_PER_CALLER),
                     message="Enter a number from 10 to 20.")])
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        is_valid = super().validate(extra_validators)
+        if not (self.callers.data or self.member_callers.data or self.callers.errors
+                or self.member_callers.errors):
+            self.callers.errors = [*self.callers.errors, "Choose at least one caller."]
+            return False
+        return is_valid
 
 
 class AnswerForm(FlaskForm):

@@ -169,12 +169,16 @@ class CallListEntry(Model):
         sa.UniqueConstraint("action_id", "person_id"),
         sa.Index("ix_call_list_entry_caller", "caller_id", "action_id"),
         sa.Index("ix_call_list_entry_person", "person_id", "answer"),
+        sa.Index("ix_call_list_entry_caller_person", "caller_person_id", "action_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(sa.ForeignKey("action.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id", ondelete="CASCADE"))
+    # The caller: a staff account, or a person of the network marked as a caller (never both).
     caller_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    caller_person_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="SET NULL"))
     answer: Mapped[CallAnswer] = mapped_column(enum_column(CallAnswer),
                                                default=CallAnswer.NOT_CALLED)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -182,5 +186,12 @@ class CallListEntry(Model):
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     action: Mapped[Action] = relationship(back_populates="calls")
-    person: Mapped[Person] = relationship()
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
     caller: Mapped[User | None] = relationship()
+    caller_person: Mapped[Person | None] = relationship(foreign_keys=[caller_person_id])
+
+    @property
+    def caller_name(self) -> str | None:
+        """Who calls this person, staff or member; None when nobody does yet."""
+        caller = self.caller or self.caller_person
+        return caller.name if caller is not None else None

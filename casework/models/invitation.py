@@ -40,6 +40,9 @@ class Invitation(Model):
     # A member's portal login: the fight whose person the login is for.
     case_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("case_record.id", ondelete="CASCADE"), index=True)
+    # A caller's portal login: the person (marked as a caller) the login is for.
+    person_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="CASCADE"), index=True)
     invited_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -35,6 +35,8 @@ class Person(Model):
     # Language codes separated by commas, preferred first (e.g. "es,en").
     languages: Mapped[str] = mapped_column(sa.String(64), default="en")
     tier: Mapped[Tier] = mapped_column(enum_column(Tier), default=Tier.MEMBER)
+    # May be given people to call for actions (and, with a portal login, sees only those).
+    is_caller: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property

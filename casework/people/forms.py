@@ -66,6 +66,10 @@ class PersonForm(FlaskForm):
         "How to reach them safely", filters=[strip_whitespace],
         validators=[checked_by(rules.check_notes)],
         description="Best times, who may answer, whether texts are safe. Never shared.")
+    is_caller = BooleanField(
+        "Calls people for actions",
+        description="Organizers can give them people to call; with a login they see only "
+                    "those calls.")
     # For a person in a fight the case requires a way to reach them.
     needs_contact_route = False
 
@@ -87,7 +91,8 @@ class PersonForm(FlaskForm):
             languages=rules.check_languages(self.languages.data or ""),
             tier=Tier(self.tier.data), sms_consent=bool(self.sms_consent.data),
             email_consent=bool(self.email_consent.data),
-            safe_contact_notes=rules.check_notes(self.safe_contact_notes.data or ""))
+            safe_contact_notes=rules.check_notes(self.safe_contact_notes.data or ""),
+            is_caller=bool(self.is_caller.data))
 
     def fill(self, details: PersonDetails) -> None:
         """Show a person's current record."""

@@ -48,6 +48,7 @@ class PersonDetails:
     sms_consent: bool = False
     email_consent: bool = False
     safe_contact_notes: str = ""
+    is_caller: bool = False  # may be given people to call for actions
 
 
 def printable(text: str, *, single_line: bool = True) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from casework.audit.recorder import record_access
@@ -24,6 +24,7 @@ from casework.models import (
     Case,
     Event,
     EventKind,
+    Invitation,
     Person,
     Role,
     User,
@@ -201,8 +202,15 @@ def move_call_list_entries(keep: Person, duplicate: Person) -> None:
         if twin.answer in (CallAnswer.NOT_CALLED, CallAnswer.REACHED) and \
                 entry.answer not in (CallAnswer.NOT_CALLED, CallAnswer.REACHED):
             twin.answer, twin.answered_at = entry.answer, entry.answered_at
-            twin.caller_id = twin.caller_id or entry.caller_id
+            if twin.caller_id is None and twin.caller_person_id is None:
+                twin.caller_id, twin.caller_person_id = entry.caller_id, entry.caller_person_id
         if entry.is_checked_in and not twin.is_checked_in:
             twin.is_checked_in, twin.checked_in_at = True, entry.checked_in_at
         db.session.delete(entry)
     db.session.flush()
+    # People the duplicate was to call are now the kept record's to call.
+    db.session.execute(update(CallListEntry).where(
+        CallListEntry.caller_person_id == duplicate.id).values(caller_person_id=keep.id))
+    db.session.execute(update(Invitation).where(Invitation.person_id == duplicate.id)
+                       .values(person_id=keep.id))
+    keep.is_caller = keep.is_caller or duplicate.is_caller

@@ -22,17 +22,20 @@ from werkzeug.wrappers import Response
 
 from casework.actions import calls
 from casework.cases.search_session import args_without_query, recall_into, remember_search
-from casework.errors import PermissionDenied
+from casework.errors import CaseworkError, DuplicateEmail, PermissionDenied
 from casework.extensions import db
 from casework.forms import ActionForm
 from casework.ids import parse_id
-from casework.models import CASE_TEAM_ROLES, Person, Tier
+from casework.models import CASE_TEAM_ROLES, Person, Role, Tier
 from casework.people import services
 from casework.people.forms import PeopleFilterForm, PersonForm
 from casework.people.languages import language_list
 from casework.people.queries import PeopleFilters, list_people
 from casework.people.rules import TIER_LABELS
 from casework.permissions import acting_user, roles_required
+from casework.portal import services as portal
+from casework.portal.forms import MemberLoginForm
+from casework.users.invitations import INVITATION_DAYS, person_invitation_of
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 bp.add_app_template_filter(language_list)
@@ -169,6 +172,39 @@ def merge(person_id: int, duplicate_id: int) -> Page:
         "people/merge.html", keep=keep, duplicate=duplicate, form=form,
         keep_fights=services.fights_of(keep), duplicate_fights=services.fights_of(duplicate),
         same_contact=duplicate.id in {p.id for p in services.possible_duplicates(keep)})
+
+
+@bp.route("/<int:person_id>/caller-login", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def caller_login(person_id: int) -> Page:
+    """A coordinator gives a person marked as a caller a login that shows only their calls."""
+    person = load_person(person_id)
+    existing = portal.login_of(person)
+    waiting = person_invitation_of(person.id, person.network_id) if existing is None else None
+    form = MemberLoginForm(data={"email": person.email})
+    if existing is None and waiting is None and form.validate_on_submit():
+        try:
+            invitation = portal.invite_caller(person, acting_user(), form.email.data or "",
+                                              form.password.data or "")
+        except DuplicateEmail as error:
+            form.email.errors = [str(error)]
+        except portal.MemberLoginRefused as error:
+            form.form_errors.append(str(error))
+        except PermissionDenied:
+            abort(403)
+        except CaseworkError as error:  # the password policy refusing the first password
+            form.password.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(f"An invitation was recorded for {invitation.email}: their login is made "
+                  f"when they first log in with it and the first password you give them, "
+                  f"within {INVITATION_DAYS} days.", "success")
+            return redirect(url_for("people.show", person_id=person.id))
+    refused = (existing is not None or waiting is not None) and form.is_submitted()
+    return render_template("people/caller_login.html", person=person, form=form,
+                           existing=existing, waiting=waiting,
+                           invitation_days=INVITATION_DAYS), \
+        400 if form.errors or refused else 200
 
 
 def load_person(person_id: int) -> Person:

@@ -30,11 +30,13 @@ from casework.models import (
     Invitation,
     Letter,
     LetterVersion,
+    Network,
+    Person,
     Role,
     User,
 )
 from casework.models.base import utcnow
-from casework.users.invitations import invite_user, member_invitation_of
+from casework.users.invitations import invite_user, member_invitation_of, person_invitation_of
 
 MEMBER_APPROVAL_NOTE = "Approved by the member in the portal"
 
@@ -87,6 +89,28 @@ def invite_member(case: Case, coordinator: User, email: str, password: str) -> I
                          note="Portal login offered to the member."))
     db.session.flush()
     return invitation
+
+
+def login_of(person: Person) -> User | None:
+    """The portal login of the person, if they have one."""
+    return db.session.scalars(
+        select(User).where(User.person_id == person.id, User.role == Role.MEMBER)).first()
+
+
+def invite_caller(person: Person, coordinator: User, email: str, password: str) -> Invitation:
+    """Invite a person marked as a caller to the portal, where they see only their calls (the
+    login is made at their first login, as for a member of a fight)."""
+    if coordinator.role != Role.COORDINATOR or coordinator.network_id != person.network_id:
+        raise PermissionDenied("Only a coordinator of this network can give a caller a login.")
+    if not person.is_caller:
+        raise MemberLoginRefused("Mark them as calling people for actions first.")
+    if login_of(person) is not None:
+        raise MemberLoginRefused("They already have a login.")
+    if person_invitation_of(person.id, person.network_id) is not None:
+        raise MemberLoginRefused("A login is already waiting for their first login.")
+    network = db.session.get_one(Network, person.network_id)
+    return invite_user(network, coordinator, person.name, email, Role.MEMBER, password,
+                       person=person)
 
 
 def member_fights(member: User) -> list[MemberFight]:

@@ -30,6 +30,7 @@ from casework.letters.services import LetterRefused, context_of
 from casework.models import STAFF_ROLES, Role
 from casework.permissions import acting_user, load_case, roles_required
 from casework.portal import services
+from casework.portal.calls import member_call_actions
 from casework.portal.forms import ApproveLetterForm, MemberLoginForm
 from casework.portal.home import home_url_for
 from casework.privacy.gone import purged_page
@@ -64,14 +65,19 @@ bp.add_app_template_global(home_url_for)
 
 @bp.route("/my-fight")
 @roles_required(Role.MEMBER)
-def my_fight() -> str:
-    """The member's own fights, each with its demand letter."""
+def my_fight() -> BaseResponse | str:
+    """The member's own fights, each with its demand letter (a caller with no fight of their
+    own is sent to their calls)."""
     fights = services.member_fights(acting_user())
+    calls_to_make = member_call_actions(acting_user())
+    if not fights and calls_to_make:
+        return redirect(url_for("portal.my_calls"))
     forms = {fight.case.id: ApproveLetterForm(formdata=None,
                                               data={"fingerprint": fight.fingerprint})
              for fight in fights if fight.can_approve}
     return render_template("portal/my_fight.html", fights=fights, forms=forms,
-                           explained=STATE_EXPLAINED, member=acting_user())
+                           explained=STATE_EXPLAINED, member=acting_user(),
+                           calls_to_make=calls_to_make)
 
 
 @bp.route("/my-fight/letters/<int:version_id>/preview")
@@ -163,3 +169,6 @@ def member_login(case_id: int) -> BaseResponse | tuple[str, int]:
                            existing=existing, waiting=waiting,
                            expires=expires_on(waiting) if waiting else None,
                            invitation_days=INVITATION_DAYS), status
+
+
+from casework.portal import call_views  # noqa: E402,F401  (registers the calling pages)

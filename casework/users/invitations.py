@@ -18,13 +18,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from casework.errors import DuplicateEmail, PermissionDenied
 from casework.extensions import db
-from casework.models import Case, Invitation, Network, Role, User
+from casework.models import Case, Invitation, Network, Person, Role, User
 from casework.models.base import utcnow
 from casework.security.passwords import check_password_policy, spend_a_password_check
 
@@ -44,7 +44,8 @@ def expires_on(invitation: Invitation) -> datetime:
 
 
 def invite_user(network: Network, inviter: User, name: str, email: str, role: Role,
-                password: str, *, case: Case | None = None) -> Invitation:
+                password: str, *, case: Case | None = None,
+                person: Person | None = None) -> Invitation:
     """Record an invitation; the account is made at the person's first login.
 
     Raises ``WeakPassword`` when the first password does not meet the policy, and
@@ -65,6 +66,7 @@ def invite_user(network: Network, inviter: User, name: str, email: str, role: Ro
     invitation = Invitation(network_id=network.id, name=name.strip(), email=email, role=role,
                             password_hash=generate_password_hash(password),
                             case_id=case.id if case is not None else None,
+                            person_id=person.id if person is not None else None,
                             invited_by_id=inviter.id, created_at=utcnow())
     try:
         with db.session.begin_nested():  # two coordinators inviting the same email at once
@@ -84,11 +86,17 @@ def waiting_invitations(network_id: int) -> list[Invitation]:
 
 
 def member_invitation_of(case: Case) -> Invitation | None:
-    """A waiting portal login for the person of ``case`` (made from any of their fights)."""
+    """A waiting portal login for the person of ``case`` (made from any of their fights, or
+    as a caller)."""
+    return person_invitation_of(case.person_id, case.network_id)
+
+
+def person_invitation_of(person_id: int, network_id: int) -> Invitation | None:
+    """A waiting portal login for the person, made from one of their fights or as a caller."""
     return db.session.scalars(
-        select(Invitation).join(Case, Case.id == Invitation.case_id)
-        .where(Case.person_id == case.person_id, Invitation.network_id == case.network_id,
-               Invitation.created_at > invitation_cutoff())
+        select(Invitation).outerjoin(Case, Case.id == Invitation.case_id)
+        .where(or_(Case.person_id == person_id, Invitation.person_id == person_id),
+               Invitation.network_id == network_id, Invitation.created_at > invitation_cutoff())
         .order_by(Invitation.id)).first()
 
 
@@ -129,11 +137,12 @@ def accept_invitation(email: str, password: str) -> User | None:
 def account_from(invitation: Invitation) -> User | None:
     """Make the invited account and drop the invitation; None if that can no longer be."""
     case = db.session.get(Case, invitation.case_id) if invitation.case_id is not None else None
-    if invitation.role == Role.MEMBER and (case is None or has_member_login(case)):
+    person_id = case.person_id if case is not None else invitation.person_id
+    if invitation.role == Role.MEMBER and (person_id is None or has_login(person_id)):
         return None
     user = User(network_id=invitation.network_id, name=invitation.name, email=invitation.email,
                 role=invitation.role, password_hash=invitation.password_hash,
-                person_id=case.person_id if case is not None else None)
+                person_id=person_id)
     try:
         with db.session.begin_nested():  # the same first login twice at once: one wins
             db.session.add(user)
@@ -147,8 +156,13 @@ def account_from(invitation: Invitation) -> User | None:
 
 def has_member_login(case: Case) -> bool:
     """Does the person of ``case`` have a portal login already?"""
+    return has_login(case.person_id)
+
+
+def has_login(person_id: int) -> bool:
+    """Does the person have a portal login already?"""
     return bool(db.session.scalar(select(exists().where(
-        User.person_id == case.person_id, User.role == Role.MEMBER))))
+        User.person_id == person_id, User.role == Role.MEMBER))))
 
 
 def forget_expired_invitations() -> None:

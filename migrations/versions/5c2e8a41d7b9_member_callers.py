@@ -1,0 +1,50 @@
+"""members who call: a caller mark on people, call list entries given to them, their logins
+
+Revision ID: 5c2e8a41d7b9
+Revises: a7c3e91f2b40
+Create Date: 2026-12-02 18:40:00.000000
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = '5c2e8a41d7b9'
+down_revision = 'a7c3e91f2b40'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('person', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('is_caller', sa.Boolean(), nullable=False,
+                                      server_default=sa.false()))
+
+    with op.batch_alter_table('call_list_entry', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('caller_person_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_call_list_entry_caller_person_id_person'),
+                                    'person', ['caller_person_id'], ['id'], ondelete='SET NULL')
+        batch_op.create_index('ix_call_list_entry_caller_person',
+                              ['caller_person_id', 'action_id'], unique=False)
+
+    with op.batch_alter_table('invitation', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('person_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_invitation_person_id_person'),
+                                    'person', ['person_id'], ['id'], ondelete='CASCADE')
+        batch_op.create_index(batch_op.f('ix_invitation_person_id'), ['person_id'], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('invitation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_invitation_person_id'))
+        batch_op.drop_constraint(batch_op.f('fk_invitation_person_id_person'), type_='foreignkey')
+        batch_op.drop_column('person_id')
+
+    with op.batch_alter_table('call_list_entry', schema=None) as batch_op:
+        batch_op.drop_index('ix_call_list_entry_caller_person')
+        batch_op.drop_constraint(batch_op.f('fk_call_list_entry_caller_person_id_person'),
+                                 type_='foreignkey')
+        batch_op.drop_column('caller_person_id')
+
+    with op.batch_alter_table('person', schema=None) as batch_op:
+        batch_op.drop_column('is_caller')

@@ -36,7 +36,7 @@ def test_a_coordinator_changes_a_role_after_reading_what_changes(
     login(lena_client, app, lena)
     assert lena_client.get("/").status_code == 200
     client = login_as(sam)
-    assert 'href="/users/%d/role"' % lena in client.get("/users/").get_data(as_text=True)
+    assert f'href="/users/{lena}/role"' in client.get("/users/").get_data(as_text=True)
     first = client.get(f"/users/{lena}/role").get_data(as_text=True)
     assert "Next: what changes" in first
     confirm = client.post(f"/users/{lena}/role", data={"role": new.value})
@@ -107,6 +107,6 @@ def test_an_intake_volunteer_or_organizer_may_not_change_roles(
 ) -> None:
     target = make_user(Role.INTAKE)
     client = login_as(make_user(Role.ORGANIZER))
-    assert client.post(f"/users/{target}/role", data={"role": "coordinator",
-                                                      "confirmed": "coordinator"}).status_code == 403
+    promote = {"role": "coordinator", "confirmed": "coordinator"}
+    assert client.post(f"/users/{target}/role", data=promote).status_code == 403
     assert client.post(f"/users/{target}/password").status_code == 403

@@ -31,6 +31,7 @@ from casework.models import IssueType, RetaliationRisk, TargetKind, Urgency
 from casework.people.languages import LANGUAGES as PERSON_LANGUAGES
 from casework.workflow.states import CaseState
 
+NO_ORGANIZER = "none"  # the case list's organizer filter: cases with no organizer yet
 TRI_STATE = options([("unknown", "Not known yet"), ("yes", "Yes"), ("no", "No")])
 # Every language a person can be recorded with (the people directory's list), so editing a
 # case never replaces a preferred language the form does not know.

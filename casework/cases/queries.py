@@ -21,6 +21,7 @@ class CaseFilters:
     issue_type: IssueType | None = None
     urgency: Urgency | None = None
     organizer_id: int | None = None
+    unassigned: bool = False  # no organizer on the case team yet
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,11 @@ def on_team_of(user_id: int) -> ColumnElement[bool]:
     return exists().where(case_team.c.case_id == Case.id, case_team.c.user_id == user_id)
 
 
+def has_no_team() -> ColumnElement[bool]:
+    """Cases no organizer has been put on yet."""
+    return ~exists().where(case_team.c.case_id == Case.id)
+
+
 def filtered_cases(user: User, filters: CaseFilters) -> Select[Any]:
     """The SELECT behind the case list, newest first."""
     conditions = visibility_conditions(user)
@@ -66,6 +72,8 @@ def filtered_cases(user: User, filters: CaseFilters) -> Select[Any]:
         conditions.append(Case.urgency == filters.urgency)
     if filters.organizer_id:
         conditions.append(on_team_of(filters.organizer_id))
+    if filters.unassigned:
+        conditions.append(has_no_team())
     query = select(Case)
     if filters.text:
         query = search_index.where_text_matches(

@@ -22,7 +22,7 @@ from werkzeug.wrappers import Response
 from casework.actions.page import action_sections
 from casework.audit.recorder import record_view
 from casework.cases.form_data import facts_from_form, filters_from_form, prefill_form
-from casework.cases.forms import CaseEditForm, CaseFilterForm, IntakeForm, TeamForm
+from casework.cases.forms import NO_ORGANIZER, CaseEditForm, CaseFilterForm, IntakeForm, TeamForm
 from casework.cases.queries import CaseFilters, list_cases
 from casework.cases.search_session import args_without_query, recall_into, remember_search
 from casework.cases.services import create_case, facts_of, target_proposal_of, update_case
@@ -86,7 +86,8 @@ def search() -> Response | tuple[str, int]:
 def filter_form(user: User, args: MultiDict[str, str] | None = None) -> CaseFilterForm:
     """The search and filter form, from the list's link (``args``) or from the POST."""
     form = CaseFilterForm(args, meta={"csrf": False}) if args is not None else CaseFilterForm()
-    form.organizer.choices = options([("", "Anyone"), *organizer_choices(user)])
+    form.organizer.choices = options([("", "Anyone"), (NO_ORGANIZER, "No organizer yet"),
+                                      *organizer_choices(user)])
     return form
 
 

@@ -126,6 +126,9 @@ class CaseFactsForm(FlaskForm):
 class IntakeForm(CaseFactsForm):
     """Log a new inquiry."""
 
+    # Sent by the buttons of the possible-duplicate warning: "new", or "person:<id>".
+    duplicate = StringField("Possible duplicate", validators=[Optional(), Length(max=40)])
+
     def validate(self, extra_validators: Any = None) -> bool:
         is_valid = super().validate(extra_validators)
         if not (self.person_phone.data or self.person_email.data or self.safe_contact_notes.data):

@@ -21,6 +21,12 @@ from werkzeug.wrappers import Response
 
 from casework.actions.page import action_sections
 from casework.audit.recorder import record_view
+from casework.cases.duplicates import (
+    PossibleDuplicate,
+    existing_person_for,
+    facts_for_existing,
+    possible_duplicates,
+)
 from casework.cases.form_data import facts_from_form, filters_from_form, prefill_form
 from casework.cases.forms import NO_ORGANIZER, CaseEditForm, CaseFilterForm, IntakeForm, TeamForm
 from casework.cases.queries import CaseFilters, list_cases
@@ -112,14 +118,28 @@ def case_list(user: User, form: CaseFilterForm, filters: CaseFilters,
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*STAFF_ROLES)
 def new() -> Response | str:
+    """Log an inquiry; a person who looks like one the network has is asked about first."""
     form = IntakeForm()
+    duplicates: list[PossibleDuplicate] = []
     if form.validate_on_submit():
-        case = create_case(acting_user(), facts_from_form(form))
-        db.session.commit()
-        flash(f"Inquiry {case.reference} logged.", "success")
-        flash_target_proposal(case)
-        return redirect(url_for("cases.show", case_id=case.id))
-    return render_template("cases/new.html", form=form, targets=target_names())
+        user, facts = acting_user(), facts_from_form(form)
+        choice, person = form.duplicate.data or "", None
+        if choice.startswith("person:"):
+            person = existing_person_for(user, facts, parse_id(choice[7:]) or 0)
+            if person is None:
+                form.form_errors.append("That person is not a match you can choose: choose "
+                                        "again below.")
+        if person is None and choice != "new":
+            duplicates = possible_duplicates(user, facts)
+        if not duplicates and not form.form_errors:
+            case = create_case(user, facts_for_existing(facts, person) if person else facts,
+                               person)
+            db.session.commit()
+            flash(f"Inquiry {case.reference} logged.", "success")
+            flash_target_proposal(case)
+            return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("cases/new.html", form=form, targets=target_names(),
+                           duplicates=duplicates)
 
 
 @bp.route("/<int:case_id>")

@@ -16,10 +16,9 @@ from sqlalchemy.orm import selectinload
 from casework.cases.services import CaseFacts
 from casework.extensions import db
 from casework.models import CASE_TEAM_ROLES, Case, Person, Role, Target, User
-from casework.people.matching import email_key, phone_key
+from casework.people.matching import email_key, people_with_phone
 
 MAX_SHOWN = 5
-LAST_DIGITS_IN_SQL = 4  # narrows the phones read; the last ten digits are compared after
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ class PossibleDuplicate:
 def possible_duplicates(user: User, facts: CaseFacts) -> list[PossibleDuplicate]:
     """People of the user's network the new inquiry's person may be, most reasons first."""
     reasons: dict[int, list[str]] = {}
-    for person_id in same_phone(user.network_id, facts.person_phone):
+    for person_id in people_with_phone(user.network_id, facts.person_phone):
         reasons.setdefault(person_id, []).append("the same phone")
     for person_id in same_email(user.network_id, facts.person_email):
         reasons.setdefault(person_id, []).append("the same email")
@@ -68,18 +67,6 @@ def possible_duplicates(user: User, facts: CaseFacts) -> list[PossibleDuplicate]
             fights=tuple(Fight(case.id, case.reference, case.state.label, case.can_view(user))
                          for case in cases)))
     return found
-
-
-def same_phone(network_id: int, phone: str) -> list[int]:
-    """People whose phone has the same last ten digits (phones are stored as typed)."""
-    key = phone_key(phone)
-    if key is None:
-        return []
-    # The last digits in order, anything between: "(206) 555-0100" has 0, 1, 0, 0 in order.
-    narrowing = "%" + "%".join(key[-LAST_DIGITS_IN_SQL:]) + "%"
-    rows = db.session.execute(select(Person.id, Person.phone).where(
-        Person.network_id == network_id, Person.phone.like(narrowing)))
-    return [person_id for person_id, stored in rows if phone_key(stored or "") == key]
 
 
 def same_email(network_id: int, email: str) -> list[int]:

@@ -48,6 +48,7 @@ THINGS: dict[str, tuple[str, str, str]] = {
 FIELD_WORDS = {"password_hash": "password", "totp_secret": "two-factor secret",
                "is_disabled": "disabled", "is_done": "done", "due_on": "due date",
                "person_id": "person", "assignee_id": "assignee", "target_id": "target",
+               "sessions_valid_after": "sessions", "wants_email_reminders": "email reminders",
                "state": "state", "team": "team"}
 BOOKKEEPING = {"version", "updated_at", "created_at", "last_seen_at"}
 ROLE_WORDS = {role.value: role.label.lower() for role in Role}
@@ -90,8 +91,10 @@ def describe(entry: AuditEntry, who_name: str | None, case_link: Markup | None,
     if object_type == "case" and case_link:
         one = the = Markup("{case}").format(case=case_link)
         on = Markup("")
-    elif person or user:
-        the = Markup("{name}'s record").format(name=person or user)
+    elif person:
+        the = Markup("{name}'s record").format(name=person)
+    elif user:
+        the = Markup("{name}'s account").format(name=user)
     if operation == "insert":
         if object_type == "case" and case_link:
             return Markup("{who} logged the inquiry {case}").format(who=who, case=case_link)

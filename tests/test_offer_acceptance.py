@@ -97,3 +97,4 @@ def test_get_on_a_record_form_url_leads_to_the_case_page(
     response = login_as(organizer).get(f"/cases/{case_id}/{path}")
     assert response.status_code == 302
     assert f"/cases/{case_id}#" in response.location
+

@@ -45,21 +45,26 @@ def save(case: Case, form: FlaskForm, title: str, anchor: str,
     A GET (back or reload after a refused form) leads to the case page, not to a 405; a
     refused button (a form with nothing to fill in) says why there, not on a lone Save page.
     """
+    back = url_for("cases.show", case_id=case.id, _anchor=anchor)
     if request.method == "GET":
-        return redirect(url_for("cases.show", case_id=case.id, _anchor=anchor))
+        return redirect(back)
+    is_button = isinstance(form, ActionForm)
     if form.validate_on_submit():
         try:
             change()
             db.session.commit()
         except record.RecordRefused as error:
             db.session.rollback()
-            if isinstance(form, ActionForm):
+            if is_button:
                 flash(str(error), "error")
-                return redirect(url_for("cases.show", case_id=case.id, _anchor=anchor))
+                return redirect(back)
             field = getattr(form, error.field, None) if error.field else None
             (field.errors if field is not None else form.form_errors).append(str(error))
         except (StaleCase, StaleDataError):
             db.session.rollback()
+            if is_button:
+                flash(str(StaleCase()), "error")
+                return redirect(back)
             form.form_errors.append(str(StaleCase()))
             return render_template("fight/form_page.html", case=case, form=form,
                                    title=title, anchor=anchor), 409
@@ -67,7 +72,7 @@ def save(case: Case, form: FlaskForm, title: str, anchor: str,
             abort(403)
         else:
             flash(done, "success")
-            return redirect(then or url_for("cases.show", case_id=case.id, _anchor=anchor))
+            return redirect(then or back)
     return render_template("fight/form_page.html", case=case, form=form, title=title,
                            anchor=anchor), 400
 

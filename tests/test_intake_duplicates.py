@@ -58,6 +58,7 @@ def test_a_possible_duplicate_is_shown_before_anything_is_saved(
         newest = db.session.scalars(select(Case).order_by(Case.id.desc())).first()
         assert newest is not None and newest.person_id == person_id
         assert newest.person.email.lower() == "maria@example.org"  # kept when left empty
+        assert newest.person.name == "Maria Example"  # the name her other fight knows
 
 
 def test_save_as_new_anyway_makes_a_second_person(

@@ -98,8 +98,9 @@ def existing_person_for(user: User, facts: CaseFacts, person_id: int) -> Person 
 
 
 def facts_for_existing(facts: CaseFacts, person: Person) -> CaseFacts:
-    """What was typed, with the person's own details where a field was left empty."""
-    return replace(facts, person_phone=facts.person_phone or person.phone,
+    """What was typed, with the person's own details where a field was left empty; the
+    person keeps the name their other fights know them by."""
+    return replace(facts, person_name=person.name, person_phone=facts.person_phone or person.phone,
                    person_email=facts.person_email or person.email,
                    safe_contact_notes=facts.safe_contact_notes or person.safe_contact_notes)
 

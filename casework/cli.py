@@ -95,3 +95,27 @@ def tick_command() -> None:
         click.echo(f"Deadline passed: {', '.join(report.marked_passed)}.")
     click.echo(f"Tick done: {len(report.marked_passed)} fight(s) newly past their deadline.")
     click.echo(reminders.summary())
+
+
+@casework_cli.command("intake-email")
+@click.argument("network_code")
+@click.argument("address", required=False)
+@click.option("--off", is_flag=True, help="Stop announcing new inquiries.")
+def intake_email_command(network_code: str, address: str | None, off: bool) -> None:
+    """Show or set the address `tick` tells of each new inquiry (reference and link only)."""
+    from casework.reminders.services import set_intake_email
+
+    network = db.session.scalars(
+        select(Network).where(func.upper(Network.code) == network_code.upper())).one_or_none()
+    if network is None:
+        raise click.ClickException(f"No network with code {network_code}.")
+    if address is None and not off:
+        click.echo(network.intake_email or f"{network.code} has no intake address.")
+        return
+    if address and (len(address) > 254 or "@" not in address or any(c.isspace() for c in address)):
+        raise click.ClickException(f"Not an email address: {address!r}.")
+    with write_intent():
+        set_intake_email(network, "" if off else address or "")
+        db.session.commit()
+    click.echo(f"New inquiries in {network.code} are announced to {network.intake_email}."
+               if network.intake_email else f"New inquiries in {network.code} are not announced.")

@@ -173,7 +173,8 @@ def load_demo() -> list[User]:
     """Create the demo network, users and fights (each walked through the real workflow)."""
     network = Network(name="Seattle Solidarity Network (demo)", code="SEA",
                       timezone="America/Los_Angeles", page_size=PageSize.LETTER,
-                      hotline_phone="206-555-0000", contact_email="hotline@demo.casework.org")
+                      hotline_phone="206-555-0000", contact_email="hotline@demo.casework.org",
+                      intake_email="intake-team@demo.casework.org")
     db.session.add(network)
     db.session.flush()
     users = [create_user(network, name, email, role, DEMO_PASSWORD)

@@ -212,7 +212,7 @@ def test_coordinators_see_their_own_network_only(
         their_ref = db.session.get_one(Case, theirs).reference
     page = login_as(make_user(Role.COORDINATOR)).get("/audit/").get_data(as_text=True)
     assert our_ref in page and their_ref not in page
-    assert "case.insert" in page
+    assert f'logged the inquiry <a href="/cases/{ours}">{our_ref}</a>' in page
 
 
 def test_the_log_filters_by_case_reference_and_by_user(
@@ -222,18 +222,20 @@ def test_the_log_filters_by_case_reference_and_by_user(
     for author in (alice, bob):
         client = app.test_client()
         login(client, app, author)
-        assert client.post("/cases/new", data=VALID_INTAKE).status_code == 302
+        # The same person twice: saved as new past the duplicate warning.
+        data = {**VALID_INTAKE, "duplicate": "new"}
+        assert client.post("/cases/new", data=data).status_code == 302
     with app.app_context():
         first_ref, second_ref = db.session.scalars(select(Case.reference).order_by(Case.id))
     client = app.test_client()
     login(client, app, make_user(Role.COORDINATOR))
     by_case = client.get("/audit/", query_string={"case": first_ref.lower()}).get_data(True)
     assert first_ref in by_case and second_ref not in by_case
-    assert "person.insert" in by_case  # the case's person has no case id of its own
+    assert "added Rita Example to the people" in by_case  # the person has no case id
     by_user = client.get("/audit/", query_string={"user": bob}).get_data(as_text=True)
     assert second_ref in by_user and first_ref not in by_user
     unknown = client.get("/audit/", query_string={"case": "SEA-1999-0001"}).get_data(True)
-    assert "No case with this reference" in unknown and "case.insert" not in unknown
+    assert "No case with this reference" in unknown and "logged the inquiry" not in unknown
 
 
 @pytest.mark.parametrize("app_config", [{"AUDIT_PER_PAGE": 4}])
@@ -249,7 +251,7 @@ def test_the_log_pages_newest_first_without_gaps_or_repeats(
     url: str | None = "/audit/"
     while url:
         page = client.get(url).get_data(as_text=True)
-        on_page = [int(entry_id) for entry_id in re.findall(r'<tr id="entry-(\d+)">', page)]
+        on_page = [int(entry_id) for entry_id in re.findall(r'<li id="entry-(\d+)">', page)]
         assert 0 < len(on_page) <= 4
         shown.extend(on_page)
         next_link = re.search(r'href="([^"]+)" rel="next"', page)
@@ -280,3 +282,25 @@ def test_arguments_meant_for_url_for_are_not_copied_into_the_pages_links(
     assert next_link is not None and f"case={reference}" in next_link.group(1)  # filter kept
     assert not [link for link in links if "#x" in link or "://" in link or "javascript" in link
                 or "_method" in link or "_anchor" in link or "_external" in link]
+
+
+def test_the_log_reads_as_sentences_and_a_case_page_viewed_again_adds_nothing(
+    app: Flask, make_case: Callable[..., int], make_user: Callable[..., int],
+    login_as: Callable[[int], FlaskClient],
+) -> None:
+    case_id = make_case()
+    coordinator = make_user(Role.COORDINATOR, name="Rosa Díaz")
+    client = login_as(coordinator)
+    for _ in range(3):
+        assert client.get(f"/cases/{case_id}").status_code == 200
+    assert len(entries(app, AuditEntry.action == "person.view_contact")) == 1
+    client.post(f"/cases/{case_id}/edit", data=edit_data(amount_claimed="1500"))
+    with app.app_context():
+        reference = db.session.get_one(Case, case_id).reference
+    page = client.get("/audit/").get_data(as_text=True)
+    link = f'<a href="/cases/{case_id}">{reference}</a>'
+    assert f"Rosa Díaz viewed Maria Example's contact details on {link}" in page
+    assert f"Rosa Díaz changed the amount claimed of {link}" in page
+    assert f"logged the inquiry {link}" in page
+    for code in ("person.view_contact", "event.insert", "case.update", "amount_claimed"):
+        assert code not in page

@@ -29,7 +29,8 @@ def test_intake_logs_a_case_with_a_human_reference_and_a_timeline_entry(
 ) -> None:
     client = login_as(make_user(Role.INTAKE, name="Ivan Intake"))
     first = client.post("/cases/new", data=VALID_INTAKE, follow_redirects=True)
-    second = client.post("/cases/new", data=VALID_INTAKE, follow_redirects=True)
+    second = client.post("/cases/new", data={**VALID_INTAKE, "duplicate": "new"},
+                         follow_redirects=True)  # the same person again, past the warning
     assert f"Inquiry SEA-{YEAR}-0001 logged." in first.get_data(as_text=True)
     page = second.get_data(as_text=True)
     assert f"Inquiry SEA-{YEAR}-0002 logged." in page

@@ -97,25 +97,28 @@ def test_feeds_get_their_holder_and_dead_holders_addresses_stop(empty_database_u
     from sqlalchemy import select
 
     from casework.calendars.services import find_feed, token_hash
-    from casework.models import CalendarFeed, Network, Role, User
+    from casework.models import CalendarFeed, Role, User
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url, "SECRET_KEY": "x"})
     with app.app_context():
         upgrade(revision="be772f37061d")
-        networks = [Network(name=f"Net {code}", code=code, timezone="UTC")
-                    for code in ("ONE", "TWO", "THR")]
-        db.session.add_all(networks)
-        db.session.flush()
+        # Networks as that revision had them (the model may have columns added since).
+        for code in ("ONE", "TWO", "THR"):
+            db.session.execute(sa.text(
+                "INSERT INTO network (name, code, timezone, page_size, hotline_phone,"
+                " contact_email, created_at) VALUES (:name, :code, 'UTC', 'Letter', '', '',"
+                " '2026-11-01 10:00:00.000000+00:00')"), {"name": f"Net {code}", "code": code})
+        network_ids = db.session.scalars(sa.text("SELECT id FROM network ORDER BY id")).all()
         active, gone, organizer = (
-            User(network_id=network.id, name=name, email=f"{name}@example.org", role=role,
+            User(network_id=network_id, name=name, email=f"{name}@example.org", role=role,
                  password_hash="x", is_disabled=name == "gone")
-            for network, name, role in zip(networks, ("active", "gone", "orga"),
+            for network_id, name, role in zip(network_ids, ("active", "gone", "orga"),
                                            (Role.COORDINATOR, Role.COORDINATOR,
                                             Role.ORGANIZER), strict=True))
         db.session.add_all([active, gone, organizer])
         db.session.flush()
-        feeds = [(networks[0].id, None, "net-one", active.id), (networks[1].id, None, "net-two",
-                 gone.id), (networks[2].id, organizer.id, "mine", None)]
+        feeds = [(network_ids[0], None, "net-one", active.id), (network_ids[1], None, "net-two",
+                 gone.id), (network_ids[2], organizer.id, "mine", None)]
         for feed_id, (network_id, user_id, token, maker) in enumerate(feeds, start=1):
             db.session.execute(sa.text(
                 "INSERT INTO calendar_feed (id, network_id, user_id, token_hash, created_at)"

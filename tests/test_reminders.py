@@ -406,3 +406,35 @@ def test_members_have_no_reminder_setting(
     client = login_as(make_user(Role.MEMBER))
     assert client.get("/account/reminders").status_code == 403
     assert "Email reminders" not in client.get("/account/password").get_data(as_text=True)
+
+
+def test_a_new_inquiry_is_announced_to_the_intake_address_by_reference_only(
+        app: Flask, runner: Any, mail_server: MailServer, make_user: Callable[..., int],
+        make_fight: Callable[..., tuple[int, int]], login_as: Callable[[int], Any]) -> None:
+    from tests.test_bad_input import VALID_INTAKE
+
+    make_fight(CaseState.SCREENING)  # no longer an inquiry: not announced
+    assert "SEA has no intake address" in runner.invoke(
+        args=["casework", "intake-email", "SEA"]).output
+    tick(runner)
+    mail_server.take()
+    refused = runner.invoke(args=["casework", "intake-email", "SEA", "not an address"])
+    assert refused.exit_code != 0 and "Not an email address" in refused.output
+    assert "announced to intake@sea.example.org" in runner.invoke(
+        args=["casework", "intake-email", "sea", "Intake@sea.example.org"]).output
+    login_as(make_user(Role.INTAKE)).post("/cases/new", data=VALID_INTAKE)
+    with app.app_context():
+        case_id, reference = db.session.execute(
+            select(Case.id, Case.reference).order_by(Case.id.desc())).first() or (0, "")
+    tick(runner)
+    received = mail_server.take()
+    assert [(m["To"], m["Subject"]) for m in received] == [
+        ("intake@sea.example.org", f"New inquiry {reference}")]
+    body = received[0].get_content()
+    assert f"{BASE_URL}/cases/{case_id}" in body
+    for private in ("Rita", "Gravel Pit", "Deposit kept", "206-555-0199", "1200"):
+        assert private not in body
+    tick(runner)
+    assert mail_server.take() == []  # once
+    assert "are not announced" in runner.invoke(
+        args=["casework", "intake-email", "SEA", "--off"]).output

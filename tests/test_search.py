@@ -545,3 +545,26 @@ def test_the_migration_indexes_existing_cases_and_downgrades_cleanly(
         assert search(user_id, "kowalski") == {case_id}
         assert search(user_id, "deposit kept") == {case_id}
         db.session.commit()
+
+
+@pytest.mark.parametrize(("viewer", "finds"), [
+    ("coordinator", True), ("team_organizer", True), ("other_organizer", False),
+    ("author_intake", True), ("other_intake", False)])
+def test_a_phone_number_finds_the_case_for_those_who_may_see_the_person(
+    app: Flask, make_user: Callable[..., int], make_case: Callable[..., int],
+    viewer: str, finds: bool,
+) -> None:
+    team, author = make_user(Role.ORGANIZER), make_user(Role.INTAKE)
+    case_id = make_case(author, team=[team], person_phone="(206) 555-0177")
+    other = make_case(author, person_phone="206-555-0100")
+    users = {"coordinator": make_user(Role.COORDINATOR), "team_organizer": team,
+             "other_organizer": make_user(Role.ORGANIZER), "author_intake": author,
+             "other_intake": make_user(Role.INTAKE)}
+    with app.app_context():
+        reference = db.session.get_one(Case, case_id).reference
+        for typed in ("+1 206 555 0177", "2065550177", "206.555.0177"):
+            found = search(users[viewer], typed)
+            assert (case_id in found) is finds, typed
+            assert other not in found
+        # A reference is digits and dashes too: still found by its text.
+        assert case_id in search(users["coordinator"], reference.split("-", 1)[1])

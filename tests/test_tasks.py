@@ -56,7 +56,7 @@ def test_my_work_lists_my_overdue_and_open_tasks_and_my_cases(
 ) -> None:
     omar = make_user(Role.ORGANIZER)
     mine = make_case(team=[omar], target_name="Blue Fern Bistro")
-    make_case(target_name="Not Mine LLC")
+    make_case(team=[make_user(Role.ORGANIZER)], target_name="Not Mine LLC")  # taken up
     make_task(mine, "Overdue call", omar, TODAY - timedelta(days=2))
     make_task(mine, "Next week's leaflet", omar, TODAY + timedelta(days=7))
     make_task(mine, "Finished thing", omar, TODAY - timedelta(days=9), is_done=True)

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
+from casework.audit.sentences import Names
 from casework.extensions import db
-from casework.models import AuditEntry, Case, User
+from casework.models import AuditEntry, Case, Person, User
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,23 @@ def list_entries(network_id: int, filters: AuditFilters, after: int | None = Non
     has_more = len(rows) > per_page
     rows = rows[:per_page]
     return AuditPage(rows=rows, next_after=rows[-1].entry.id if has_more else None)
+
+
+def names_for(network_id: int, rows: list[AuditRow]) -> Names:
+    """The names of the people and users a page of entries is about (two bounded queries)."""
+    wanted: dict[str, set[int]] = {"person": set(), "user": set()}
+    for row in rows:
+        if row.entry.object_type in wanted and row.entry.object_id.isdigit():
+            wanted[row.entry.object_type].add(int(row.entry.object_id))
+    people: dict[str, str] = {}
+    users: dict[str, str] = {}
+    if wanted["person"]:
+        people = {str(i): name for i, name in db.session.execute(select(Person.id, Person.name)
+                  .where(Person.network_id == network_id, Person.id.in_(wanted["person"])))}
+    if wanted["user"]:
+        users = {str(i): name for i, name in db.session.execute(select(User.id, User.name)
+                 .where(User.network_id == network_id, User.id.in_(wanted["user"])))}
+    return Names(people=people, users=users)
 
 
 def network_user_choices(network_id: int) -> list[tuple[str, str]]:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -24,11 +25,14 @@ from sqlalchemy.orm import InstanceState, ORMExecuteState, Session
 from casework.database import write_intent
 from casework.extensions import db
 from casework.models import AuditEntry, Case, Network
+from casework.models.base import utcnow
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import UOWTransaction
 
 DETAIL_LENGTH = 500
+CONTACT_VIEW = "person.view_contact"
+CONTACT_VIEW_QUIET = timedelta(hours=24)  # one entry per user and person in this time
 
 
 @dataclass(frozen=True)
@@ -209,7 +213,27 @@ def record_access(action: str, *, network_id: int | None, object_type: str = "",
             origin=actor.origin, detail=detail[:DETAIL_LENGTH]))
 
 
+def record_contact_view(network_id: int, person_id: int, *, case_id: int | None = None,
+                        detail: str = "") -> None:
+    """Someone was shown how to reach a person: recorded once per user, person, page
+    (``detail``) and 24 hours.
+
+    A case team opens its case pages many times a day; an entry per page view buried the log
+    without telling a reader more than the first one does.
+    """
+    actor = current_actor()
+    seen_lately = db.session.scalar(sa.select(AuditEntry.id).where(
+        AuditEntry.network_id == network_id, AuditEntry.object_type == "person",
+        AuditEntry.object_id == str(person_id), AuditEntry.action == CONTACT_VIEW,
+        AuditEntry.detail == detail[:DETAIL_LENGTH],
+        AuditEntry.user_id.is_(None) if actor.user_id is None
+        else AuditEntry.user_id == actor.user_id,
+        AuditEntry.created_at >= utcnow() - CONTACT_VIEW_QUIET).limit(1))
+    if seen_lately is None:
+        record_access(CONTACT_VIEW, network_id=network_id, object_type="person",
+                      object_id=str(person_id), case_id=case_id, detail=detail)
+
+
 def record_view(case: Case) -> None:
     """Someone was shown the case's full record: the member's name and contact details."""
-    record_access("person.view_contact", network_id=case.network_id, object_type="person",
-                  object_id=str(case.person_id), case_id=case.id, detail="case page")
+    record_contact_view(case.network_id, case.person_id, case_id=case.id, detail="case page")

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request, url_for
+from markupsafe import Markup
 
 from casework.audit.forms import AuditFilterForm
-from casework.audit.queries import AuditFilters, find_case, list_entries, network_user_choices
+from casework.audit.queries import (
+    AuditFilters,
+    AuditRow,
+    find_case,
+    list_entries,
+    names_for,
+    network_user_choices,
+)
 from casework.audit.recorder import install_change_recorder
+from casework.audit.sentences import Names, describe
 from casework.forms import options
 from casework.ids import parse_id
 from casework.models import Role
@@ -30,8 +39,10 @@ def index() -> str:
     # The filters in use, by name: never the query string as it came (``_anchor=`` and the
     # like are instructions to url_for, not filters).
     args = {name: form[name].data for name in ("case", "user") if is_valid and form[name].data}
+    names = names_for(network_id, page.rows)
     return render_template(
         "audit/index.html", form=form, page=page,
+        sentences={row.entry.id: sentence_of(row, names) for row in page.rows},
         first_url=url_for("audit.index", **args) if after else None,
         next_url=url_for("audit.index", **args, after=page.next_after) if page.next_after else None,
     )
@@ -47,3 +58,11 @@ def filters_from(form: AuditFilterForm, network_id: int) -> AuditFilters:
         form.case.errors = [*form.case.errors, "No case with this reference in your network."]
         return AuditFilters(matches_nothing=True)
     return AuditFilters(case=case, user_id=user_id)
+
+
+def sentence_of(row: AuditRow, names: Names) -> Markup:
+    """The entry in words, its case reference a link to the case."""
+    link = Markup('<a href="{url}">{reference}</a>').format(
+        url=url_for("cases.show", case_id=row.entry.case_id), reference=row.case_reference) \
+        if row.case_reference and row.entry.case_id else None
+    return describe(row.entry, row.user_name, link, names)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from casework.cases.forms import CaseEditForm, CaseFactsForm, CaseFilterForm
+from casework.cases.forms import NO_ORGANIZER, CaseEditForm, CaseFactsForm, CaseFilterForm
 from casework.cases.queries import CaseFilters
 from casework.cases.services import CaseFacts
 from casework.ids import parse_id
@@ -54,4 +54,5 @@ def filters_from_form(form: CaseFilterForm | None) -> CaseFilters:
         issue_type=IssueType(form.issue_type.data) if form.issue_type.data else None,
         urgency=Urgency(form.urgency.data) if form.urgency.data else None,
         organizer_id=parse_id(form.organizer.data),
+        unassigned=form.organizer.data == NO_ORGANIZER,
     )

@@ -31,6 +31,7 @@ from casework.models import IssueType, RetaliationRisk, TargetKind, Urgency
 from casework.people.languages import LANGUAGES as PERSON_LANGUAGES
 from casework.workflow.states import CaseState
 
+NO_ORGANIZER = "none"  # the case list's organizer filter: cases with no organizer yet
 TRI_STATE = options([("unknown", "Not known yet"), ("yes", "Yes"), ("no", "No")])
 # Every language a person can be recorded with (the people directory's list), so editing a
 # case never replaces a preferred language the form does not know.
@@ -124,6 +125,9 @@ class CaseFactsForm(FlaskForm):
 
 class IntakeForm(CaseFactsForm):
     """Log a new inquiry."""
+
+    # Sent by the buttons of the possible-duplicate warning: "new", or "person:<id>".
+    duplicate = StringField("Possible duplicate", validators=[Optional(), Length(max=40)])
 
     def validate(self, extra_validators: Any = None) -> bool:
         is_valid = super().validate(extra_validators)

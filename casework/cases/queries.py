@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, select, true
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from casework.cases import search_index
 from casework.extensions import db
 from casework.models import Case, IssueType, Role, Urgency, User, case_team
+from casework.people.matching import looks_like_phone, people_with_phone
 from casework.workflow.states import CaseState
 
 
@@ -21,6 +22,7 @@ class CaseFilters:
     issue_type: IssueType | None = None
     urgency: Urgency | None = None
     organizer_id: int | None = None
+    unassigned: bool = False  # no organizer on the case team yet
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,11 @@ def on_team_of(user_id: int) -> ColumnElement[bool]:
     return exists().where(case_team.c.case_id == Case.id, case_team.c.user_id == user_id)
 
 
+def has_no_team() -> ColumnElement[bool]:
+    """Cases no organizer has been put on yet."""
+    return ~exists().where(case_team.c.case_id == Case.id)
+
+
 def filtered_cases(user: User, filters: CaseFilters) -> Select[Any]:
     """The SELECT behind the case list, newest first."""
     conditions = visibility_conditions(user)
@@ -66,8 +73,20 @@ def filtered_cases(user: User, filters: CaseFilters) -> Select[Any]:
         conditions.append(Case.urgency == filters.urgency)
     if filters.organizer_id:
         conditions.append(on_team_of(filters.organizer_id))
+    if filters.unassigned:
+        conditions.append(has_no_team())
     query = select(Case)
-    if filters.text:
+    phone_people = people_with_phone(user.network_id, filters.text) \
+        if looks_like_phone(filters.text) else []
+    if phone_people:
+        # A phone number: the cases of people with that phone, for those who may see the
+        # person (the phone is never in the searched text), and what the text matches.
+        by_text = search_index.where_text_matches(
+            select(Case.id), conditions, filters.text.lower(), full_record_for(user),
+            db.engine.dialect.name)
+        query = query.where(or_(Case.id.in_(by_text), and_(
+            *conditions, full_record_for(user), Case.person_id.in_(phone_people))))
+    elif filters.text:
         query = search_index.where_text_matches(
             query, conditions, filters.text.lower(), full_record_for(user),
             db.engine.dialect.name)

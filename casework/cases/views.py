@@ -22,8 +22,14 @@ from werkzeug.wrappers import Response
 
 from casework.actions.page import action_sections
 from casework.audit.recorder import record_view
+from casework.cases.duplicates import (
+    PossibleDuplicate,
+    existing_person_for,
+    facts_for_existing,
+    possible_duplicates,
+)
 from casework.cases.form_data import facts_from_form, filters_from_form, prefill_form
-from casework.cases.forms import CaseEditForm, CaseFilterForm, IntakeForm, TeamForm
+from casework.cases.forms import NO_ORGANIZER, CaseEditForm, CaseFilterForm, IntakeForm, TeamForm
 from casework.cases.queries import CaseFilters, list_cases
 from casework.cases.search_session import args_without_query, recall_into, remember_search
 from casework.cases.services import create_case, facts_of, target_proposal_of, update_case
@@ -88,7 +94,8 @@ def search() -> Response | tuple[str, int]:
 def filter_form(user: User, args: MultiDict[str, str] | None = None) -> CaseFilterForm:
     """The search and filter form, from the list's link (``args``) or from the POST."""
     form = CaseFilterForm(args, meta={"csrf": False}) if args is not None else CaseFilterForm()
-    form.organizer.choices = options([("", "Anyone"), *organizer_choices(user)])
+    form.organizer.choices = options([("", "Anyone"), (NO_ORGANIZER, "No organizer yet"),
+                                      *organizer_choices(user)])
     return form
 
 
@@ -113,14 +120,28 @@ def case_list(user: User, form: CaseFilterForm, filters: CaseFilters,
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*STAFF_ROLES)
 def new() -> Response | str:
+    """Log an inquiry; a person who looks like one the network has is asked about first."""
     form = IntakeForm()
+    duplicates: list[PossibleDuplicate] = []
     if form.validate_on_submit():
-        case = create_case(acting_user(), facts_from_form(form))
-        db.session.commit()
-        flash(f"Inquiry {case.reference} logged.", "success")
-        flash_target_proposal(case)
-        return redirect(url_for("cases.show", case_id=case.id))
-    return render_template("cases/new.html", form=form, targets=target_names())
+        user, facts = acting_user(), facts_from_form(form)
+        choice, person = form.duplicate.data or "", None
+        if choice.startswith("person:"):
+            person = existing_person_for(user, facts, parse_id(choice[7:]) or 0)
+            if person is None:
+                form.form_errors.append("That person is not a match you can choose: choose "
+                                        "again below.")
+        if person is None and choice != "new":
+            duplicates = possible_duplicates(user, facts)
+        if not duplicates and not form.form_errors:
+            case = create_case(user, facts_for_existing(facts, person) if person else facts,
+                               person)
+            db.session.commit()
+            flash(f"Inquiry {case.reference} logged.", "success")
+            flash_target_proposal(case)
+            return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("cases/new.html", form=form, targets=target_names(),
+                           duplicates=duplicates)
 
 
 @bp.route("/<int:case_id>")

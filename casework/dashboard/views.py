@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from casework.actions.page import calls_to_make_of, upcoming_actions_of
 from casework.cases.queries import on_team_of
+from casework.dashboard.inquiries import unassigned_inquiries
 from casework.extensions import db
 from casework.formatting import today_in_network
 from casework.models import STAFF_ROLES, Case, Role
@@ -50,5 +51,6 @@ def my_work() -> str:
         past_deadline=past_deadline,
         calls_to_make=calls,
         upcoming_actions=actions,
+        waiting_inquiries=unassigned_inquiries(user, today),
         today=today,
     )

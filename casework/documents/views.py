@@ -18,6 +18,7 @@ from flask import (
 from flask.blueprints import BlueprintSetupState
 from werkzeug.wrappers import Response
 
+from casework.audit.recorder import record_access
 from casework.documents import services
 from casework.documents.forms import ACCEPT, DocumentUploadForm, upload_form
 from casework.documents.services import DocumentRefused
@@ -72,6 +73,8 @@ def download(document_id: int) -> Response | tuple[str, int]:
     if not path.is_file():
         log.error("The file of document %d is missing.", document.id)
         abort(404)
+    record_access("document.download", network_id=document.case.network_id,
+                  object_type="document", object_id=str(document.id), case_id=document.case_id)
     response = send_file(path, mimetype=document.content_type.value, as_attachment=True,
                          download_name=document.download_name, max_age=0)
     # The browser must take the type we sniffed and must not run anything it finds.

@@ -245,6 +245,36 @@ def needs_decision(contact: TargetContact, case: Case) -> bool:
     return contact.has_conditions or below_claim
 
 
+@dataclass(frozen=True)
+class OfferAgreement:
+    """What accepting an offer needs, and which of it is on record."""
+
+    below_claim: bool
+    conditions: str
+    meeting_agreed: bool  # a meeting voted to accept this very offer
+    member_consents: bool  # ... and the member's consent to it is recorded
+
+    @property
+    def is_binding(self) -> bool:
+        return self.meeting_agreed and self.member_consents
+
+    @property
+    def can_accept(self) -> bool:
+        return self.is_binding or not (self.below_claim or self.conditions)
+
+
+def offer_agreement(contact: TargetContact, case: Case) -> OfferAgreement:
+    """Why this offer needs the meeting and the member, and what they have agreed so far."""
+    about_it = [d for d in case.decisions
+                if d.offer_id == contact.id and d.kind == DecisionKind.ACCEPT_OFFER]
+    below_claim = (case.amount_claimed is not None and contact.offer_amount is not None
+                   and contact.offer_amount < case.amount_claimed)
+    return OfferAgreement(
+        below_claim=below_claim, conditions=contact.offer_conditions.strip(),
+        meeting_agreed=any(d.is_carried for d in about_it),
+        member_consents=has_consent(case, ConsentSubject.OFFER, contact.id))
+
+
 def add_note(case: Case, actor: User, note: str) -> None:
     """A free note on the timeline, e.g. an action taken."""
     require_edit(case, actor)

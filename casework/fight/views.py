@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
+from casework.clock import network_today
 from casework.errors import PermissionDenied, StaleCase
 from casework.extensions import db
 from casework.fight import forms
@@ -27,6 +28,7 @@ from casework.models import (
     DecisionKind,
     Demand,
     DemandKind,
+    OfferStatus,
     TargetContact,
 )
 from casework.permissions import acting_user, load_case, roles_required
@@ -39,18 +41,32 @@ Outcome = Response | tuple[str, int]
 
 
 def save(case: Case, form: FlaskForm, title: str, anchor: str,
-         change: Callable[[], Any], done: str) -> Outcome:
-    """The shared shape of a record view: validate, change, commit, or show what is wrong."""
+         change: Callable[[], Any], done: str, then: str | None = None) -> Outcome:
+    """The shared shape of a record view: validate, change, commit, or show what is wrong.
+
+    A GET (back or reload after a refused form) leads to the case page, not to a 405; a
+    refused button (a form with nothing to fill in) says why there, not on a lone Save page.
+    """
+    back = url_for("cases.show", case_id=case.id, _anchor=anchor)
+    if request.method == "GET":
+        return redirect(back)
+    is_button = isinstance(form, ActionForm)
     if form.validate_on_submit():
         try:
             change()
             db.session.commit()
         except record.RecordRefused as error:
             db.session.rollback()
+            if is_button:
+                flash(str(error), "error")
+                return redirect(back)
             field = getattr(form, error.field, None) if error.field else None
             (field.errors if field is not None else form.form_errors).append(str(error))
         except (StaleCase, StaleDataError):
             db.session.rollback()
+            if is_button:
+                flash(str(StaleCase()), "error")
+                return redirect(back)
             form.form_errors.append(str(StaleCase()))
             return render_template("fight/form_page.html", case=case, form=form,
                                    title=title, anchor=anchor), 409
@@ -58,12 +74,12 @@ def save(case: Case, form: FlaskForm, title: str, anchor: str,
             abort(403)
         else:
             flash(done, "success")
-            return redirect(url_for("cases.show", case_id=case.id, _anchor=anchor))
+            return redirect(then or back)
     return render_template("fight/form_page.html", case=case, form=form, title=title,
                            anchor=anchor), 400
 
 
-@bp.route("/screening", methods=["POST"])
+@bp.route("/screening", methods=["GET", "POST"])
 @roles_required(*STAFF_ROLES)
 def screening(case_id: int) -> Outcome:
     case = load_case(case_id, edit=True)
@@ -73,7 +89,7 @@ def screening(case_id: int) -> Outcome:
         "Screening notes saved.")
 
 
-@bp.route("/decisions", methods=["POST"])
+@bp.route("/decisions", methods=["GET", "POST"])
 @roles_required(*CASE_TEAM_ROLES)
 def decision(case_id: int) -> Outcome:
     case = load_case(case_id, edit=True)
@@ -88,10 +104,15 @@ def decision(case_id: int) -> Outcome:
             votes_against=data["votes_against"], votes_abstain=data["votes_abstain"],
             offer_id=int(data["offer_id"]) if data["offer_id"] else None))
 
-    return save(case, form, "Meeting decision", "decisions", change, "Decision recorded.")
+    offer_id = str(form.offer_id.data or "")
+    about_offer = form.kind.data == DecisionKind.ACCEPT_OFFER.value and offer_id.isascii() \
+        and offer_id.isdigit()
+    then = url_for("fight.offer_decision", case_id=case.id,  # on to accepting it
+                   contact_id=int(offer_id)) if about_offer else None
+    return save(case, form, "Meeting decision", "decisions", change, "Decision recorded.", then)
 
 
-@bp.route("/consents", methods=["POST"])
+@bp.route("/consents", methods=["GET", "POST"])
 @roles_required(*CASE_TEAM_ROLES)
 def consent(case_id: int) -> Outcome:
     case = load_case(case_id, edit=True)
@@ -109,7 +130,7 @@ def consent(case_id: int) -> Outcome:
     return save(case, form, "The member's consent", "consent", change, "Consent recorded.")
 
 
-@bp.route("/demands", methods=["POST"])
+@bp.route("/demands", methods=["GET", "POST"])
 @roles_required(*CASE_TEAM_ROLES)
 def demand(case_id: int) -> Outcome:
     case = load_case(case_id, edit=True)
@@ -119,7 +140,7 @@ def demand(case_id: int) -> Outcome:
         form.amount.data, form.calculation.data or ""), "Demand added.")
 
 
-@bp.route("/demands/<int:demand_id>/delete", methods=["POST"])
+@bp.route("/demands/<int:demand_id>/delete", methods=["GET", "POST"])
 @roles_required(*CASE_TEAM_ROLES)
 def delete_demand(case_id: int, demand_id: int) -> Outcome:
     case = load_case(case_id, edit=True)
@@ -131,7 +152,7 @@ def delete_demand(case_id: int, demand_id: int) -> Outcome:
                 lambda: record.remove_demand(item, case, acting_user()), "Demand removed.")
 
 
-@bp.route("/deadline-rule", methods=["POST"])
+@bp.route("/deadline-rule", methods=["GET", "POST"])
 @roles_required(*CASE_TEAM_ROLES)
 def deadline_rule(case_id: int) -> Outcome:
     case = load_case(case_id, edit=True)
@@ -141,7 +162,7 @@ def deadline_rule(case_id: int) -> Outcome:
         "Deadline rule saved.")
 
 
-@bp.route("/contacts", methods=["POST"])
+@bp.route("/contacts", methods=["GET", "POST"])
 @roles_required(*CASE_TEAM_ROLES)
 def contact(case_id: int) -> Outcome:
     case = load_case(case_id, edit=True)
@@ -157,20 +178,57 @@ def contact(case_id: int) -> Outcome:
     return save(case, form, "Contact from the target", "contacts", change, "Contact logged.")
 
 
-@bp.route("/contacts/<int:contact_id>/<any(accept, reject):verdict>", methods=["POST"])
+@bp.route("/contacts/<int:contact_id>/<any(accept, reject):verdict>", methods=["GET", "POST"])
 @roles_required(*CASE_TEAM_ROLES)
 def decide_offer(case_id: int, contact_id: int, verdict: str) -> Outcome:
     case = load_case(case_id, edit=True)
-    offer = db.session.scalars(select(TargetContact).where(
-        TargetContact.id == contact_id, TargetContact.case_id == case.id)).one_or_none()
-    if offer is None:
-        abort(404)
+    offer = load_offer(case, contact_id)
+    if request.method == "GET":  # back or reload after the button: nothing to show here
+        return redirect(url_for("cases.show", case_id=case.id, _anchor="contacts"))
+    if (verdict == "accept" and ActionForm().validate_on_submit()
+            and offer.offer_status == OfferStatus.OPEN
+            and not record.offer_agreement(offer, case).can_accept):
+        return redirect(url_for("fight.offer_decision", case_id=case.id, contact_id=offer.id))
     return save(case, ActionForm(), "Decide on the offer", "contacts",
                 lambda: record.decide_offer(offer, case, acting_user(), verdict == "accept"),
                 f"Offer {verdict}ed.")
 
 
-@bp.route("/delivery-date", methods=["POST"])
+@bp.route("/contacts/<int:contact_id>/decision")
+@roles_required(*CASE_TEAM_ROLES)
+def offer_decision(case_id: int, contact_id: int) -> Response | str:
+    """What accepting an offer with conditions or below the claim needs, and the form for it."""
+    case = load_case(case_id, edit=True)
+    offer = load_offer(case, contact_id)
+    if offer.offer_status != OfferStatus.OPEN:
+        return redirect(url_for("cases.show", case_id=case.id, _anchor="contacts"))
+    form = forms.DecisionForm(
+        formdata=None, kind=DecisionKind.ACCEPT_OFFER.value, offer_id=str(offer.id),
+        meeting_on=network_today(case.network), proposal=offer_proposal(offer))
+    form.offer_id.choices = offer_choices(case)
+    return render_template("fight/offer_decision.html", case=case, offer=offer, form=form,
+                           agreement=record.offer_agreement(offer, case),
+                           action_form=ActionForm())
+
+
+def load_offer(case: Case, contact_id: int) -> TargetContact:
+    """One of the case's contacts from the target (404 if it is not on this case)."""
+    offer = db.session.scalars(select(TargetContact).where(
+        TargetContact.id == contact_id, TargetContact.case_id == case.id)).one_or_none()
+    if offer is None:
+        abort(404)
+    return offer
+
+
+def offer_proposal(offer: TargetContact) -> str:
+    """The proposal a meeting votes on, in words: accept this offer, with its conditions."""
+    amount = f" of ${offer.offer_amount:,.2f}" if offer.offer_amount is not None else ""
+    conditions = offer.offer_conditions.strip()
+    return f"Accept the offer{amount}" + (f" with these conditions: {conditions}"
+                                          if conditions else "")
+
+
+@bp.route("/delivery-date", methods=["GET", "POST"])
 @roles_required(*CASE_TEAM_ROLES)
 def delivery_date(case_id: int) -> Outcome:
     case = load_case(case_id, edit=True)
@@ -183,7 +241,7 @@ def delivery_date(case_id: int) -> Outcome:
                 "Delivery date corrected: the deadline and its tasks moved.")
 
 
-@bp.route("/notes", methods=["POST"])
+@bp.route("/notes", methods=["GET", "POST"])
 @roles_required(*STAFF_ROLES)
 def note(case_id: int) -> Outcome:
     case = load_case(case_id, edit=True)

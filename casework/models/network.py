@@ -28,6 +28,8 @@ class Network(Model):
     page_size: Mapped[PageSize] = mapped_column(enum_column(PageSize), default=PageSize.LETTER)
     hotline_phone: Mapped[str] = mapped_column(sa.String(40), default="")
     contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    # Where `flask casework tick` announces each new inquiry (its reference and a link only).
+    intake_email: Mapped[str] = mapped_column(sa.String(254), default="")
     # The network's public contact address for letterheads (never a member's).
     address: Mapped[str] = mapped_column(sa.Text, default="")
     # Days after a fight ends before `flask casework purge` removes its personal data;

@@ -17,6 +17,8 @@ from casework.models import Person
 
 COMPARED_DIGITS = 10
 MIN_DIGITS = 7
+LAST_DIGITS_IN_SQL = 4  # narrows the phones read; the last ten digits are compared after
+PHONE_CHARACTERS = frozenset("0123456789+-(). ")
 
 
 def phone_key(phone: str) -> str | None:
@@ -73,3 +75,20 @@ def index_network(network_id: int) -> PeopleIndex:
     for person_id, phone, email in rows:
         index.add(person_id, phone or "", email or "")
     return index
+
+
+def looks_like_phone(text: str) -> bool:
+    """Only what phones are written with, and enough digits to compare."""
+    return set(text) <= PHONE_CHARACTERS and phone_key(text) is not None
+
+
+def people_with_phone(network_id: int, phone: str) -> list[int]:
+    """The network's people whose phone has the same last ten digits (stored as typed)."""
+    key = phone_key(phone)
+    if key is None:
+        return []
+    # The last digits in order, anything between: "(206) 555-0100" has 0, 1, 0, 0 in order.
+    narrowing = "%" + "%".join(key[-LAST_DIGITS_IN_SQL:]) + "%"
+    rows = db.session.execute(select(Person.id, Person.phone).where(
+        Person.network_id == network_id, Person.phone.like(narrowing)).order_by(Person.id))
+    return [person_id for person_id, stored in rows if phone_key(stored or "") == key]

@@ -13,7 +13,7 @@ from dataclasses import fields
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
-from casework.audit.recorder import record_access
+from casework.audit.recorder import record_contact_view
 from casework.errors import CaseworkError, PermissionDenied
 from casework.extensions import db
 from casework.models import (
@@ -69,8 +69,7 @@ def visible_fights(user: User, fights: list[Case]) -> list[Case]:
 
 def record_details_shown(person: Person, where: str) -> None:
     """Audit that the user was shown how to reach the person (as the case page does)."""
-    record_access("person.view_contact", network_id=person.network_id, object_type="person",
-                  object_id=str(person.id), detail=where)
+    record_contact_view(person.network_id, person.id, detail=where)
 
 
 def details_visible(user: User, people: list[Person]) -> dict[int, bool]:

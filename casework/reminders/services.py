@@ -40,6 +40,7 @@ from casework.models import (
     Task,
     User,
 )
+from casework.models.base import utcnow
 from casework.reminders.mail import MailSettings, compose, smtp_connection
 from casework.workflow.states import CaseState
 
@@ -48,6 +49,10 @@ log = logging.getLogger(__name__)
 NOT_CONFIGURED = "CASEWORK_SMTP_HOST is not set"
 DEADLINE_STATES = (CaseState.DELIVERED, CaseState.NEGOTIATING)
 KEYS_PER_QUERY = 500
+# Inquiries logged this long ago or less are announced: an address set today does not
+# announce last year's; a tick that did not run for a day or two still catches up.
+INQUIRY_NOTICE_DAYS = 3
+MAX_INQUIRY_NOTICES = 500
 
 
 @dataclass(frozen=True)
@@ -176,7 +181,8 @@ def due_reminders() -> list[Reminder]:
     for network in db.session.scalars(select(Network).order_by(Network.id)):
         day = NetworkDay(network, zone_of(network), network_today(network))
         found = {(r.key, r.recipient_key): r for r in (
-            *task_reminders(day), *deadline_reminders(day), *action_reminders(day))}
+            *task_reminders(day), *deadline_reminders(day), *action_reminders(day),
+            *inquiry_notices(day))}
         already = already_sent({key for key, _recipient in found})
         due += [reminder for pair, reminder in found.items() if pair not in already]
     return due
@@ -296,6 +302,34 @@ def action_reminders(day: NetworkDay) -> Iterator[Reminder]:
                 address=person.email.strip(), reply_to=day.network.contact_email,
                 subject=f"{action.kind.label} tomorrow at {local_time}",
                 body=render_template("reminders/action_person.txt", **common))
+
+
+def inquiry_notices(day: NetworkDay) -> Iterator[Reminder]:
+    """To the network's intake address: each inquiry logged lately and still an inquiry. Its
+    reference and a link only, whoever reads that mailbox: no name, target or summary."""
+    address = day.network.intake_email.strip()
+    if not address:
+        return
+    since = utcnow() - timedelta(days=INQUIRY_NOTICE_DAYS)
+    inquiries = db.session.execute(
+        select(Case.id, Case.reference)
+        .where(Case.network_id == day.network.id, Case.state == CaseState.INQUIRY,
+               Case.created_at >= since)
+        .order_by(Case.id).limit(MAX_INQUIRY_NOTICES))
+    for case_id, reference in inquiries:
+        yield Reminder(
+            network_id=day.network.id, key=f"inquiry:{case_id}",
+            recipient_key=f"intake:{day.network.id}", address=address,
+            subject=f"New inquiry {reference}",
+            body=render_template("reminders/inquiry.txt", reference=reference,
+                                 network=day.network,
+                                 link=app_url("cases.show", case_id=case_id)))
+
+
+def set_intake_email(network: Network, address: str) -> None:
+    """Where new inquiries are announced ("" to stop)."""
+    network.intake_email = address.strip().lower()
+    db.session.flush()
 
 
 def aimed_at(action: Action) -> str:

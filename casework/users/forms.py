@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 from casework.forms import options, printable_text, strip_whitespace
@@ -25,3 +25,11 @@ class UserForm(FlaskForm):
         description="At least 12 characters, not a common password and not their name or "
                     "email. Give it to them in person.",
     )
+
+
+class RoleForm(FlaskForm):
+    """Choose a new role, then confirm on the page that says what changes."""
+
+    role = SelectField("New role",
+                       choices=options((role.value, role.label) for role in STAFF_ROLES))
+    confirmed = HiddenField(default="")

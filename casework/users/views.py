@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -11,7 +20,7 @@ from casework.extensions import db
 from casework.forms import ActionForm
 from casework.models import Invitation, Role, User
 from casework.permissions import acting_user, roles_required
-from casework.users.forms import UserForm
+from casework.users.forms import RoleForm, UserForm
 from casework.users.invitations import (
     INVITATION_DAYS,
     expires_on,
@@ -19,7 +28,14 @@ from casework.users.invitations import (
     waiting_invitations,
     withdraw_invitation,
 )
-from casework.users.services import Revoked, credentials_of, set_user_disabled
+from casework.users.services import (
+    ROLE_POWERS,
+    Revoked,
+    change_role,
+    credentials_of,
+    reset_password,
+    set_user_disabled,
+)
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 
@@ -71,6 +87,58 @@ def disable(user_id: int) -> Response | str:
 def enable(user_id: int) -> Response:
     """Enable a disabled account again (what disabling ended stays ended)."""
     return set_disabled(network_user(user_id), is_disabled=False)
+
+
+@bp.route("/<int:user_id>/role", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def role(user_id: int) -> Response | str | tuple[str, int]:
+    """Change a user's role: choose it (GET), see what changes, then Confirm (POST twice)."""
+    user = network_user(user_id)
+    form = RoleForm(role=user.role.value)
+    page = {"user": user, "form": form, "powers": ROLE_POWERS,
+            "held": credentials_of(user), "refused": ""}
+    if not form.validate_on_submit():
+        return render_template("users/role.html", **page), 400 if form.is_submitted() else 200
+    new_role = Role(form.role.data)
+    if new_role == user.role:
+        flash(f"{user.name} is already {new_role.label.lower()}: nothing changed.", "success")
+        return redirect(url_for("users.index"))
+    if form.confirmed.data != new_role.value:  # the page that says what changes
+        form.confirmed.data = new_role.value
+        return render_template("users/role.html", **page, new_role=new_role)
+    old_role = user.role
+    try:
+        change_role(user, acting_user(), new_role)
+    except PermissionDenied as error:
+        db.session.rollback()
+        return render_template("users/role.html", **{**page, "refused": str(error)}), 403
+    db.session.commit()
+    flash(f"{user.name} is now {new_role.label.lower()} (was {old_role.label.lower()}); they "
+          f"were logged out everywhere and log in again with their own password.", "success")
+    return redirect(url_for("users.index"))
+
+
+@bp.route("/<int:user_id>/password", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def password(user_id: int) -> Response | str | tuple[str, int]:
+    """Reset a user's password: what it does (GET), then Confirm (POST) shows a temporary
+    password once, on this response only (never in a flash message, a URL or a log)."""
+    user = network_user(user_id)
+    form = ActionForm()
+    if request.method == "GET" or not form.validate_on_submit():
+        status = 400 if request.method == "POST" else 200
+        return render_template("users/password.html", user=user, action_form=form), status
+    try:
+        temporary = reset_password(user, acting_user())
+    except PermissionDenied as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("users.index"))
+    db.session.commit()
+    response = make_response(render_template("users/password_shown.html", user=user,
+                                             temporary=temporary))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def network_user(user_id: int) -> User:

@@ -7,7 +7,7 @@ from functools import lru_cache
 import graphviz
 
 from casework.workflow.states import ENDED_STATES, CaseState
-from casework.workflow.table import TRANSITIONS
+from casework.workflow.table import BY_TRIGGER, TRANSITIONS
 
 CURRENT_FILL = "#ffd166"
 ENDED_FILL = "#e9ecef"
@@ -24,7 +24,7 @@ def workflow_svg(current: CaseState | None = None) -> str:
     for state in CaseState:
         fill = CURRENT_FILL if state == current else ENDED_FILL if state in ENDED_STATES \
             else "white"
-        label = f"{state.value}\n(current)" if state == current else state.value
+        label = f"{state.label}\n(now)" if state == current else state.label
         graph.node(state.value, label=label, fillcolor=fill,
                    penwidth="3" if state == current else "1")
     for transition in TRANSITIONS:
@@ -33,10 +33,10 @@ def workflow_svg(current: CaseState | None = None) -> str:
         for source in transition.sources:
             if source == CaseState.PAUSED:
                 continue
-            graph.edge(source.value, transition.dest.value, label=transition.trigger)
-    graph.edge("inquiry", "paused", label="pause (from any open state)", style="dashed")
-    graph.edge("paused", "inquiry", label="resume (back where it was)", style="dashed")
-    graph.edge("paused", "closed", label="close", style="dashed")
-    graph.edge("won", "screening", label="reopen (coordinator; back where it ended)",
+            graph.edge(source.value, transition.dest.value, label=transition.label)
+    graph.edge("inquiry", "paused", label="Pause (from any open state)", style="dashed")
+    graph.edge("paused", "inquiry", label="Resume (back where it was)", style="dashed")
+    graph.edge("paused", "closed", label=BY_TRIGGER["close"].label, style="dashed")
+    graph.edge("won", "screening", label="Reopen (coordinator; back where it ended)",
                style="dotted", constraint="false")
     return graph.pipe(encoding="utf-8")

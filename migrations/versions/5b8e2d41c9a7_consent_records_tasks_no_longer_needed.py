@@ -4,7 +4,7 @@ Existing "the member consents" flags on meeting decisions become consent records
 meeting's date, in person, to the decision's proposal), then the flag is dropped.
 
 Revision ID: 5b8e2d41c9a7
-Revises: a7c3e91f2b40
+Revises: 5b0e2d7c9a13
 Create Date: 2026-12-02 18:40:00.000000
 
 """
@@ -17,7 +17,7 @@ import casework.models.base
 
 # revision identifiers, used by Alembic.
 revision = '5b8e2d41c9a7'
-down_revision = 'a7c3e91f2b40'
+down_revision = '5b0e2d7c9a13'
 branch_labels = None
 depends_on = None
 

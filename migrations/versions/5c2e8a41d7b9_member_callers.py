@@ -1,7 +1,7 @@
 """members who call: a caller mark on people, call list entries given to them, their logins
 
 Revision ID: 5c2e8a41d7b9
-Revises: a7c3e91f2b40
+Revises: 720fe7895fe2
 Create Date: 2026-12-02 18:40:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5c2e8a41d7b9'
-down_revision = 'a7c3e91f2b40'
+down_revision = '720fe7895fe2'
 branch_labels = None
 depends_on = None
 

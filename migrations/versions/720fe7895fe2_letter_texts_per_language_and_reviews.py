@@ -4,7 +4,7 @@ Letters stored as "es" printed Spanish then English: they become "es+en", and "e
 a letter in Spanish only. Reviews recorded on a version become its first letter_review row.
 
 Revision ID: 720fe7895fe2
-Revises: a7c3e91f2b40
+Revises: 5b8e2d41c9a7
 Create Date: 2026-12-02 18:23:57.841899
 
 """
@@ -15,7 +15,7 @@ import casework.models.base
 
 # revision identifiers, used by Alembic.
 revision = '720fe7895fe2'
-down_revision = 'a7c3e91f2b40'
+down_revision = '5b8e2d41c9a7'
 branch_labels = None
 depends_on = None
 

@@ -35,11 +35,11 @@ def fight_sections(case: Case, user: User) -> dict[str, Any]:
         "note_form": forms.NoteForm(formdata=None) if can_edit else None,
         "demands_full": len(case.demands) >= MAX_DEMANDS,
         "action_form": ActionForm(),
-        **(record_forms(case, today) if can_record else {}),
+        **(record_forms(case, user, today) if can_record else {}),
     }
 
 
-def record_forms(case: Case, today: date) -> dict[str, Any]:
+def record_forms(case: Case, user: User, today: date) -> dict[str, Any]:
     """The case team's forms for the fight's records, empty or filled from the case."""
     decision = forms.DecisionForm(formdata=None, meeting_on=today)
     decision.offer_id.choices = offer_choices(case)

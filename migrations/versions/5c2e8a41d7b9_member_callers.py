@@ -8,6 +8,25 @@ Create Date: 2026-12-02 18:40:00.000000
 import sqlalchemy as sa
 from alembic import op
 
+# Recreating person on SQLite (batch mode) drops the triggers that keep the name search index
+# (person_fts) in step: they are made again here, frozen as of this revision.
+PERSON_SEARCH_TRIGGERS = [
+    "CREATE TRIGGER IF NOT EXISTS person_fts_insert AFTER INSERT ON person BEGIN "
+    "INSERT INTO person_fts(rowid, name) VALUES (new.id, new.name); END",
+    "CREATE TRIGGER IF NOT EXISTS person_fts_delete AFTER DELETE ON person BEGIN "
+    "INSERT INTO person_fts(person_fts, rowid, name) VALUES ('delete', old.id, old.name); END",
+    "CREATE TRIGGER IF NOT EXISTS person_fts_update AFTER UPDATE OF name ON person BEGIN "
+    "INSERT INTO person_fts(person_fts, rowid, name) VALUES ('delete', old.id, old.name); "
+    "INSERT INTO person_fts(rowid, name) VALUES (new.id, new.name); END",
+]
+
+
+def restore_search_triggers():
+    if op.get_bind().dialect.name == "sqlite":
+        for statement in PERSON_SEARCH_TRIGGERS:
+            op.execute(statement)
+
+
 # revision identifiers, used by Alembic.
 revision = '5c2e8a41d7b9'
 down_revision = '720fe7895fe2'
@@ -19,6 +38,7 @@ def upgrade():
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.add_column(sa.Column('is_caller', sa.Boolean(), nullable=False,
                                       server_default=sa.false()))
+    restore_search_triggers()
 
     with op.batch_alter_table('call_list_entry', schema=None) as batch_op:
         batch_op.add_column(sa.Column('caller_person_id', sa.Integer(), nullable=True))
@@ -48,3 +68,4 @@ def downgrade():
 
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.drop_column('is_caller')
+    restore_search_triggers()

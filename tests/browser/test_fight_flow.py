@@ -155,6 +155,12 @@ def record_meeting_decision(page: Page) -> None:
     move(page, "Accept the fight", "Drafting")
 
 
+def log_out(page: Page) -> None:
+    """Log out from the header: the button is under the user's menu (or the phone's Menu)."""
+    page.locator("header summary:visible").last.click()
+    page.locator("header button:visible", has_text="Log out").click()
+
+
 def prepare_letter(page: Page, reference: str) -> None:
     """Demands and deadline rule on the case page; approval and review on the letter's page."""
     demands = region(page, "Demands")
@@ -187,7 +193,7 @@ def prepare_letter(page: Page, reference: str) -> None:
     # Whoever wrote the letter may not review it: the coordinator does.
     expect(page.get_by_role("region", name="Review version 1")).to_have_count(0)
     letter_url = page.url
-    page.get_by_role("button", name="Log out").click()
+    log_out(page)
     log_in(page, "coordinator@demo.casework.org")
     page.goto(letter_url)
 
@@ -197,7 +203,7 @@ def prepare_letter(page: Page, reference: str) -> None:
     expect_flash(page, "Review recorded.")
     expect(page.get_by_role("row").filter(has=page.get_by_role("cell", name="1", exact=True))
            ).to_contain_text("passed")
-    page.get_by_role("button", name="Log out").click()
+    log_out(page)
     log_in(page, ORGANIZER)
     page.goto(letter_url)
 

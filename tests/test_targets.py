@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -32,6 +30,7 @@ from casework.models import (
 )
 from casework.workflow.states import CaseState
 from tests.conftest import login
+from tests.statements import counting_statements
 
 SCRIPT = "<script>alert('x')</script>"
 ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
@@ -101,23 +100,6 @@ def acme(app: Flask, make_case: Callable[..., int], organizer: int) -> dict[str,
         db.session.add(Target(network_id=network_id, name="Quiet Holdings"))
         db.session.commit()
     return {"target": target_id_of(app, "Acme Landlords"), "won": cases[0], "open": cases[1]}
-
-
-@contextmanager
-def counting_queries(app: Flask) -> Iterator[list[str]]:
-    """Every SQL statement the app sends inside the block."""
-    statements: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
 
 
 # The list -------------------------------------------------------------------------------------
@@ -209,7 +191,7 @@ def test_list_runs_the_same_queries_for_3_or_30_targets(
     client = login_as(make_user(Role.COORDINATOR))
 
     def queries_for_list() -> tuple[int, int]:
-        with counting_queries(app) as statements:
+        with counting_statements(app) as statements:
             page = client.get("/targets/").get_data(as_text=True)
         return len(statements), len(table_rows(page))
 
@@ -235,7 +217,7 @@ def test_target_page_runs_the_same_queries_for_2_or_12_fights(
     end_fight(app, case_ids[0], CaseState.WON, OutcomeKind.FULL, "100")
 
     def queries_for_page() -> int:
-        with counting_queries(app) as statements:
+        with counting_statements(app) as statements:
             assert client.get(f"/targets/{target_id}").status_code == 200
         return len(statements)
 

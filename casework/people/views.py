@@ -22,7 +22,7 @@ from werkzeug.wrappers import Response
 
 from casework.actions import calls
 from casework.cases.search_session import args_without_query, recall_into, remember_search
-from casework.errors import CaseworkError, DuplicateEmail, PermissionDenied
+from casework.errors import PermissionDenied
 from casework.extensions import db
 from casework.forms import ActionForm
 from casework.ids import parse_id
@@ -34,7 +34,7 @@ from casework.people.queries import PeopleFilters, list_people
 from casework.people.rules import TIER_LABELS
 from casework.permissions import acting_user, roles_required
 from casework.portal import services as portal
-from casework.portal.forms import MemberLoginForm
+from casework.portal.forms import MemberLoginForm, invite_from
 from casework.users.invitations import INVITATION_DAYS, person_invitation_of
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -182,24 +182,14 @@ def caller_login(person_id: int) -> Page:
     existing = portal.login_of(person)
     waiting = person_invitation_of(person.id, person.network_id) if existing is None else None
     form = MemberLoginForm(data={"email": person.email})
-    if existing is None and waiting is None and form.validate_on_submit():
-        try:
-            invitation = portal.invite_caller(person, acting_user(), form.email.data or "",
-                                              form.password.data or "")
-        except DuplicateEmail as error:
-            form.email.errors = [str(error)]
-        except portal.MemberLoginRefused as error:
-            form.form_errors.append(str(error))
-        except PermissionDenied:
-            abort(403)
-        except CaseworkError as error:  # the password policy refusing the first password
-            form.password.errors = [str(error)]
-        else:
-            db.session.commit()
-            flash(f"An invitation was recorded for {invitation.email}: their login is made "
-                  f"when they first log in with it and the first password you give them, "
-                  f"within {INVITATION_DAYS} days.", "success")
-            return redirect(url_for("people.show", person_id=person.id))
+    invitation = None if existing or waiting else invite_from(form, lambda email, password: (
+        portal.invite_caller(person, acting_user(), email, password)))
+    if invitation is not None:
+        db.session.commit()
+        flash(f"An invitation was recorded for {invitation.email}: their login is made "
+              f"when they first log in with it and the first password you give them, "
+              f"within {INVITATION_DAYS} days.", "success")
+        return redirect(url_for("people.show", person_id=person.id))
     refused = (existing is not None or waiting is not None) and form.is_submitted()
     return render_template("people/caller_login.html", person=person, form=form,
                            existing=existing, waiting=waiting,

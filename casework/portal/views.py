@@ -23,7 +23,7 @@ from flask import (
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response as BaseResponse
 
-from casework.errors import CaseworkError, DuplicateEmail, PermissionDenied
+from casework.errors import PermissionDenied
 from casework.extensions import db
 from casework.letters.fetcher import ASSET_TYPES, ASSETS_DIR
 from casework.letters.services import LetterRefused, context_of
@@ -31,7 +31,7 @@ from casework.models import STAFF_ROLES, Role
 from casework.permissions import acting_user, load_case, roles_required
 from casework.portal import services
 from casework.portal.calls import member_call_actions
-from casework.portal.forms import ApproveLetterForm, MemberLoginForm
+from casework.portal.forms import ApproveLetterForm, MemberLoginForm, invite_from
 from casework.portal.home import home_url_for
 from casework.privacy.gone import purged_page
 from casework.users.invitations import INVITATION_DAYS, expires_on, member_invitation_of
@@ -144,25 +144,15 @@ def member_login(case_id: int) -> BaseResponse | tuple[str, int]:
     existing = services.member_login_of(case)
     waiting = member_invitation_of(case) if existing is None else None
     form = MemberLoginForm(data={"email": case.person.email})
-    if existing is None and waiting is None and form.validate_on_submit():
-        try:
-            invitation = services.invite_member(case, acting_user(), form.email.data or "",
-                                                form.password.data or "")
-        except DuplicateEmail as error:
-            form.email.errors = [str(error)]
-        except services.MemberLoginRefused as error:
-            form.form_errors.append(str(error))
-        except PermissionDenied:
-            abort(403)
-        except CaseworkError as error:  # the password policy refusing the first password
-            form.password.errors = [str(error)]
-        else:
-            db.session.commit()
-            # The same words whether or not the email has an account in another network.
-            flash(f"An invitation was recorded for {invitation.email}. {case.person.name}'s "
-                  f"login is made when they first log in with this email and the first "
-                  f"password you give them, within {INVITATION_DAYS} days.", "success")
-            return redirect(url_for("cases.show", case_id=case.id))
+    invitation = None if existing or waiting else invite_from(form, lambda email, password: (
+        services.invite_member(case, acting_user(), email, password)))
+    if invitation is not None:
+        db.session.commit()
+        # The same words whether or not the email has an account in another network.
+        flash(f"An invitation was recorded for {invitation.email}. {case.person.name}'s "
+              f"login is made when they first log in with this email and the first "
+              f"password you give them, within {INVITATION_DAYS} days.", "success")
+        return redirect(url_for("cases.show", case_id=case.id))
     refused = (existing is not None or waiting is not None) and form.is_submitted()
     status = 400 if form.errors or refused else 200
     return render_template("portal/member_login.html", case=case, form=form,

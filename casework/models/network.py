@@ -35,6 +35,15 @@ class Network(Model):
     # Days after a fight ends before `flask casework purge` removes its personal data;
     # None keeps it until a coordinator purges with an explicit date.
     retention_days: Mapped[int | None]
+    # Days from delivery to the deadline a new fight's letter proposes.
+    default_deadline_days: Mapped[int] = mapped_column(default=14)
+    # The line under the letters' closing, e.g. "Seattle Solidarity Network, case team".
+    signature_line: Mapped[str] = mapped_column(sa.String(200), default="")
+    # The user told of each appeal from another network (joint fights); None: the coordinators.
+    appeals_delegate_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", use_alter=True, name="fk_network_appeals_delegate"))
+    # Whether the public "get in touch" form accepts inquiries.
+    public_form_open: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:

@@ -67,7 +67,7 @@ class User(UserMixin, Model):
     # Member portal: the person (worker/tenant) this member login belongs to; None for staff.
     person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"), index=True)
 
-    network: Mapped[Network] = relationship()
+    network: Mapped[Network] = relationship(foreign_keys=[network_id])
 
     def set_password(self, password: str) -> None:
         """Store a salted scrypt hash of the password."""

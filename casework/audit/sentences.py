@@ -49,7 +49,14 @@ FIELD_WORDS = {"password_hash": "password", "totp_secret": "two-factor secret",
                "is_disabled": "disabled", "is_done": "done", "due_on": "due date",
                "person_id": "person", "assignee_id": "assignee", "target_id": "target",
                "sessions_valid_after": "sessions", "wants_email_reminders": "email reminders",
-               "state": "state", "team": "team"}
+               "state": "state", "team": "team",
+               # the network's settings
+               "hotline_phone": "hotline phone", "contact_email": "public email",
+               "timezone": "time zone", "page_size": "paper size",
+               "default_deadline_days": "default deadline", "signature_line": "signature line",
+               "intake_email": "intake notification address",
+               "appeals_delegate_id": "appeals delegate",
+               "public_form_open": "public form's status"}
 BOOKKEEPING = {"version", "updated_at", "created_at", "last_seen_at"}
 ROLE_WORDS = {role.value: role.label.lower() for role in Role}
 
@@ -148,6 +155,16 @@ def password_reset(entry: AuditEntry, who: Markup, _case: Markup | None,
         how=entry.detail or "a new one-time password")
 
 
+def settings_change(entry: AuditEntry, who: Markup, _case: Markup | None,
+                    _names: Names) -> Markup:
+    """"Rosa changed the network's settings: the time zone and paper size"."""
+    fields = field_words(entry.detail)
+    if not fields:
+        return Markup("{who} changed the network's settings").format(who=who)
+    return Markup("{who} changed the network's settings: the {fields}").format(
+        who=who, fields=fields)
+
+
 def plain(words: str) -> Callable[[AuditEntry, Markup, Markup | None, Names], Markup]:
     """A sentence with the entry's detail (a count, a kind of export) in brackets."""
 
@@ -164,6 +181,7 @@ def plain(words: str) -> Callable[[AuditEntry, Markup, Markup | None, Names], Ma
 SPECIAL: dict[str, Callable[[AuditEntry, Markup, Markup | None, Names], Markup]] = {
     "person.view_contact": person_read("contact details"),
     "person.view_name": person_read("name on a call list"),
+    "network.update": settings_change,
     "user.change_role": role_change,
     "user.reset_password": password_reset,
     "export.csv": plain("exported the cases as a spreadsheet"),

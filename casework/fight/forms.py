@@ -13,6 +13,7 @@ from wtforms import (
     DecimalField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -128,12 +129,19 @@ class DemandForm(FlaskForm):
         return is_valid
 
 
+USUAL_DEADLINE_DAYS = (7, 10, 14, 21)
+
+
+def deadline_choices(*days: int | None) -> list[SelectChoice]:
+    """The usual deadlines, and ``days`` (the network's default, the fight's own rule)."""
+    offered = sorted({*USUAL_DEADLINE_DAYS, *(day for day in days if day)})
+    return options((str(day), f"{day} days after delivery") for day in offered)
+
+
 class DeadlineRuleForm(FlaskForm):
-    deadline_days = SelectField(
-        "Deadline", choices=options([("7", "7 days after delivery"),
-                                     ("10", "10 days after delivery"),
-                                     ("14", "14 days after delivery"),
-                                     ("21", "21 days after delivery")]), default="14")
+    """Set its choices with ``deadline_choices`` before using it."""
+
+    deadline_days = SelectField("Deadline", choices=deadline_choices(), default="14")
     planned_delivery_on = DateField("Planned delivery date",
                                     validators=[Optional(), plausible_date],
                                     description="The week's batch print reads it.")

@@ -45,9 +45,12 @@ def record_forms(case: Case, user: User, today: date) -> dict[str, Any]:
     decision.offer_id.choices = offer_choices(case)
     consent = forms.ConsentForm(formdata=None, prefix=forms.CONSENT_PREFIX, given_on=today)
     consent.offer_id.choices = decision.offer_id.choices
+    # A fight without a rule yet is offered the network's default deadline.
+    default_days = case.network.default_deadline_days
     deadline_rule = forms.DeadlineRuleForm(formdata=None,
-                                           deadline_days=str(case.deadline_days or 14),
+                                           deadline_days=str(case.deadline_days or default_days),
                                            planned_delivery_on=case.planned_delivery_on)
+    deadline_rule.deadline_days.choices = forms.deadline_choices(default_days, case.deadline_days)
     delivery_date = forms.DeliveryDateForm(formdata=None, version=case.version)
     if case.delivery:
         # The form shows wall-clock time where the network is, as the user typed it.

@@ -157,8 +157,11 @@ def delete_demand(case_id: int, demand_id: int) -> Outcome:
 def deadline_rule(case_id: int) -> Outcome:
     case = load_case(case_id, edit=True)
     form = forms.DeadlineRuleForm()
+    default_days = case.network.default_deadline_days
+    form.deadline_days.choices = forms.deadline_choices(default_days, case.deadline_days)
     return save(case, form, "Deadline rule", "demands", lambda: record.set_deadline_rule(
-        case, acting_user(), int(form.deadline_days.data or 14), form.planned_delivery_on.data),
+        case, acting_user(), int(form.deadline_days.data or default_days),
+        form.planned_delivery_on.data),
         "Deadline rule saved.")
 
 

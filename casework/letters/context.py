@@ -141,6 +141,8 @@ class LetterContext:
     extra: Mapping[str, str] = field(default_factory=dict)
     languages: tuple[Language, ...] = ()
     texts: Mapping[Language, LetterText] = field(default_factory=dict)
+    # Printed under the network's signature instead of its name when set (network settings).
+    signature_line: str = ""
 
     def __post_init__(self) -> None:
         # Coerce the enum and the sequence so that callers may pass "demand" or a list; object
@@ -201,7 +203,7 @@ class LetterContext:
 
 _TEXT_FIELDS = (
     "network_name", "network_phone", "network_email", "network_address", "reference",
-    "target_name", "target_address", "member_name", "wrongs", "issue_label",
+    "target_name", "target_address", "member_name", "wrongs", "issue_label", "signature_line",
 )  # fmt: skip
 
 
@@ -246,6 +248,7 @@ def to_snapshot(ctx: LetterContext) -> dict[str, Any]:
             }
             for language, text in ctx.texts.items()
         },
+        "signature_line": ctx.signature_line,
     }
 
 
@@ -293,6 +296,8 @@ def from_snapshot(data: Mapping[str, Any]) -> LetterContext:
             extra=dict(data["extra"]),
             languages=tuple(data.get("languages", ())),
             texts=texts,
+            # Snapshots made before the network had a signature line sign with its name.
+            signature_line=str(data.get("signature_line", "")),
         )
     except (KeyError, TypeError, InvalidOperation) as error:
         raise ValueError(f"malformed letter snapshot: {error!r}") from error

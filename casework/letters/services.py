@@ -98,10 +98,11 @@ def build_context(case: Case, kind: LetterKind, languages: tuple[str, ...],
             for d in case.demands
         ),
         deadline=deadline,
-        deadline_days=case.deadline_days or 14,
+        deadline_days=case.deadline_days or network.default_deadline_days,
         issue_label=case.issue_type.label,
         languages=printed,
         texts=words,
+        signature_line=network.signature_line,
     )
 
 
@@ -298,7 +299,7 @@ def plan_delivery(case: Case, actor: User, day: date) -> None:
                             "the planned date can no longer change.", "planned_on")
     if day < network_today(case.network):
         raise LetterRefused("Plan the delivery for today or a later day.", "planned_on")
-    set_deadline_rule(case, actor, case.deadline_days or 14, day)
+    set_deadline_rule(case, actor, case.deadline_days or case.network.default_deadline_days, day)
 
 
 def demand_letter(case: Case) -> Letter | None:

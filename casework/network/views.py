@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -76,7 +78,7 @@ def poster_form(network: Network) -> tuple[PosterForm, PosterOptions | None]:
                                tabs=bool(form.tabs.data))
 
 
-def options_args(chosen: PosterOptions) -> dict[str, str]:
+def options_args(chosen: PosterOptions) -> dict[str, Any]:
     """The query string that asks for ``chosen`` again (never the request's own arguments)."""
     return {"kind": chosen.kind, "paper": chosen.paper, "language": chosen.language,
             **({"tabs": "y"} if chosen.tabs else {})}

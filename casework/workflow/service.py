@@ -153,7 +153,8 @@ def record_delivery(case: Case, actor: User, move: MoveInput) -> str:
 def set_deadline(case: Case, delivery: Delivery) -> None:
     """The deadline is the delivery day (in the network's zone) plus the letter's rule."""
     delivered_on = local_date_of(delivery.delivered_at, case.network)
-    case.deadline_on = delivered_on + timedelta(days=case.deadline_days or 14)
+    days = case.deadline_days or case.network.default_deadline_days
+    case.deadline_on = delivered_on + timedelta(days=days)
     case.deadline_passed_at = None
 
 

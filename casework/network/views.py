@@ -20,9 +20,10 @@ from casework.permissions import acting_user, roles_required
 bp = Blueprint("network", __name__, url_prefix="/network")
 
 
-def public_form_url(network: Network) -> str:
-    """The absolute address of the network's public "get in touch" form (what the QR holds)."""
-    return url_for("public.inquiry_form", code=network.code.lower(), _external=True)
+def public_form_url(network: Network, *, external: bool = True) -> str:
+    """The absolute address of the network's public "get in touch" form (what the QR holds);
+    the path alone for links within the app."""
+    return url_for("public.inquiry_form", code=network.code.lower(), _external=external)
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -50,7 +51,9 @@ def settings() -> BaseResponse | tuple[str, int]:
             return redirect(url_for("network.settings"))
     return render_template("network/settings.html", form=form, network=network,
                            time_zones=suggested_time_zones(),
-                           form_url=public_form_url(network)), 400 if form.errors else 200
+                           form_url=public_form_url(network),
+                           form_path=public_form_url(network, external=False)
+                           ), 400 if form.errors else 200
 
 
 def settings_from(form: SettingsForm) -> NetworkSettings:
@@ -91,7 +94,9 @@ def posters() -> tuple[str, int]:
     network = acting_user().network
     form, chosen = poster_form(network)
     return render_template("network/posters.html", form=form, network=network,
-                           form_url=public_form_url(network)), 200 if chosen else 400
+                           form_url=public_form_url(network),
+                           form_path=public_form_url(network, external=False)
+                           ), 200 if chosen else 400
 
 
 @bp.route("/posters/preview")

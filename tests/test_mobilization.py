@@ -397,3 +397,19 @@ def test_only_the_case_team_writes_and_sends(
         assert response.status_code == 403, rest
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(MobilizationRecipient)) == 0
+
+
+@pytest.mark.sqlite_only
+def test_merging_two_records_keeps_one_copy_per_action_and_the_answer(
+        app: Flask, world: World, sent: dict[str, EmailMessage]) -> None:
+    from casework.people.services import merge_people
+
+    assert app.test_client().post(links_of(sent["fran@example.org"])["no"]).status_code == 200
+    with app.app_context():  # Ana and Fran turn out to be one person
+        merge_people(db.session.get_one(Person, world.people["ana"]),
+                     db.session.get_one(Person, world.people["fran"]))
+        db.session.commit()
+        rows = db.session.execute(select(MobilizationRecipient.person_id,
+                                         MobilizationRecipient.answer)).all()
+    assert sorted(rows, key=str) == sorted(
+        [(world.people["ana"], "no"), (world.people["beto"], None)], key=str)

@@ -173,6 +173,7 @@ def test_the_email_reaches_exactly_the_consenting_people_in_their_language(
         assert set(links) == {"yes", "no", "unsubscribe"}
         assert received[to]["List-Unsubscribe"] == f"<{BASE_URL}{links['unsubscribe']}>"
         assert received[to]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert received[to]["From"].endswith("<casework@sea.example.org>")
     assert "Mobilization emails sent: 0." in tick(runner) and mail_server.take() == []
     page = client.get(world.action_url).get_data(as_text=True)
     assert "3 sent" in page and "0 yes" in page

@@ -12,6 +12,7 @@ import logging
 import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.utils import formataddr
 
 from flask import current_app, render_template
 from sqlalchemy import func, select
@@ -138,6 +139,8 @@ def outgoing(settings: MailSettings, recipient: MobilizationRecipient,
         no=app_url("mobilize.rsvp", token=token, answer="no"), unsubscribe=unsubscribe)
     message = compose(settings, recipient.person.email.strip(), written["subject"], body,
                       reply_to=network.contact_email)
+    # From the network by name (the address stays the app's own, which the server may send).
+    message.replace_header("From", formataddr((network.name, settings.sender)))
     message["List-Unsubscribe"] = f"<{unsubscribe}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message["Content-Language"] = language

@@ -70,7 +70,8 @@ def recipient_of(token: str) -> MobilizationRecipient | None:
         recipient_id = serializer().loads(token, max_age=int(LINK_MAX_AGE.total_seconds()))
     except BadData:
         return None
-    if not isinstance(recipient_id, int) or isinstance(recipient_id, bool):
+    if not isinstance(recipient_id, int) or isinstance(recipient_id, bool) \
+            or not 0 < recipient_id < 2**63:
         return None
     return db.session.get(MobilizationRecipient, recipient_id)
 

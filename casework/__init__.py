@@ -93,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     from casework.fight.views import bp as fight_bp
     from casework.health.views import bp as health_bp
     from casework.letters.views import bp as letters_bp
+    from casework.mobilize.views import bp as mobilize_bp
     from casework.network.views import bp as network_bp
     from casework.people.views import bp as people_bp
     from casework.portal.views import bp as portal_bp
@@ -106,7 +107,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, dashboard_bp, cases_bp, board_bp, tasks_bp, users_bp, fight_bp,
                       moves_bp, letters_bp, portal_bp, audit_bp, privacy_bp, documents_bp,
                       calendars_bp, targets_bp, actions_bp, calls_bp, people_bp, health_bp,
-                      network_bp, public_bp):
+                      network_bp, public_bp, mobilize_bp):
         app.register_blueprint(blueprint)
 
 

@@ -83,7 +83,9 @@ def demo_command(if_empty: bool) -> None:
 
 @casework_cli.command("tick")
 def tick_command() -> None:
-    """Mark fights whose deadline passed, give each an escalation task, send reminders."""
+    """Mark fights whose deadline passed, give each an escalation task, send reminders and
+    the queued mobilization emails."""
+    from casework.mobilize.sending import send_mobilization_emails
     from casework.reminders.services import send_due_reminders
     from casework.workflow.deadlines import tick_deadlines
 
@@ -91,10 +93,12 @@ def tick_command() -> None:
         report = tick_deadlines()
         db.session.commit()
         reminders = send_due_reminders()
+        mobilization = send_mobilization_emails()
     if report.marked_passed:
         click.echo(f"Deadline passed: {', '.join(report.marked_passed)}.")
     click.echo(f"Tick done: {len(report.marked_passed)} fight(s) newly past their deadline.")
     click.echo(reminders.summary())
+    click.echo(mobilization.summary())
 
 
 @casework_cli.command("intake-email")

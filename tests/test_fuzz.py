@@ -15,7 +15,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
@@ -37,6 +37,7 @@ from casework.clock import network_today
 from casework.extensions import db
 from casework.letters.context import LetterKind, to_snapshot
 from casework.letters.services import add_version, context_of, demand_letter
+from casework.mobilize.services import link_token
 from casework.portal.services import invite_member
 from casework.security import mfa
 from casework.users.invitations import accept_invitation, invite_user
@@ -237,24 +238,33 @@ def world(app: Flask, make_user: Callable[..., int], make_fight: Callable[..., t
                "demand_id": case.demands[0].id, "contact_id": case.contacts[0].id,
                "target_id": case.target_id, "fact_id": fact.id}
         supporter = m.Person(network_id=case.network_id, name="Sam Supporter",
-                             phone="206-555-0100")  # a possible duplicate of the member
+                             phone="206-555-0100",  # a possible duplicate of the member
+                             email="sam@example.org", email_consent=True)  # gets emails
         db.session.add(supporter)
         db.session.commit()
         ids = {**ids, "person_id": case.person_id, "duplicate_id": supporter.id}
         actions = [m.Action(case=case, kind=m.ActionKind.PICKET, starts_at=NOW, position=n)
                    for n in range(2)]  # two planned: the ladder shows its move buttons
+        # The first is still to come: its mobilization email, drafted, and a copy of it sent
+        # to Sam (the links' pages, with a token of their own).
+        actions[0].starts_at = datetime.now(UTC) + timedelta(days=30)
+        email_copy = m.MobilizationRecipient(action=actions[0], person=supporter,
+                                             sent_at=NOW)
+        db.session.add_all([email_copy, m.MobilizationEmail(action=actions[0], texts={})])
         role = m.ActionRole(action=actions[0], role=m.ActionRoleKind.SPEAKER, name="Ana")
         call = m.CallListEntry(action=actions[0], person_id=supporter.id, caller_id=coordinator)
         # The member also calls people for actions (their portal's call pages); another
         # caller has no login yet (the caller login form).
-        called = m.Person(network_id=case.network_id, name="Carmen Called", phone="206-555-0101")
+        called = m.Person(network_id=case.network_id, name="Carmen Called", phone="206-555-0101",
+                          email="carmen@example.org", email_consent=True)  # for Send
         caller = m.Person(network_id=case.network_id, name="Cleo Caller", is_caller=True)
         member_call = m.CallListEntry(action=actions[0], person=called,
                                       caller_person_id=case.person_id)
         db.session.add_all([*actions, role, call, caller, member_call])
         case.person.is_caller = True
         db.session.commit()
-        ids = {**ids, "action_id": actions[0].id, "role_id": role.id, "call_id": call.id}
+        ids = {**ids, "action_id": actions[0].id, "role_id": role.id, "call_id": call.id,
+               "token": link_token(email_copy), "answer": "yes"}
         values = [ids, *({**ids, "letter_id": letter.id} for letter in letters[1:]),
                   *({**ids, "case_id": case_id} for case_id in (won, delivered)),
                   {**ids, "person_id": caller.id}]

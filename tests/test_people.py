@@ -371,7 +371,8 @@ def test_merge_knows_every_table_that_points_at_a_person(app: Flask) -> None:
                 for fk in table.foreign_keys if fk.column.table.name == "person"}
     assert pointing == {("case_record", "person_id"), ("user_account", "person_id"),
                         ("action_role", "person_id"), ("call_list_entry", "person_id"),
-                        ("call_list_entry", "caller_person_id"), ("invitation", "person_id")}
+                        ("call_list_entry", "caller_person_id"), ("invitation", "person_id"),
+                        ("mobilization_recipient", "person_id")}
 
 
 def test_possible_duplicates_are_offered_and_merged_after_a_confirmation(

@@ -94,19 +94,26 @@ def build_call_list(action: Action, actor: User) -> int:
     require_team(action.case, actor)
     db.session.refresh(action, with_for_update=True)  # two builds at once queue here
     require_open(action)
-    tiers = [Tier.MEMBER, Tier.SUPPORTER] if action.calls_supporters else [Tier.MEMBER]
     already = select(CallListEntry.person_id).where(CallListEntry.action_id == action.id)
-    has_fights = select(Case.id).where(Case.person_id == Person.id).exists()
-    taken_on = select(Case.id).where(Case.person_id == Person.id,
-                                     Case.state.not_in(NOT_YET_TAKEN_ON)).exists()
     new_ids = db.session.scalars(select(Person.id).where(
-        Person.network_id == action.case.network_id, Person.tier.in_(tiers),
-        func.trim(Person.phone) != "", Person.id.not_in(already),
-        sa.or_(Person.tier != Tier.MEMBER, ~has_fights, taken_on)).order_by(Person.id)).all()
+        *mobilized_people(action), func.trim(Person.phone) != "", Person.id.not_in(already))
+        .order_by(Person.id)).all()
     db.session.add_all(CallListEntry(action_id=action.id, person_id=person_id)
                        for person_id in new_ids)
     db.session.flush()
     return len(new_ids)
+
+
+def mobilized_people(action: Action) -> list[sa.ColumnElement[bool]]:
+    """SQL conditions on Person: whom the action mobilizes (by phone or by email). The
+    network's members, and its supporters for big actions; not inquirers not met yet, nor
+    people whose fight was declined."""
+    tiers = [Tier.MEMBER, Tier.SUPPORTER] if action.calls_supporters else [Tier.MEMBER]
+    has_fights = select(Case.id).where(Case.person_id == Person.id).exists()
+    taken_on = select(Case.id).where(Case.person_id == Person.id,
+                                     Case.state.not_in(NOT_YET_TAKEN_ON)).exists()
+    return [Person.network_id == action.case.network_id, Person.tier.in_(tiers),
+            sa.or_(Person.tier != Tier.MEMBER, ~has_fights, taken_on)]
 
 
 def caller_choices(action: Action) -> list[User]:
@@ -143,7 +150,8 @@ def split_call_list(action: Action, actor: User, caller_ids: Sequence[int],
     entries = list(db.session.scalars(select(CallListEntry).options(
         joinedload(CallListEntry.person)).where(CallListEntry.action_id == action.id)
         .order_by(CallListEntry.id)))
-    to_share = [e for e in entries if e.answer == CallAnswer.NOT_CALLED]
+    # Someone on the list only for the mobilization email (no phone) is nobody's call.
+    to_share = [e for e in entries if e.answer == CallAnswer.NOT_CALLED and e.person.phone.strip()]
     kept = [e for e in entries if e.answer != CallAnswer.NOT_CALLED]
     room = {key: size - sum(1 for e in kept if caller_key(e) == key) for key, _ in callers}
     # Nobody calls themselves: a member caller on the list is left to the others.
@@ -232,7 +240,13 @@ def record_answer(entry: CallListEntry, actor: User, answer: CallAnswer) -> None
     if not calls_entry(entry, actor) and (
             actor.role == Role.MEMBER or not can_run_actions(action.case, actor)):
         raise PermissionDenied("This person is on someone else's list.")
-    if action.status == ActionStatus.CANCELLED:
+    set_answer(entry, answer)
+
+
+def set_answer(entry: CallListEntry, answer: CallAnswer) -> None:
+    """Record the person's answer on the call list, given to a caller or through the links of
+    a mobilization email (whoever may record it was checked by the caller of this)."""
+    if entry.action.status == ActionStatus.CANCELLED:
         raise ActionRefused("This action was cancelled.")
     entry.answer, entry.answered_at = answer, utcnow()
     db.session.flush()

@@ -17,6 +17,7 @@ from casework.actions.services import ActionRefused, ActionReport, can_run_actio
 from casework.errors import PermissionDenied
 from casework.extensions import db
 from casework.forms import ActionForm
+from casework.mobilize.page import email_section
 from casework.models import CASE_TEAM_ROLES, Action, ActionRole, ActionRoleKind, Case
 from casework.permissions import acting_user, load_case, roles_required
 
@@ -93,6 +94,7 @@ def render_show(case: Case, action: Action, **forms: FlaskForm) -> str:
         "done_form": ActionDoneForm(formdata=None, checked_in=summary.checked_in),
         "cancel_form": CancelActionForm(formdata=None),
         "role_form": role_form(action, submitted=False),
+        **email_section(action),
         **forms,
     }
     return render_template("actions/show.html", case=case, action=action, summary=summary,

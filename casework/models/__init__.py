@@ -46,6 +46,7 @@ from casework.models.letter import (
     ReviewStatus,
 )
 from casework.models.login_attempt import LoginAttempt
+from casework.models.mobilization import MobilizationEmail, MobilizationRecipient
 from casework.models.network import CaseCounter, Network, PageSize
 from casework.models.person import Person, Tier
 from casework.models.reminder import SentReminder
@@ -113,6 +114,8 @@ __all__ = [
     "LANGUAGE_NAMES",
     "LETTER_LANGUAGES",
     "LoginAttempt",
+    "MobilizationEmail",
+    "MobilizationRecipient",
     "ReviewStatus",
     "Network",
     "PageSize",

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from casework.audit.recorder import record_contact_view
 from casework.errors import CaseworkError, PermissionDenied
 from casework.extensions import db
+from casework.mobilize.services import move_email_copies
 from casework.models import (
     CASE_TEAM_ROLES,
     ActionRole,
@@ -174,6 +175,7 @@ def merge_people(keep: Person, duplicate: Person, actor: User | None = None) -> 
                              changed_fields=["person"],
                              note="Two records of this person were merged"))
     move_call_list_entries(keep, duplicate)
+    move_email_copies(keep, duplicate)
     for role in db.session.scalars(select(ActionRole).where(ActionRole.person_id == duplicate.id)):
         role.person = keep
     for login in db.session.scalars(select(User).where(User.person_id == duplicate.id)):

@@ -349,7 +349,7 @@ def people_to_remind(calls: Iterable[CallListEntry], network_id: int) -> Iterato
             yield person
 
 
-def app_url(endpoint: str, _anchor: str = "", **values: int) -> str:
+def app_url(endpoint: str, _anchor: str = "", **values: int | str) -> str:
     """An absolute link into the app from ``CASEWORK_BASE_URL`` (there is no request here)."""
     path = current_app.url_map.bind("localhost").build(endpoint, values)
     base = str(current_app.config.get("CASEWORK_BASE_URL") or "http://127.0.0.1:5000")

@@ -1,0 +1,1 @@
+"""Mobilization emails for actions: written, sent by `tick`, answered with one click."""

@@ -14,6 +14,7 @@ from casework.models.calendar import CalendarFeed
 from casework.models.case import (
     Case,
     DeclineReason,
+    InquirySource,
     IssueType,
     RetaliationRisk,
     Urgency,
@@ -48,6 +49,7 @@ from casework.models.letter import (
 from casework.models.login_attempt import LoginAttempt
 from casework.models.network import CaseCounter, Network, PageSize
 from casework.models.person import Person, Tier
+from casework.models.public_form import PublicFormSubmission
 from casework.models.reminder import SentReminder
 from casework.models.search import SavedSearch
 from casework.models.target import (
@@ -106,6 +108,7 @@ __all__ = [
     "Event",
     "Invitation",
     "EventKind",
+    "InquirySource",
     "IssueType",
     "Letter",
     "LetterReview",
@@ -117,6 +120,7 @@ __all__ = [
     "Network",
     "PageSize",
     "Person",
+    "PublicFormSubmission",
     "RetaliationRisk",
     "Role",
     "Target",

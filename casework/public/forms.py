@@ -38,8 +38,8 @@ STILL_THERE = ("yes", "no", "unknown")
 # Printable text only: control characters (other than newlines and tabs) and NUL are refused.
 UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # "1250", "1250.50", "1,250.50" (English) or "1.250,50", "1250,50" (Spanish), maybe with "$".
-ENGLISH_AMOUNT = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?")
-SPANISH_AMOUNT = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?|\d+(?:,\d{1,2})?")
+ENGLISH_AMOUNT = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?", re.ASCII)
+SPANISH_AMOUNT = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?|\d+(?:,\d{1,2})?", re.ASCII)
 
 
 def parse_amount(text: str) -> Decimal | None:
@@ -59,14 +59,14 @@ def text_field(kind: type[Field] = StringField, **kwargs: Any) -> Any:
 class InquiryForm(FlaskForm):
     """Who, how to reach them safely and when, against whom, what happened, how much."""
 
-    name = text_field(render_kw={"autocomplete": "name"})
+    name = text_field(render_kw={"autocomplete": "name", "aria-required": "true"})
     phone = text_field(TelField, render_kw=PHONE_INPUT)
     email = text_field(EmailField, render_kw={"autocomplete": "email"})
     safe_contact = text_field(TextAreaField, render_kw={"rows": 2})
     language = RadioField(choices=CONTACT_LANGUAGES, validate_choice=False)
-    target = text_field(render_kw={"autocomplete": "off"})
+    target = text_field(render_kw={"autocomplete": "off", "aria-required": "true"})
     issue = RadioField(choices=[issue.value for issue in IssueType], validate_choice=False)
-    what_happened = text_field(TextAreaField, render_kw={"rows": 5})
+    what_happened = text_field(TextAreaField, render_kw={"rows": 5, "aria-required": "true"})
     amount = text_field(render_kw={"inputmode": "decimal", "autocomplete": "off"})
     still_there = RadioField(choices=STILL_THERE, default="unknown", validate_choice=False)
     urgent = BooleanField()

@@ -34,6 +34,7 @@ from casework.workflow.states import CaseState
 WINDOW = timedelta(hours=1)
 # Sendings accepted from one client address in WINDOW; config CASEWORK_PUBLIC_FORM_PER_HOUR.
 DEFAULT_PER_HOUR = 5
+MAX_CODE_LENGTH = 8  # Network.code
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,12 @@ class WebInquiry:
 
 
 def open_network(code: str) -> Network | None:
-    """The network whose public form is at this code (lower case), if its form is open."""
-    if not code.isascii() or code != code.lower():
+    """The network whose public form is at this code (posters print it in lower case; any
+    case is read), if its form is open."""
+    if not code.isascii() or len(code) > MAX_CODE_LENGTH:
         return None
     return db.session.scalars(select(Network).where(
-        func.lower(Network.code) == code, Network.public_form_open.is_(True))).first()
+        func.lower(Network.code) == code.lower(), Network.public_form_open.is_(True))).first()
 
 
 def client_digest(ip: str) -> str:

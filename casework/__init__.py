@@ -104,7 +104,8 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, dashboard_bp, cases_bp, board_bp, tasks_bp, users_bp, fight_bp,
                       moves_bp, letters_bp, portal_bp, audit_bp, privacy_bp, documents_bp,
-                      calendars_bp, targets_bp, actions_bp, calls_bp, people_bp, health_bp, public_bp):
+                      calendars_bp, targets_bp, actions_bp, calls_bp, people_bp, health_bp,
+                      public_bp):
         app.register_blueprint(blueprint)
 
 

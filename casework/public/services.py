@@ -102,8 +102,8 @@ def create_web_inquiry(network: Network, sent: WebInquiry) -> Case:
     target = find_target(network.id, sent.target) or Target(
         network_id=network.id, name=sent.target, kind=TargetKind.COMPANY)
     case = Case(network_id=network.id, reference=next_reference(network, utcnow().year),
-                state=CaseState.INQUIRY, source=InquirySource.WEB_FORM, person=person, target=target,
-                issue_type=sent.issue_type,
+                state=CaseState.INQUIRY, source=InquirySource.WEB_FORM, person=person,
+                target=target, issue_type=sent.issue_type,
                 summary=f"{sent.issue_type.label}: sent through the web form",
                 what_happened=sent.what_happened, amount_claimed=sent.amount,
                 urgency=Urgency.HIGH if sent.urgent else Urgency.NORMAL,

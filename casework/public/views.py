@@ -6,8 +6,9 @@ the same for everyone (and for a robot that filled the honeypot), and says what 
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from werkzeug.wrappers import Response
 
 from casework.extensions import db
 from casework.models import Network

@@ -32,8 +32,7 @@ from casework.security.ratelimit import address_block
 from casework.workflow.states import CaseState
 
 WINDOW = timedelta(hours=1)
-# Sendings accepted from one client address in WINDOW; config CASEWORK_PUBLIC_FORM_PER_HOUR.
-DEFAULT_PER_HOUR = 5
+DEFAULT_PER_HOUR = 5  # sendings accepted from one address in WINDOW, unless configured
 MAX_CODE_LENGTH = 8  # Network.code
 
 
@@ -70,6 +69,7 @@ def client_digest(ip: str) -> str:
 
 
 def per_hour() -> int:
+    """``CASEWORK_PUBLIC_FORM_PER_HOUR``: sendings accepted from one address in an hour."""
     return int(current_app.config.get("CASEWORK_PUBLIC_FORM_PER_HOUR", DEFAULT_PER_HOUR))
 
 

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from casework.config import ConfigError, public_form_per_hour
 from casework.extensions import db
 from casework.models import (
     Case,
@@ -294,3 +295,18 @@ def test_an_expired_form_comes_back_with_the_answers_and_a_fresh_token(
     sent = client.post(f"{URL}?lang=es", data={**SENT, "csrf_token": token.group(1)})
     assert sent.status_code == 303
     assert len(cases(app_with_csrf)) == 1
+
+
+@pytest.mark.parametrize(("value", "expected"), [("", 5), ("12", 12), ("0", None),
+                                                 ("-1", None), ("many", None)])
+def test_the_hourly_limit_is_configured_from_the_environment(
+        monkeypatch: pytest.MonkeyPatch, value: str, expected: int | None) -> None:
+    if value:
+        monkeypatch.setenv("CASEWORK_PUBLIC_FORM_PER_HOUR", value)
+    else:
+        monkeypatch.delenv("CASEWORK_PUBLIC_FORM_PER_HOUR", raising=False)
+    if expected is None:
+        with pytest.raises(ConfigError, match="CASEWORK_PUBLIC_FORM_PER_HOUR must be 1 or more"):
+            public_form_per_hour()
+    else:
+        assert public_form_per_hour() == expected

@@ -46,6 +46,8 @@ def load_config(instance_path: str, environment: str | None = None) -> dict[str,
         "WTF_CSRF_TIME_LIMIT": None,
         # How many people other than a letter's author must pass its review.
         "CASEWORK_LETTER_REVIEWERS": letter_reviewers(),
+        # Sendings of the public "get in touch" form accepted from one address in an hour.
+        "CASEWORK_PUBLIC_FORM_PER_HOUR": public_form_per_hour(),
         **mail_settings(),
     }
 
@@ -55,6 +57,14 @@ def letter_reviewers() -> int:
     value = os.environ.get("CASEWORK_LETTER_REVIEWERS", "1")
     if not value.isdigit() or int(value) < 1:
         raise ConfigError(f"CASEWORK_LETTER_REVIEWERS must be 1 or more, not {value!r}.")
+    return int(value)
+
+
+def public_form_per_hour() -> int:
+    """``CASEWORK_PUBLIC_FORM_PER_HOUR``: public form sendings per client address an hour (1+)."""
+    value = os.environ.get("CASEWORK_PUBLIC_FORM_PER_HOUR", "5")
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigError(f"CASEWORK_PUBLIC_FORM_PER_HOUR must be 1 or more, not {value!r}.")
     return int(value)
 
 

@@ -174,7 +174,7 @@ def load_demo() -> list[User]:
     network = Network(name="Seattle Solidarity Network (demo)", code="SEA",
                       timezone="America/Los_Angeles", page_size=PageSize.LETTER,
                       hotline_phone="206-555-0000", contact_email="hotline@demo.casework.org",
-                      intake_email="intake-team@demo.casework.org")
+                      intake_email="intake-team@demo.casework.org", public_form_open=True)
     db.session.add(network)
     db.session.flush()
     users = [create_user(network, name, email, role, DEMO_PASSWORD)

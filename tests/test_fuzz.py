@@ -82,6 +82,8 @@ FAMILY = {"date": HOSTILE_DATES, "datetime-local": HOSTILE_DATES, "number": HOST
 # Valid values for fields a page shows empty, by name, then by input type.
 VALID_BY_NAME = {"amount": "150", "amount_claimed": "1200", "offer_amount": "900",
                  "amount_recovered": "2160", "turnout": "19", "votes_for": "9"}
+# Honeypots: fields hidden from people, which a person leaves empty.
+LEFT_EMPTY = {"website"}
 VALID_BY_TYPE = {"date": "2026-11-20", "datetime-local": "2026-11-02T10:00", "number": "12",
                  "email": "fuzz@example.org", "password": "a-long-fuzz-password"}
 
@@ -121,6 +123,8 @@ class Field:
 
     def valid(self, name: str) -> str | None:
         """A value the form accepts; None for a checkbox left unticked."""
+        if name in LEFT_EMPTY:
+            return ""
         if self.kind == "checkbox" or (self.choices and self.value is not None):
             return self.value
         return self.choices[0] if self.choices else (
@@ -233,7 +237,9 @@ def world(app: Flask, make_user: Callable[..., int], make_fight: Callable[..., t
         invite_user(case.network, db.session.get_one(m.User, coordinator), "Ivy Waiting",
                     "ivy@example.org", m.Role.INTAKE, PASSWORD)  # for the Withdraw button
         db.session.commit()
+        case.network.public_form_open = True  # the public "get in touch" form
         ids = {"case_id": main, "task_id": task_id, "user_id": other_user,
+               "code": case.network.code.lower(),
                "letter_id": letters[0].id, "version_id": draft.id, "verdict": "accept",
                "demand_id": case.demands[0].id, "contact_id": case.contacts[0].id,
                "target_id": case.target_id, "fact_id": fact.id}

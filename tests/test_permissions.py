@@ -94,6 +94,7 @@ def world(app: Flask, make_user: Callable[..., int], make_case: Callable[..., in
     other = make_user(Role.ORGANIZER)
     foreign = make_user(Role.COORDINATOR, network=make_network("OTH"))
     with app.app_context():
+        db.session.get_one(Case, case_id).network.public_form_open = True  # the public form
         demand = Demand(case_id=case_id, kind=DemandKind.MONEY, description="Pay", amount=1)
         contact = TargetContact(case_id=case_id, happened_at=datetime.now(UTC),
                                 channel=ContactChannel.PHONE, summary="Called", is_offer=True,

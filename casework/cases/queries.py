@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from casework.cases import search_index
 from casework.extensions import db
-from casework.models import Case, IssueType, Role, Urgency, User, case_team
+from casework.models import Case, InquirySource, IssueType, Role, Urgency, User, case_team
 from casework.people.matching import looks_like_phone, people_with_phone
 from casework.workflow.states import CaseState
 
@@ -41,9 +41,14 @@ def visibility_conditions(user: User) -> list[ColumnElement[bool]]:
     in_network = Case.network_id == user.network_id
     if user.role in (Role.COORDINATOR, Role.ORGANIZER):
         return [in_network]
-    if user.role == Role.INTAKE:
-        return [in_network, Case.created_by_id == user.id]
+    if user.role == Role.INTAKE:  # their own, and web-form inquiries waiting for a call back
+        return [in_network, or_(Case.created_by_id == user.id, waiting_web_inquiry())]
     return [false()]
+
+
+def waiting_web_inquiry() -> ColumnElement[bool]:
+    """``Case.is_waiting_web_inquiry`` in SQL."""
+    return and_(Case.source == InquirySource.WEB_FORM, Case.state == CaseState.INQUIRY)
 
 
 def full_record_for(user: User) -> ColumnElement[bool]:

@@ -14,6 +14,7 @@ from casework.models.calendar import CalendarFeed
 from casework.models.case import (
     Case,
     DeclineReason,
+    InquirySource,
     IssueType,
     RetaliationRisk,
     Urgency,
@@ -49,6 +50,7 @@ from casework.models.login_attempt import LoginAttempt
 from casework.models.mobilization import MobilizationEmail, MobilizationRecipient
 from casework.models.network import CaseCounter, Network, PageSize
 from casework.models.person import Person, Tier
+from casework.models.public_form import PublicFormSubmission
 from casework.models.reminder import SentReminder
 from casework.models.search import SavedSearch
 from casework.models.target import (
@@ -107,6 +109,7 @@ __all__ = [
     "Event",
     "Invitation",
     "EventKind",
+    "InquirySource",
     "IssueType",
     "Letter",
     "LetterReview",
@@ -120,6 +123,7 @@ __all__ = [
     "Network",
     "PageSize",
     "Person",
+    "PublicFormSubmission",
     "RetaliationRisk",
     "Role",
     "Target",

@@ -49,6 +49,18 @@ class IssueType(StrEnum):
         }[self]
 
 
+class InquirySource(StrEnum):
+    """How an inquiry reached the network."""
+
+    LOGGED = "logged"  # typed in by someone logged in (from a call, a visit, a referral)
+    WEB_FORM = "web_form"  # the public "get in touch" form, sent by the person themselves
+
+    @property
+    def label(self) -> str:
+        return {InquirySource.LOGGED: "Logged in Casework",
+                InquirySource.WEB_FORM: "Web form"}[self]
+
+
 class Urgency(StrEnum):
     LOW = "low"
     NORMAL = "normal"
@@ -128,7 +140,11 @@ class Case(Model):
     still_employed_or_housed: Mapped[bool | None]
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"), index=True)
     target_id: Mapped[int] = mapped_column(sa.ForeignKey("target.id"), index=True)
-    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    # Who logged the inquiry; None when the person sent it through the public web form.
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    source: Mapped[InquirySource] = mapped_column(
+        enum_column(InquirySource), default=InquirySource.LOGGED,
+        server_default=InquirySource.LOGGED.value)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     state_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -160,7 +176,7 @@ class Case(Model):
     network: Mapped[Network] = relationship()
     person: Mapped[Person] = relationship()
     target: Mapped[Target] = relationship()
-    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     team: Mapped[list[User]] = relationship(secondary=case_team, order_by="User.name")
     linked_case: Mapped[Case | None] = relationship(remote_side=[id])
     decisions: Mapped[list[Decision]] = relationship(
@@ -206,7 +222,14 @@ class Case(Model):
             return False
         if user.role in (Role.COORDINATOR, Role.ORGANIZER):
             return True
-        return user.role == Role.INTAKE and self.created_by_id == user.id
+        return user.role == Role.INTAKE and (
+            self.created_by_id == user.id or self.is_waiting_web_inquiry)
+
+    @property
+    def is_waiting_web_inquiry(self) -> bool:
+        """A web-form inquiry nobody has screened yet: every intake volunteer of the network
+        may call the person back, as they would answer the hotline."""
+        return self.source == InquirySource.WEB_FORM and self.state == CaseState.INQUIRY
 
     def can_view_full_record(self, user: User) -> bool:
         """May the user see the member's contact details, tasks and timeline?"""

@@ -1,1 +1,1 @@
-"""Public pages for people who are not logged in (the network's "get in touch" form)."""
+"""The network's public pages: the "get in touch" form, open to anyone without a login."""

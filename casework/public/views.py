@@ -1,26 +1,92 @@
-"""PLACEHOLDER for the public "get in touch" form: only its address, so that posters can point
-at it. The real form (issue 14, point 2) replaces this file when the branches are merged."""
+"""The public "get in touch" form at /n/<code>/get-in-touch: no login, English or Spanish.
+
+Nothing the person typed goes into a URL or comes back after sending: the thank-you page is
+the same for everyone (and for a robot that filled the honeypot), and says what happens next.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template_string
-from sqlalchemy import func, select
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+from werkzeug.wrappers import Response
 
 from casework.extensions import db
 from casework.models import Network
 from casework.permissions import public
+from casework.public.forms import InquiryForm, inquiry_from_form
+from casework.public.services import (
+    client_digest,
+    create_web_inquiry,
+    open_network,
+    over_limit,
+    record_sending,
+)
+from casework.public.texts import LANGUAGE_NAMES, TEXTS, page_language
+from casework.security.ratelimit import client_ip
 
 bp = Blueprint("public", __name__)
 
-PAGE = """{% extends "base.html" %}{% block title %}{{ name }}{% endblock %}
-{% block content %}<h1>{{ name }}</h1><p>Call us: {{ phone }}</p>{% endblock %}"""
 
-
-@bp.route("/n/<code>/get-in-touch")
+@bp.route("/n/<code>/get-in-touch", methods=["GET", "POST"])
 @public
-def inquiry_form(code: str) -> str:
-    network = db.session.scalars(
-        select(Network).where(func.lower(Network.code) == code.lower()[:8])).one_or_none()
+def inquiry_form(code: str) -> Response | tuple[str, int]:
+    language = page_language()
+    network = open_network(code)
     if network is None:
-        abort(404)
-    return render_template_string(PAGE, name=network.name, phone=network.hotline_phone)
+        return closed_page(language)
+    form = InquiryForm(TEXTS[language], language)
+    if request.method == "GET":
+        return form_page(network, language, form, 200)
+    if not (form.honeypot_filled or form.validate()):
+        return form_page(network, language, form, 400, problem="fix_fields")
+    client = client_digest(client_ip())
+    if over_limit(client):
+        return form_page(network, language, form, 429, problem="too_many")
+    record_sending(client)
+    if not form.honeypot_filled:  # a robot is thanked like anyone, and nothing is created
+        create_web_inquiry(network, inquiry_from_form(form))
+    db.session.commit()
+    return redirect(url_for("public.inquiry_thanks", code=code, lang=language), 303)
+
+
+@bp.route("/n/<code>/get-in-touch/thanks")
+@public
+def inquiry_thanks(code: str) -> tuple[str, int]:
+    language = page_language()
+    network = open_network(code)
+    if network is None:
+        return closed_page(language)
+    return render_template("public/thanks.html", t=TEXTS[language], network=network,
+                           language=language, switch=language_links(code)), 200
+
+
+@bp.errorhandler(CSRFError)
+def form_expired(_error: CSRFError) -> Response | tuple[str, int]:
+    """An expired token: the form again, answers kept, with a fresh token to send it again."""
+    code = str((request.view_args or {}).get("code", ""))
+    language = page_language()
+    network = open_network(code)
+    if network is None:
+        return closed_page(language)
+    return form_page(network, language, InquiryForm(TEXTS[language], language), 400,
+                     problem="expired")
+
+
+def form_page(network: Network, language: str, form: InquiryForm, status: int,
+              problem: str = "") -> tuple[str, int]:
+    code = network.code.lower()
+    return render_template("public/inquiry_form.html", t=TEXTS[language], form=form,
+                           network=network, language=language, switch=language_links(code),
+                           action=url_for("public.inquiry_form", code=code, lang=language),
+                           problem=problem), status
+
+
+def language_links(code: str) -> list[tuple[str, str, str]]:
+    """(language, its own name, the page in it) for the language switch."""
+    return [(lang, name, url_for(request.endpoint or "public.inquiry_form", code=code,
+                                 lang=lang)) for lang, name in LANGUAGE_NAMES.items()]
+
+
+def closed_page(language: str) -> tuple[str, int]:
+    """The same page for a closed form and an unknown network: it tells nothing of either."""
+    return render_template("public/closed.html", t=TEXTS[language], language=language), 404

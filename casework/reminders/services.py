@@ -312,17 +312,17 @@ def inquiry_notices(day: NetworkDay) -> Iterator[Reminder]:
         return
     since = utcnow() - timedelta(days=INQUIRY_NOTICE_DAYS)
     inquiries = db.session.execute(
-        select(Case.id, Case.reference)
+        select(Case.id, Case.reference, Case.source)
         .where(Case.network_id == day.network.id, Case.state == CaseState.INQUIRY,
                Case.created_at >= since)
         .order_by(Case.id).limit(MAX_INQUIRY_NOTICES))
-    for case_id, reference in inquiries:
+    for case_id, reference, source in inquiries:
         yield Reminder(
             network_id=day.network.id, key=f"inquiry:{case_id}",
             recipient_key=f"intake:{day.network.id}", address=address,
             subject=f"New inquiry {reference}",
             body=render_template("reminders/inquiry.txt", reference=reference,
-                                 network=day.network,
+                                 network=day.network, from_web_form=source == "web_form",
                                  link=app_url("cases.show", case_id=case_id)))
 
 

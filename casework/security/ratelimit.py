@@ -102,16 +102,21 @@ def email_digest(email: str) -> str:
 
 
 def ip_digest(ip: str) -> str:
-    """A keyed hash of an IP address; IPv6 addresses count by their /64, which one household
-    or one rented server gets whole."""
+    """A keyed hash of an IP address's block (see ``address_block``)."""
+    return _digest("ip", address_block(ip))
+
+
+def address_block(ip: str) -> str:
+    """What counts as one client: an IPv4 address, or an IPv6 /64, which one household or
+    one rented server gets whole."""
     try:
         address = ipaddress.ip_address(ip)
     except ValueError:
-        return _digest("ip", ip)
+        return ip
     if isinstance(address, ipaddress.IPv6Address):
         mapped = address.ipv4_mapped
-        ip = str(mapped) if mapped else str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return _digest("ip", ip)
+        return str(mapped) if mapped else str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return ip
 
 
 def _digest(kind: str, value: str) -> str:

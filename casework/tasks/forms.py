@@ -25,6 +25,7 @@ class TaskForm(FlaskForm):
 def assignee_choices(case: Case) -> list[SelectChoice]:
     """The case team, and whoever logged the case, can be assigned its tasks."""
     people = {member.id: member.name for member in case.team}
-    people.setdefault(case.created_by.id, case.created_by.name)
+    if case.created_by is not None:  # a web-form inquiry has no one who logged it
+        people.setdefault(case.created_by.id, case.created_by.name)
     ordered = sorted(people.items(), key=lambda item: item[1])
     return options([("", "Nobody yet"), *((str(uid), name) for uid, name in ordered)])

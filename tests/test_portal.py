@@ -351,12 +351,15 @@ def url_values(portal: Portal, **ids: int) -> dict[str, Any]:
     return {"case_id": portal.case_id, "task_id": 1, "user_id": portal.coordinator_id,
             "demand_id": 1, "contact_id": 1, "letter_id": 1, "version_id": portal.version_id,
             "verdict": "reject", "trigger": "approve_letter", "name": "letter.css",
-            "token": "not-a-calendar-secret", "direction": "up", "code": "sea", **ids}
+            "token": "not-a-calendar-secret", "direction": "up", "code": "sea", "answer": "yes", **ids}
 
 
 def test_a_member_is_refused_every_staff_route_and_other_peoples_fights(
     app: Flask, portal: Portal, client: FlaskClient
 ) -> None:
+    with app.app_context():  # public pages (the get-in-touch form) answer members too
+        db.session.get_one(Case, portal.case_id).network.public_form_open = True
+        db.session.commit()
     login(client, app, portal.member_id)
     own = url_values(portal)
     portal_routes = []
@@ -372,6 +375,9 @@ def test_a_member_is_refused_every_staff_route_and_other_peoples_fights(
                 # A secret address (a wrong secret finds nothing), or a caller's pages (this
                 # member calls nobody).
                 assert response.status_code == 404, where
+            elif "code" in rule.arguments:
+                # A network's public pages: an empty sending of the form is refused as bad input.
+                assert response.status_code in ((200, 400) if method == "POST" else (200,)), where
             else:
                 assert response.status_code in (200, 302), where
                 portal_routes.append((rule, method))

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import case as when
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from casework.extensions import db
 from casework.models import Case, Consent, ConsentSubject, Network, Outcome, Person
@@ -49,9 +50,10 @@ def published_victories(network: Network, limit: int = PAGE_SIZE) -> list[Public
     latest_word = (select(Consent.subject)
                    .where(Consent.case_id == Victory.case_id,
                           Consent.subject.in_(PUBLICATION_SUBJECTS))
-                   .order_by(Consent.id.desc()).limit(1).scalar_subquery())
-    last_outcome = (select(func.max(Outcome.id)).where(Outcome.case_id == Victory.case_id)
-                    .scalar_subquery())
+                   .order_by(Consent.id.desc()).limit(1).correlate(Victory).scalar_subquery())
+    earlier = aliased(Outcome)
+    last_outcome = (select(func.max(earlier.id)).where(earlier.case_id == Victory.case_id)
+                    .correlate(Victory).scalar_subquery())
     name = when(((latest_word == ConsentSubject.PUBLICATION_NAMED)
                  & (Person.name != PURGED_NAME), Person.name), else_=None)
     rows = db.session.execute(

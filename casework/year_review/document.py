@@ -149,7 +149,8 @@ def charts(report: Report, language: Language) -> dict[str, Markup]:
     drawn = {}
     steps = report.funnel.steps()[::-1]  # pygal draws the first bar at the bottom
     drawn["funnel"] = bar_chart(pygal.HorizontalBar, w["chart_funnel"],
-                                [w[s.key] for s in steps], [(w["fights"], [s.count for s in steps])])
+                                [w[s.key] for s in steps],
+                                [(w["fights"], [s.count for s in steps])])
     issues = report.outcomes.by_issue
     if issues:
         drawn["outcomes"] = bar_chart(

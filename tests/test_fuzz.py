@@ -238,10 +238,11 @@ def world(app: Flask, make_user: Callable[..., int], make_fight: Callable[..., t
         invite_user(case.network, db.session.get_one(m.User, coordinator), "Ivy Waiting",
                     "ivy@example.org", m.Role.INTAKE, PASSWORD)  # for the Withdraw button
         db.session.commit()
-        ids = {"code": case.network.code.lower(), "case_id": main, "task_id": task_id, "user_id": other_user,
+        ids = {"case_id": main, "task_id": task_id, "user_id": other_user,
                "letter_id": letters[0].id, "version_id": draft.id, "verdict": "accept",
                "demand_id": case.demands[0].id, "contact_id": case.contacts[0].id,
-               "target_id": case.target_id, "fact_id": fact.id}
+               "target_id": case.target_id, "fact_id": fact.id,
+               "code": case.network.code.lower()}
         supporter = m.Person(network_id=case.network_id, name="Sam Supporter",
                              phone="206-555-0100")  # a possible duplicate of the member
         db.session.add(supporter)

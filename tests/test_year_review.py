@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -24,12 +25,26 @@ def world(app: Flask, make_user: Callable[..., int], make_case: Callable[..., in
     return build_world(app, make_user, make_case, monkeypatch)
 
 
+def fonts_of(resources: Any) -> set[str]:
+    """The fonts a page (or a drawing on it, such as a chart) uses."""
+    if resources is None:
+        return set()
+    resources = resources.get_object()
+    found = {str(font.get_object()["/BaseFont"]).split("+")[-1]
+             for font in (resources.get("/Font") or {}).values()}
+    for drawing in (resources.get("/XObject") or {}).values():
+        found |= fonts_of(drawing.get_object().get("/Resources"))
+    return found
+
+
 def pdf_text(client: FlaskClient, query: str) -> tuple[str, int]:
     response = client.get(f"/reports/year-in-review.pdf?{query}")
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     assert response.mimetype == "application/pdf"
     assert "attachment" in response.headers["Content-Disposition"]
     reader = PdfReader(io.BytesIO(response.data))
+    fonts = set().union(*(fonts_of(page.get("/Resources")) for page in reader.pages))
+    assert fonts == {"IBM-Plex-Sans", "IBM-Plex-Sans-Bold"}  # the letters' bundled fonts only
     text = "\n".join(page.extract_text() for page in reader.pages)
     return " ".join(text.replace(NBSP, " ").split()), len(reader.pages)
 

@@ -102,12 +102,14 @@ def register_blueprints(app: Flask) -> None:
     from casework.targets.views import bp as targets_bp
     from casework.tasks.views import bp as tasks_bp
     from casework.users.views import bp as users_bp
+    from casework.victories.views import bp as victories_bp
     from casework.workflow.views import bp as moves_bp
+    from casework.year_review.views import bp as year_review_bp
 
     for blueprint in (auth_bp, dashboard_bp, cases_bp, board_bp, tasks_bp, users_bp, fight_bp,
                       moves_bp, letters_bp, portal_bp, audit_bp, privacy_bp, documents_bp,
                       calendars_bp, targets_bp, actions_bp, calls_bp, people_bp, health_bp,
-                      network_bp, public_bp, mobilize_bp):
+                      network_bp, public_bp, mobilize_bp, victories_bp, year_review_bp):
         app.register_blueprint(blueprint)
 
 

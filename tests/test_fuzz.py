@@ -108,7 +108,8 @@ PLANTED_LINK = re.compile(rf"#{MARK}|^(?:{MARK}:|//|https?://localhost)"
 
 NOT_PAGES = {"letters.pdf", "letters.asset", "portal.asset", "moves.diagram", "static"}
 # Pages whose forms depend on the case's state, person or letter: fetched for each of them.
-PER_CASE_PAGES = {"cases.show", "portal.member_login", "letters.show", "people.caller_login"}
+PER_CASE_PAGES = {"cases.show", "portal.member_login", "letters.show", "people.caller_login",
+                  "victories.edit"}
 CASE_IN_PATH = re.compile(r"^/cases/(\d+)/")
 ADDRESSES = itertools.count(1)
 
@@ -219,7 +220,12 @@ def world(app: Flask, make_user: Callable[..., int], make_fight: Callable[..., t
                             summary="Offer", is_offer=True, offer_amount=Decimal("900"),
                             offer_status=m.OfferStatus.OPEN),
             m.Outcome(case_id=won, kind=m.OutcomeKind.FULL, decided_on=NOW.date(),
-                      amount_recovered=Decimal("2160"))])
+                      amount_recovered=Decimal("2160")),
+            # Ready to publish: the member's consent and a story (the Publish button).
+            m.Consent(case_id=won, subject=m.ConsentSubject.PUBLICATION, given_on=NOW.date(),
+                      method=m.ConsentMethod.PHONE, consented_to="Publishing the victory"),
+            m.Victory(case_id=won, network_id=case.network_id, title="Bistro pays it all",
+                      write_up="We delivered the letter together; it paid.")])
         fact = m.TargetFact(target=case.target, kind=m.TargetFactKind.LEVERAGE_POINT,
                             name="Saturday brunch")  # for the target pages
         asker = m.User(network_id=case.network_id, role=m.Role.ORGANIZER, name="Asker",

@@ -43,6 +43,7 @@ THINGS: dict[str, tuple[str, str, str]] = {
     "team_join_request": ("a request to join a case team", "a request to join a case team",
                           "requests to join"),
     "user": ("a user", "a user's account", "users"),
+    "victory": ("a victory's story", "a victory's story", "victories' stories"),
 }
 # Field names that read better otherwise; bookkeeping fields are left out of sentences.
 FIELD_WORDS = {"password_hash": "password", "totp_secret": "two-factor secret",
@@ -190,4 +191,6 @@ SPECIAL: dict[str, Callable[[AuditEntry, Markup, Markup | None, Names], Markup]]
     "calendar_feed.create": plain("made a calendar feed link"),
     "calendar_feed.rotate": plain("replaced a calendar feed link"),
     "calendar_feed.revoke": plain("turned off a calendar feed link"),
+    "victory.publish": plain("published the victory on the public page"),
+    "victory.unpublish": plain("took the victory off the public page"),
 }

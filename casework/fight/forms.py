@@ -90,7 +90,8 @@ class ConsentForm(FlaskForm):
     forms (the decision's offer, the timeline's note)."""
 
     subject = RadioField("The member consents to",
-                         choices=options((s.value, s.label) for s in ConsentSubject),
+                         choices=options((s.value, s.label) for s in (  # publication: its own page
+                             ConsentSubject.DEMANDS, ConsentSubject.OFFER)),
                          default=ConsentSubject.DEMANDS.value,
                          validators=[InputRequired(message="Choose what they consent to.")])
     offer_id = SelectField("Which offer", choices=options([("", "No offer")]), default="")

@@ -64,6 +64,7 @@ from casework.models.target import (
 from casework.models.task import Task
 from casework.models.team_request import JoinRequestStatus, TeamJoinRequest
 from casework.models.user import CASE_TEAM_ROLES, STAFF_ROLES, Role, User
+from casework.models.victory import Victory
 
 __all__ = [
     "Action",
@@ -133,4 +134,5 @@ __all__ = [
     "Urgency",
     "User",
     "case_team",
+    "Victory",
 ]

@@ -21,10 +21,25 @@ if TYPE_CHECKING:
 class ConsentSubject(StrEnum):
     DEMANDS = "demands"
     OFFER = "offer"
+    # Publishing the won fight on the network's public page, without or with their name.
+    PUBLICATION = "publication"
+    PUBLICATION_NAMED = "publication_named"
 
     @property
     def label(self) -> str:
-        return {"demands": "The demands", "offer": "An offer"}[self.value]
+        return {"demands": "The demands", "offer": "An offer",
+                "publication": "Publishing the victory, without their name",
+                "publication_named": "Publishing the victory, with their name"}[self.value]
+
+    @property
+    def agreed_to(self) -> str:
+        """How the case page lists it: "To the demands", "To the offer", ..."""
+        return {"demands": "To the demands", "offer": "To the offer",
+                "publication": "To publishing the victory, without their name",
+                "publication_named": "To publishing the victory, with their name"}[self.value]
+
+
+PUBLICATION_SUBJECTS = (ConsentSubject.PUBLICATION, ConsentSubject.PUBLICATION_NAMED)
 
 
 class ConsentMethod(StrEnum):

@@ -1,0 +1,181 @@
+"""Writing, publishing and unpublishing a won fight's story, and recording the member's consent
+to it. Services flush, never commit; the view commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from casework.audit.recorder import add_entry
+from casework.clock import network_today
+from casework.errors import CaseworkError, PermissionDenied
+from casework.extensions import db
+from casework.fight.dates import consent_date_problem
+from casework.formatting import local_date
+from casework.models import Case, Consent, ConsentMethod, ConsentSubject, Event, EventKind, User
+from casework.models.base import utcnow
+from casework.models.consent import PUBLICATION_SUBJECTS
+from casework.models.victory import MAX_TITLE, MAX_WRITE_UP, Victory
+from casework.victories.privacy import mentions_of
+from casework.workflow.states import CaseState
+
+
+class VictoryRefused(CaseworkError):
+    """The victory cannot be changed as asked; the message says why (beside ``field``)."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class PublicationConsentInput:
+    given_on: date
+    method: ConsentMethod
+    may_name: bool
+    note: str = ""
+
+
+def may_publish(case: Case, user: User) -> bool:
+    """Organizers on the fight's team and the network's coordinators."""
+    return case.can_move(user)
+
+
+def require_team(case: Case, user: User) -> None:
+    if not may_publish(case, user):
+        raise PermissionDenied("Only the fight's team and coordinators publish its victory.")
+
+
+def require_won(case: Case) -> None:
+    if case.state != CaseState.WON:
+        raise VictoryRefused("Only a won fight can be published: this one is "
+                             f"{case.state.value}.")
+
+
+def victory_of(case: Case) -> Victory | None:
+    """The case's write-up, if the team has written one."""
+    return db.session.scalars(select(Victory).where(Victory.case_id == case.id)).one_or_none()
+
+
+def publication_consent(case: Case) -> Consent | None:
+    """The member's latest word on publication: it alone decides whether the name shows."""
+    said = [c for c in case.consents if c.subject in PUBLICATION_SUBJECTS]
+    return said[-1] if said else None
+
+
+def may_name_member(case: Case) -> bool:
+    consent = publication_consent(case)
+    return consent is not None and consent.subject == ConsentSubject.PUBLICATION_NAMED
+
+
+def privacy_problem(case: Case, title: str, write_up: str) -> tuple[str, str] | None:
+    """(field, message) when the texts reach the member beyond what they agreed to."""
+    may_name = may_name_member(case)
+    for field, text in (("title", title), ("write_up", write_up)):
+        found = mentions_of(case.person, text, may_name=may_name)
+        contact = [what for what in found if what != "name"]
+        if contact:
+            return field, (f"This contains the member's {' and '.join(contact)}: contact "
+                           "details are never published.")
+        if found:
+            return field, ("This names the member, who has not agreed to be named: take the "
+                           "name out, or record their consent to be named.")
+    return None
+
+
+def save_write_up(case: Case, actor: User, title: str, write_up: str) -> Victory:
+    """Write (or rewrite) the victory's title and story; a published one changes at once."""
+    require_team(case, actor)
+    require_won(case)
+    for field, text, limit in (("title", title, MAX_TITLE), ("write_up", write_up, MAX_WRITE_UP)):
+        if len(text) > limit:
+            raise VictoryRefused(f"Keep this under {limit:,} characters.", field)
+    problem = privacy_problem(case, title, write_up)
+    if problem:
+        raise VictoryRefused(problem[1], problem[0])
+    victory = victory_of(case) or Victory(case=case, network_id=case.network_id)
+    victory.title, victory.write_up = title, write_up
+    victory.updated_at, victory.updated_by_id = utcnow(), actor.id
+    db.session.add(victory)
+    db.session.flush()
+    return victory
+
+
+def publish_victory(case: Case, actor: User) -> Victory:
+    """Put the victory on the public page and in the feed."""
+    require_team(case, actor)
+    require_won(case)
+    victory = victory_of(case)
+    if victory is None:
+        raise VictoryRefused("Write the victory's title and story first.")
+    if victory.is_published:
+        raise VictoryRefused("This victory is already published.")
+    if publication_consent(case) is None:
+        raise VictoryRefused("Record the member's consent to publishing it first.")
+    problem = privacy_problem(case, victory.title, victory.write_up)
+    if problem:
+        raise VictoryRefused(problem[1])
+    victory.published_at = victory.updated_at = utcnow()
+    victory.updated_by_id = actor.id
+    note(case, actor, "Victory published on the network's public page and feed.")
+    add_entry("victory.publish", network_id=case.network_id, object_type="victory",
+              object_id=str(victory.id), case_id=case.id)
+    db.session.flush()
+    return victory
+
+
+def unpublish_victory(case: Case, actor: User, reason: str = "") -> Victory:
+    """Take the victory off the public page and the feed at once (its text is kept)."""
+    require_team(case, actor)
+    victory = victory_of(case)
+    if victory is None or not victory.is_published:
+        raise VictoryRefused("This victory is not published.")
+    withdraw(case, actor, victory, reason or "Victory taken off the public page and feed.")
+    db.session.flush()
+    return victory
+
+
+def withdraw(case: Case, actor: User, victory: Victory, why: str) -> None:
+    victory.published_at = None
+    victory.updated_at, victory.updated_by_id = utcnow(), actor.id
+    note(case, actor, why)
+    add_entry("victory.unpublish", network_id=case.network_id, object_type="victory",
+              object_id=str(victory.id), case_id=case.id)
+
+
+def record_publication_consent(case: Case, actor: User, consent: PublicationConsentInput,
+                               today: date | None = None) -> tuple[Consent, bool]:
+    """Record the member's consent to publication (with or without their name).
+
+    Returns the consent and whether it took the victory off the public page: a published
+    story that names the member comes down when they no longer agree to be named.
+    """
+    require_team(case, actor)
+    problem = consent_date_problem(case, consent.given_on, today or network_today(case.network))
+    if problem:
+        raise VictoryRefused(problem, "given_on")
+    subject = ConsentSubject.PUBLICATION_NAMED if consent.may_name \
+        else ConsentSubject.PUBLICATION
+    record = Consent(case=case, subject=subject, given_on=consent.given_on,
+                     method=consent.method, consented_to=subject.label, note=consent.note,
+                     recorded_by_id=actor.id)
+    db.session.add(record)
+    db.session.add(Event(case=case, actor=actor, kind=EventKind.CONSENT_RECORDED,
+                         note=f"The member's consent recorded: {subject.label.lower()}; given "
+                              f"{consent.method.label.lower()} on {local_date(consent.given_on)}"))
+    victory = victory_of(case)
+    withdrawn = False
+    if victory is not None and victory.is_published \
+            and privacy_problem(case, victory.title, victory.write_up):
+        withdraw(case, actor, victory, "Victory taken off the public page: its story names "
+                                       "the member, who no longer agrees to be named.")
+        withdrawn = True
+    db.session.flush()
+    return record, withdrawn
+
+
+def note(case: Case, actor: User, text: str) -> None:
+    case.updated_at = utcnow()
+    db.session.add(Event(case=case, actor=actor, kind=EventKind.NOTE, note=text))

@@ -3,26 +3,45 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from casework.cases import search_index
+from casework.clock import network_today
 from casework.extensions import db
-from casework.models import Case, IssueType, Role, Urgency, User, case_team
+from casework.models import Case, IssueType, Role, Task, Urgency, User, case_team
 from casework.people.matching import looks_like_phone, people_with_phone
-from casework.workflow.states import CaseState
+from casework.workflow.states import OPEN_STATES, CaseState
+from casework.workflow.task_rules import DEADLINE_WATCHED_STATES
+
+
+class DeadlineFilter(StrEnum):
+    SET = "set"  # the case has a deadline date
+    PASSED = "passed"  # the deadline passed while the fight still waits on it
+
+
+class TaskFilter(StrEnum):
+    """Cases where the user looking has tasks to do (open), or late ones (overdue)."""
+
+    OPEN = "open"
+    OVERDUE = "overdue"
 
 
 @dataclass(frozen=True)
 class CaseFilters:
     text: str = ""
     state: CaseState | None = None
+    is_open: bool = False  # any open state
     issue_type: IssueType | None = None
     urgency: Urgency | None = None
     organizer_id: int | None = None
     unassigned: bool = False  # no organizer on the case team yet
+    deadline: DeadlineFilter | None = None
+    my_tasks: TaskFilter | None = None
 
 
 @dataclass(frozen=True)
@@ -62,11 +81,34 @@ def has_no_team() -> ColumnElement[bool]:
     return ~exists().where(case_team.c.case_id == Case.id)
 
 
+def is_past_deadline(today: date) -> ColumnElement[bool]:
+    """Fights whose deadline passed while they still wait on the target's answer."""
+    return and_(Case.state.in_(DEADLINE_WATCHED_STATES), Case.deadline_on < today)
+
+
+def with_open_tasks_of(user_id: int, due_before: date | None = None) -> ColumnElement[bool]:
+    """Cases where the user has tasks to do (due before ``due_before``, when given)."""
+    conditions = [Task.case_id == Case.id, Task.assignee_id == user_id, Task.is_done.is_(False)]
+    if due_before is not None:
+        conditions.append(Task.due_on < due_before)
+    return exists().where(*conditions)
+
+
 def filtered_cases(user: User, filters: CaseFilters) -> Select[Any]:
     """The SELECT behind the case list, newest first."""
     conditions = visibility_conditions(user)
     if filters.state:
         conditions.append(Case.state == filters.state)
+    if filters.is_open:
+        conditions.append(Case.state.in_(OPEN_STATES))
+    if filters.deadline == DeadlineFilter.SET:
+        conditions.append(Case.deadline_on.is_not(None))
+    elif filters.deadline == DeadlineFilter.PASSED:
+        conditions.append(is_past_deadline(network_today(user.network)))
+    if filters.my_tasks:
+        overdue = filters.my_tasks == TaskFilter.OVERDUE
+        conditions.append(with_open_tasks_of(
+            user.id, network_today(user.network) if overdue else None))
     if filters.issue_type:
         conditions.append(Case.issue_type == filters.issue_type)
     if filters.urgency:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from casework.cases.queries import has_no_team, visibility_conditions
-from casework.extensions import db
+from casework.dashboard.lists import shortlist
 from casework.formatting import network_zone
 from casework.models import Case, User
 from casework.workflow.states import CaseState
@@ -26,13 +26,9 @@ class WaitingInquiries:
 def unassigned_inquiries(user: User, today: date) -> WaitingInquiries:
     """Inquiries with no organizer that the user may list (intake: the ones they logged)."""
     conditions = [*visibility_conditions(user), Case.state == CaseState.INQUIRY, has_no_team()]
-    cases = list(db.session.scalars(
-        select(Case).where(*conditions).options(joinedload(Case.target))
-        .order_by(Case.created_at, Case.id).limit(SHOWN)))
-    more = 0
-    if len(cases) == SHOWN:
-        total = db.session.scalar(select(func.count()).select_from(Case).where(*conditions))
-        more = (total or 0) - SHOWN
+    first = shortlist(select(Case).where(*conditions).options(joinedload(Case.target))
+                      .order_by(Case.created_at, Case.id), SHOWN)
     zone = network_zone()
     return WaitingInquiries(
-        [(case, (today - case.created_at.astimezone(zone).date()).days) for case in cases], more)
+        [(case, (today - case.created_at.astimezone(zone).date()).days) for case in first.rows],
+        first.more)

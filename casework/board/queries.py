@@ -16,7 +16,7 @@ from casework.workflow.states import OPEN_STATES, CaseState
 
 # Cards shown per column; the rest are counted and left to the case list. Read at call time,
 # so tests can lower it.
-CARDS_PER_COLUMN = 50
+CARDS_PER_COLUMN = 25
 PRESSING_URGENCIES = frozenset({Urgency.HIGH, Urgency.URGENT})
 
 

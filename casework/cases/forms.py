@@ -165,7 +165,7 @@ class CaseFilterForm(FlaskForm):
         ("", "Any deadline"), (DeadlineFilter.SET.value, "Has a deadline"),
         (DeadlineFilter.PASSED.value, "Passed, still waiting")]))
     my_tasks = SelectField("My tasks", default="", choices=options([
-        ("", "Any"), (TaskFilter.OPEN.value, "I have open tasks"),
+        ("", "Any"), (TaskFilter.UPCOMING.value, "I have tasks coming up"),
         (TaskFilter.OVERDUE.value, "I have overdue tasks")]))
 
 

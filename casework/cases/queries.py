@@ -25,9 +25,10 @@ class DeadlineFilter(StrEnum):
 
 
 class TaskFilter(StrEnum):
-    """Cases where the user looking has tasks to do (open), or late ones (overdue)."""
+    """Cases where the user looking has open tasks still on time (upcoming) or late ones
+    (overdue): the cases of the two task lists of 'My work'."""
 
-    OPEN = "open"
+    UPCOMING = "upcoming"
     OVERDUE = "overdue"
 
 
@@ -86,12 +87,15 @@ def is_past_deadline(today: date) -> ColumnElement[bool]:
     return and_(Case.state.in_(DEADLINE_WATCHED_STATES), Case.deadline_on < today)
 
 
-def with_open_tasks_of(user_id: int, due_before: date | None = None) -> ColumnElement[bool]:
-    """Cases where the user has tasks to do (due before ``due_before``, when given)."""
-    conditions = [Task.case_id == Case.id, Task.assignee_id == user_id, Task.is_done.is_(False)]
-    if due_before is not None:
-        conditions.append(Task.due_on < due_before)
-    return exists().where(*conditions)
+def is_overdue_task(today: date, *, overdue: bool = True) -> ColumnElement[bool]:
+    """Open tasks due before today (``overdue``), or due today, later or whenever (not)."""
+    return Task.due_on < today if overdue else or_(Task.due_on >= today, Task.due_on.is_(None))
+
+
+def with_open_tasks_of(user_id: int, today: date, *, overdue: bool) -> ColumnElement[bool]:
+    """Cases where the user has open tasks, overdue (or not) by ``today``."""
+    return exists().where(Task.case_id == Case.id, Task.assignee_id == user_id,
+                          Task.is_done.is_(False), is_overdue_task(today, overdue=overdue))
 
 
 def filtered_cases(user: User, filters: CaseFilters) -> Select[Any]:
@@ -106,9 +110,8 @@ def filtered_cases(user: User, filters: CaseFilters) -> Select[Any]:
     elif filters.deadline == DeadlineFilter.PASSED:
         conditions.append(is_past_deadline(network_today(user.network)))
     if filters.my_tasks:
-        overdue = filters.my_tasks == TaskFilter.OVERDUE
-        conditions.append(with_open_tasks_of(
-            user.id, network_today(user.network) if overdue else None))
+        conditions.append(with_open_tasks_of(user.id, network_today(user.network),
+                                             overdue=filters.my_tasks == TaskFilter.OVERDUE))
     if filters.issue_type:
         conditions.append(Case.issue_type == filters.issue_type)
     if filters.urgency:

@@ -14,7 +14,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from casework.cases.queries import is_past_deadline
+from casework.cases.queries import is_overdue_task, is_past_deadline
 from casework.extensions import db
 from casework.models import Case, Role, Task, User, case_team
 from casework.workflow.states import OPEN_STATES
@@ -76,9 +76,8 @@ def past_deadline(user: User, today: date) -> Shortlist[Case]:
 def my_tasks(user: User, today: date, *, overdue: bool) -> Shortlist[Task]:
     """The user's open tasks due before today (``overdue``) or not, soonest due first
     (undated ones last), with their cases."""
-    due = Task.due_on < today if overdue else (Task.due_on >= today) | Task.due_on.is_(None)
     return shortlist(
         select(Task).join(Case, Case.id == Task.case_id).options(contains_eager(Task.case))
         .where(Task.assignee_id == user.id, Task.is_done.is_(False),
-               Case.network_id == user.network_id, due)
+               Case.network_id == user.network_id, is_overdue_task(today, overdue=overdue))
         .order_by(Task.due_on.is_(None), Task.due_on, Task.id))

@@ -163,10 +163,10 @@ class CaseFilterForm(FlaskForm):
     # 'My work' links to its lists here: its deadlines and the cases of its tasks.
     deadline = SelectField("Deadline", default="", choices=options([
         ("", "Any deadline"), (DeadlineFilter.SET.value, "Has a deadline"),
-        (DeadlineFilter.PASSED.value, "Passed, still waiting")]))
+        (DeadlineFilter.PASSED.value, "Past deadline")]))
     my_tasks = SelectField("My tasks", default="", choices=options([
-        ("", "Any"), (TaskFilter.UPCOMING.value, "I have tasks coming up"),
-        (TaskFilter.OVERDUE.value, "I have overdue tasks")]))
+        ("", "Any"), (TaskFilter.UPCOMING.value, "Coming up"),
+        (TaskFilter.OVERDUE.value, "Overdue")]))
 
 
 def drop_empty(values: list[str] | None) -> list[str]:

@@ -314,8 +314,8 @@ def test_the_board_sends_as_many_statements_for_many_cards_as_for_one(
     with counting_statements(app) as many_cards:
         page = board("")
     assert page.count('class="board-card"') == 13
-    # One more column has cards (screening): its cases and their teams, two statements.
-    assert len(many_cards) == len(one_card) + 2, "\n".join(many_cards)
+    # One more column has cards (screening): the same statements.
+    assert len(many_cards) == len(one_card), "\n".join(many_cards)
 
 
 @pytest.mark.parametrize(("role", "status"), [

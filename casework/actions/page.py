@@ -11,16 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
 from casework.actions.services import can_run_actions, ladder_of
+from casework.cases.queries import on_team_of
 from casework.extensions import db
-from casework.models import (
-    Action,
-    ActionStatus,
-    CallAnswer,
-    CallListEntry,
-    Case,
-    User,
-    case_team,
-)
+from casework.models import Action, ActionStatus, CallAnswer, CallListEntry, Case, User
 
 
 def action_sections(case: Case, user: User) -> dict[str, Any]:
@@ -60,12 +53,10 @@ def calls_to_make_of(user: User) -> list[CallsToMake]:
 def upcoming_actions_of(user: User, today: date, days: int = 14) -> list[Action]:
     """For 'My work': the planned actions of the user's fights in the coming ``days``."""
     start = datetime.combine(today, time.min, tzinfo=UTC) - timedelta(days=1)
-    # Joined from the user's team rows, so the cost follows their fights, not the network's.
     return list(db.session.scalars(
         select(Action).join(Case, Case.id == Action.case_id)
-        .join(case_team, case_team.c.case_id == Case.id)
         .options(contains_eager(Action.case))
-        .where(Case.network_id == user.network_id, case_team.c.user_id == user.id,
+        .where(Case.network_id == user.network_id, on_team_of(user.id),
                Action.status == ActionStatus.PLANNED, Action.starts_at >= start,
                Action.starts_at < start + timedelta(days=days + 2))
         .order_by(Action.starts_at, Action.id).limit(50)))

@@ -1,8 +1,8 @@
 """The lists of 'My work': each shows its first few rows and says how many there are in all.
 
-Every list is one statement, ordered and cut in SQL, its total counted in the same statement
-(a window count), so the page costs the same whether a list holds 3 rows or 3,000; the rest of
-a long list is a link to the case list, filtered to the same cases.
+Every list is ordered and cut in SQL and counted in SQL, so the page sends the same statements
+whether a list holds 3 rows or 3,000; the rest of a long list is a link to the case list,
+filtered to the same cases.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, literal_column, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from casework.cases.queries import is_overdue_task, is_past_deadline
@@ -36,10 +36,12 @@ class Shortlist(Generic[Row]):
 
 
 def shortlist(query: Select[Any], limit: int | None = None) -> Shortlist[Any]:
-    """The query's first ``limit`` rows and how many rows it has, in one statement."""
-    rows = db.session.execute(
-        query.add_columns(func.count().over()).limit(limit or SHOWN)).all()
-    return Shortlist([row[0] for row in rows], rows[0][-1] if rows else 0)
+    """The query's first ``limit`` rows, and how many rows it has. Two statements, always: the
+    rows straight from an index in the query's order, cut by LIMIT; the count reads only the
+    keys (a window count would build and sort every row of a long list)."""
+    rows = list(db.session.scalars(query.limit(limit or SHOWN)))
+    keys = query.order_by(None).with_only_columns(literal_column("1")).subquery()
+    return Shortlist(rows, db.session.scalar(select(func.count()).select_from(keys)) or 0)
 
 
 def my_open_cases_query(user: User) -> Select[Any]:
@@ -80,4 +82,5 @@ def my_tasks(user: User, today: date, *, overdue: bool) -> Shortlist[Task]:
         select(Task).join(Case, Case.id == Task.case_id).options(contains_eager(Task.case))
         .where(Task.assignee_id == user.id, Task.is_done.is_(False),
                Case.network_id == user.network_id, is_overdue_task(today, overdue=overdue))
-        .order_by(Task.due_on.is_(None), Task.due_on, Task.id))
+        # Overdue tasks all have a date: their order is the index's, no sort of the list.
+        .order_by(*([] if overdue else [Task.due_on.is_(None)]), Task.due_on, Task.id))

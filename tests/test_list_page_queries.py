@@ -35,7 +35,7 @@ MOST_STATEMENTS = 25
 
 PAGES: dict[Role, list[str]] = {
     Role.ORGANIZER: ["/", "/board", "/cases/", "/cases/?state=negotiating&urgency=normal",
-                     "/cases/?state=open&organizer={me}&deadline=set", "/cases/?deadline=passed",
+                     "/cases/?organizer={me}&deadline=set", "/cases/?deadline=passed",
                      "/cases/?my_tasks=overdue",
                      "search:Target", "/people/", "/people/?tier=supporter&language=es",
                      "people-search:Member"],

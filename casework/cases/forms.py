@@ -162,7 +162,7 @@ class CaseFilterForm(FlaskForm):
     organizer = SelectField("Organizer", choices=options([("", "Anyone")]), default="")
     # 'My work' links to its lists here: its deadlines and the cases of its tasks.
     deadline = SelectField("Deadline", default="", choices=options([
-        ("", "Any deadline"), (DeadlineFilter.SET.value, "Has a deadline"),
+        ("", "Any deadline"), (DeadlineFilter.SET.value, "Open, with a deadline"),
         (DeadlineFilter.PASSED.value, "Past deadline")]))
     my_tasks = SelectField("My tasks", default="", choices=options([
         ("", "Any"), (TaskFilter.UPCOMING.value, "Coming up"),

@@ -120,3 +120,18 @@ def test_an_intake_volunteers_cases_link_to_the_ones_they_logged(
     with app.app_context():
         expected = sorted(db.session.get_one(Case, case_id).reference for case_id in mine)
     assert sorted(case_list_references(client, link.group(1))) == expected
+
+
+def test_a_very_long_list_is_counted_only_so_far(
+    long_lists: dict[str, object], login_as: Callable[[int], FlaskClient],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(lists, "COUNTED_PAST_SHOWN", 3)  # 30 fights, counted up to 28
+    organizer = long_lists["organizer"]
+    assert isinstance(organizer, int)
+    page = login_as(organizer).get("/").get_data(as_text=True)
+    shown = lists.SHOWN
+    assert f"My cases ({shown + 3}+)" in page and f"Overdue tasks ({shown + 3}+)" in page
+    html = section(page, "cases-heading")
+    assert html.count("<li>") == shown
+    assert re.search(r'>3\+ more<span class="visually-hidden">', html)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from casework.cases.queries import has_no_team, visibility_conditions
-from casework.dashboard.lists import shortlist
+from casework.dashboard.lists import Shortlist, shortlist
 from casework.formatting import network_zone
 from casework.models import Case, User
 from casework.workflow.states import CaseState
@@ -20,7 +20,7 @@ SHOWN = 8
 @dataclass(frozen=True)
 class WaitingInquiries:
     cases: list[tuple[Case, int]]  # with the days each has waited, longest first; <= SHOWN
-    more: int  # how many others the case list shows
+    listed: Shortlist[Case]  # how many there are, and how many more the case list shows
 
 
 def unassigned_inquiries(user: User, today: date) -> WaitingInquiries:
@@ -31,4 +31,4 @@ def unassigned_inquiries(user: User, today: date) -> WaitingInquiries:
     zone = network_zone()
     return WaitingInquiries(
         [(case, (today - case.created_at.astimezone(zone).date()).days) for case in first.rows],
-        first.more)
+        first)

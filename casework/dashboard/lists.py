@@ -20,6 +20,9 @@ from casework.models import Case, Role, Task, User, case_team
 from casework.workflow.states import OPEN_STATES
 
 SHOWN = 25  # rows per list; the rest are counted and left to the case list
+# Counting stops this far past the rows shown ("100+ more"): a count that grows with the list
+# would grow with the network.
+COUNTED_PAST_SHOWN = 100
 
 Row = TypeVar("Row")
 
@@ -27,21 +30,33 @@ Row = TypeVar("Row")
 @dataclass(frozen=True)
 class Shortlist(Generic[Row]):
     rows: list[Row]
-    total: int
+    total: int  # counted up to len(rows) + COUNTED_PAST_SHOWN
+    is_cut: bool = False  # the list holds more than ``total``
 
     @property
     def more(self) -> int:
-        """How many rows of the list are not shown."""
+        """How many rows of the list are not shown (at least)."""
         return max(self.total - len(self.rows), 0)
 
+    @property
+    def total_text(self) -> str:
+        return f"{self.total}+" if self.is_cut else str(self.total)
 
-def shortlist(query: Select[Any], limit: int | None = None) -> Shortlist[Any]:
-    """The query's first ``limit`` rows, and how many rows it has. Two statements, always: the
-    rows straight from an index in the query's order, cut by LIMIT; the count reads only the
-    keys (a window count would build and sort every row of a long list)."""
-    rows = list(db.session.scalars(query.limit(limit or SHOWN)))
-    keys = query.order_by(None).with_only_columns(literal_column("1")).subquery()
-    return Shortlist(rows, db.session.scalar(select(func.count()).select_from(keys)) or 0)
+    @property
+    def more_text(self) -> str:
+        return f"{self.more}+" if self.is_cut else str(self.more)
+
+
+def shortlist(query: Select[Any], limit: int = SHOWN,
+              parts: list[Select[Any]] | None = None) -> Shortlist[Any]:
+    """The first ``limit`` rows of ``query`` (or of its ``parts`` one after the other), and
+    how many rows it has up to a cap. Both from indexes, cut by LIMIT, never a walk through
+    the whole list: the same statements whether it holds 3 rows or 30,000."""
+    rows = [row for part in parts or [query] for row in db.session.scalars(part.limit(limit))]
+    most = limit + COUNTED_PAST_SHOWN
+    keys: Select[Any] = query.order_by(None).with_only_columns(literal_column("1")).limit(most + 1)
+    counted = db.session.scalar(select(func.count()).select_from(keys.subquery())) or 0
+    return Shortlist(rows[:limit], min(counted, most), counted > most)
 
 
 def my_open_cases_query(user: User) -> Select[Any]:
@@ -78,9 +93,12 @@ def past_deadline(user: User, today: date) -> Shortlist[Case]:
 def my_tasks(user: User, today: date, *, overdue: bool) -> Shortlist[Task]:
     """The user's open tasks due before today (``overdue``) or not, soonest due first
     (undated ones last), with their cases."""
-    return shortlist(
-        select(Task).join(Case, Case.id == Task.case_id).options(contains_eager(Task.case))
-        .where(Task.assignee_id == user.id, Task.is_done.is_(False),
-               Case.network_id == user.network_id, is_overdue_task(today, overdue=overdue))
-        # Overdue tasks all have a date: their order is the index's, no sort of the list.
-        .order_by(*([] if overdue else [Task.due_on.is_(None)]), Task.due_on, Task.id))
+    mine = (select(Task).join(Case, Case.id == Task.case_id).options(contains_eager(Task.case))
+            .where(Task.assignee_id == user.id, Task.is_done.is_(False),
+                   Case.network_id == user.network_id))
+    if overdue:
+        return shortlist(mine.where(is_overdue_task(today)).order_by(Task.due_on, Task.id))
+    # Dated, then undated: each in the index's order, where "undated last" would sort them all.
+    return shortlist(mine.where(is_overdue_task(today, overdue=False)), parts=[
+        mine.where(Task.due_on >= today).order_by(Task.due_on, Task.id),
+        mine.where(Task.due_on.is_(None)).order_by(Task.id)])

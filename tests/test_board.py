@@ -314,8 +314,8 @@ def test_the_board_sends_as_many_statements_for_many_cards_as_for_one(
     with counting_statements(app) as many_cards:
         page = board("")
     assert page.count('class="board-card"') == 13
-    # One more column has cards (screening): its cases and their teams, two statements.
-    assert len(many_cards) == len(one_card) + 2, "\n".join(many_cards)
+    # One more column has cards (screening): the same statements.
+    assert len(many_cards) == len(one_card), "\n".join(many_cards)
 
 
 @pytest.mark.parametrize(("role", "status"), [
@@ -355,3 +355,45 @@ def test_demo_fights_entered_their_states_on_different_days_after_they_were_logg
     for case_id in logged:  # the timeline's moves keep their order
         moments = [t.created_at for t in transitions if t.case_id == case_id]
         assert moments == sorted(moments)
+
+
+def case_list_references(client: FlaskClient, url: str) -> list[str]:
+    """The references the case list shows at ``url`` (its first page)."""
+    response = client.get(url)
+    assert response.status_code == 200
+    return re.findall(r'<a href="/cases/\d+">([^<]+)</a></td>', response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("by_organizer", [False, True])
+def test_a_column_shows_its_oldest_cards_and_the_rest_in_the_case_list(
+    app: Flask, make_case: CaseMaker, make_user: Callable[..., int],
+    login_as: Callable[[int], FlaskClient], by_organizer: bool,
+) -> None:
+    shown = queries.CARDS_PER_COLUMN
+    omar = make_user(Role.ORGANIZER, name="Omar")
+    now = datetime.now(UTC)
+    ready = []
+    for n in range(shown + 5):
+        ready.append(make_case(team=[omar]))
+        set_case(app, ready[-1], state=CaseState.READY, state_changed_at=now - timedelta(days=n))
+    # Not in the column: another state, and (filtered by Omar) another organizer's case.
+    set_case(app, make_case(), state=CaseState.DRAFTING)
+    others = make_case(team=[make_user(Role.ORGANIZER)])
+    set_case(app, others, state=CaseState.READY)
+    client = login_as(make_user(Role.COORDINATOR))
+    page = client.get(f"/board?organizer={omar}" if by_organizer else "/board")
+    html = column(page.get_data(as_text=True), CaseState.READY)
+
+    in_column = shown + 5 + (0 if by_organizer else 1)
+    assert count_in(html) == in_column
+    assert html.count('class="board-card"') == shown
+    oldest = [reference_of(app, case_id) for case_id in ready[-shown:]]
+    assert all(reference in html for reference in oldest)
+    link = re.search(r'<a href="([^"]+)">\+(\d+) more in the case list</a>', html)
+    assert link and int(link.group(2)) == in_column - shown
+
+    listed = case_list_references(client, link.group(1).replace("&amp;", "&"))
+    expected = {reference_of(app, case_id) for case_id in ready}
+    if not by_organizer:
+        expected.add(reference_of(app, others))
+    assert sorted(listed) == sorted(expected)

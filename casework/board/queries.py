@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from casework.cases.queries import on_team_of, visible_to
@@ -16,7 +16,7 @@ from casework.workflow.states import OPEN_STATES, CaseState
 
 # Cards shown per column; the rest are counted and left to the case list. Read at call time,
 # so tests can lower it.
-CARDS_PER_COLUMN = 50
+CARDS_PER_COLUMN = 25
 PRESSING_URGENCIES = frozenset({Urgency.HIGH, Urgency.URGENT})
 
 
@@ -44,32 +44,41 @@ class BoardColumn:
 
 
 def board_conditions(user: User, organizer_id: int | None) -> list[ColumnElement[bool]]:
-    """The open cases the user may see, narrowed to one organizer's when asked."""
-    conditions = [visible_to(user), Case.state.in_(OPEN_STATES)]
+    """The cases the user may see, narrowed to one organizer's when asked."""
+    conditions = [visible_to(user)]
     if organizer_id is not None:
         conditions.append(on_team_of(organizer_id))
     return conditions
 
 
 def count_by_state(conditions: list[ColumnElement[bool]]) -> dict[CaseState, int]:
-    """How many cases each state holds, in one GROUP BY query."""
+    """How many cases each open state holds, in one GROUP BY query."""
     rows = db.session.execute(
-        select(Case.state, func.count(Case.id)).where(*conditions).group_by(Case.state)
+        select(Case.state, func.count(Case.id))
+        .where(*conditions, Case.state.in_(OPEN_STATES)).group_by(Case.state)
     )
     return {state: count for state, count in rows}
 
 
-def longest_in_state(conditions: list[ColumnElement[bool]], state: CaseState,
-                     limit: int) -> list[Case]:
-    """The cases that have waited longest in ``state``, with their targets and teams (one
-    more query per column, never one per card)."""
-    return list(db.session.scalars(
-        select(Case)
-        .options(joinedload(Case.target), selectinload(Case.team))
-        .where(*conditions, Case.state == state)
-        .order_by(Case.state_changed_at, Case.id)
-        .limit(limit)
-    ))
+def longest_in_each_state(conditions: list[ColumnElement[bool]], states: list[CaseState],
+                          limit: int) -> dict[CaseState, list[Case]]:
+    """Each state's cases that have waited longest in it, with their targets and teams: one
+    statement for every column (each column cut by its own ORDER BY and LIMIT) and one for the
+    teams, never one per column or per card. Each column names its state alone, with no list
+    of the open states beside it: that list steers SQLite away from the board's index into a
+    sort of the whole column."""
+    firsts = [select(Case.id).where(*conditions, Case.state == state)
+              .order_by(Case.state_changed_at, Case.id).limit(limit).subquery()
+              for state in states]
+    # Each column as a subquery of its own: SQLite refuses LIMIT inside a bare UNION member.
+    ids = union_all(*(select(first.c.id) for first in firsts))
+    cases = db.session.scalars(
+        select(Case).options(joinedload(Case.target), selectinload(Case.team))
+        .where(Case.id.in_(ids)).order_by(Case.state_changed_at, Case.id))
+    by_state: dict[CaseState, list[Case]] = {state: [] for state in states}
+    for case in cases:
+        by_state[case.state].append(case)
+    return by_state
 
 
 def card_for(case: Case, user: User, today: date) -> BoardCard:
@@ -87,11 +96,9 @@ def board_columns(user: User, organizer_id: int | None = None) -> list[BoardColu
     conditions = board_conditions(user, organizer_id)
     counts = count_by_state(conditions)
     today = network_today(user.network)
-    columns = []
-    for state in OPEN_STATES:
-        count = counts.get(state, 0)
-        # An empty column needs no query of its own.
-        cases = longest_in_state(conditions, state, CARDS_PER_COLUMN) if count else []
-        cards = [card_for(case, user, today) for case in cases]
-        columns.append(BoardColumn(state=state, count=count, cards=cards))
-    return columns
+    # Empty columns need no query; an empty board none at all.
+    filled = [state for state in OPEN_STATES if counts.get(state)]
+    cases = longest_in_each_state(conditions, filled, CARDS_PER_COLUMN) if filled else {}
+    return [BoardColumn(state=state, count=counts.get(state, 0),
+                        cards=[card_for(case, user, today) for case in cases.get(state, [])])
+            for state in OPEN_STATES]

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from casework.cases.forms import NO_ORGANIZER, CaseEditForm, CaseFactsForm, CaseFilterForm
-from casework.cases.queries import CaseFilters
+from casework.cases.forms import (
+    ANY_OPEN_STATE,
+    NO_ORGANIZER,
+    CaseEditForm,
+    CaseFactsForm,
+    CaseFilterForm,
+)
+from casework.cases.queries import CaseFilters, DeadlineFilter, TaskFilter
 from casework.cases.services import CaseFacts
 from casework.ids import parse_id
 from casework.models import IssueType, RetaliationRisk, TargetKind, Urgency
@@ -48,11 +54,15 @@ def filters_from_form(form: CaseFilterForm | None) -> CaseFilters:
     """The list filters from the (valid) filter form; no filters without one."""
     if form is None:
         return CaseFilters()
+    state = form.state.data or ""
     return CaseFilters(
         text=form.q.data or "",
-        state=CaseState(form.state.data) if form.state.data else None,
+        state=CaseState(state) if state and state != ANY_OPEN_STATE else None,
+        is_open=state == ANY_OPEN_STATE,
         issue_type=IssueType(form.issue_type.data) if form.issue_type.data else None,
         urgency=Urgency(form.urgency.data) if form.urgency.data else None,
         organizer_id=parse_id(form.organizer.data),
         unassigned=form.organizer.data == NO_ORGANIZER,
+        deadline=DeadlineFilter(form.deadline.data) if form.deadline.data else None,
+        my_tasks=TaskFilter(form.my_tasks.data) if form.my_tasks.data else None,
     )

@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
+from casework.cases.queries import DeadlineFilter, TaskFilter
 from casework.forms import (
     PHONE_INPUT,
     VersionedForm,
@@ -32,6 +33,7 @@ from casework.people.languages import LANGUAGES as PERSON_LANGUAGES
 from casework.workflow.states import CaseState
 
 NO_ORGANIZER = "none"  # the case list's organizer filter: cases with no organizer yet
+ANY_OPEN_STATE = "open"  # the case list's state filter: every state but the ended ones
 TRI_STATE = options([("unknown", "Not known yet"), ("yes", "Yes"), ("no", "No")])
 # Every language a person can be recorded with (the people directory's list), so editing a
 # case never replaces a preferred language the form does not know.
@@ -152,10 +154,19 @@ class CaseFilterForm(FlaskForm):
     q = StringField("Search", validators=[Optional(), Length(max=200), printable_text],
                     filters=[strip_whitespace])
     # Every filter defaults to "any", so a link carrying only ?q= still validates.
-    state = SelectField("State", choices=choices_of(CaseState, "Any state"), default="")
+    state = SelectField("State", default="", choices=options([
+        ("", "Any state"), (ANY_OPEN_STATE, "Any open state"),
+        *((state.value, state.label) for state in CaseState)]))
     issue_type = SelectField("Issue", choices=choices_of(IssueType, "Any issue"), default="")
     urgency = SelectField("Urgency", choices=choices_of(Urgency, "Any urgency"), default="")
     organizer = SelectField("Organizer", choices=options([("", "Anyone")]), default="")
+    # 'My work' links to its lists here: its deadlines and the cases of its tasks.
+    deadline = SelectField("Deadline", default="", choices=options([
+        ("", "Any deadline"), (DeadlineFilter.SET.value, "Open, with a deadline"),
+        (DeadlineFilter.PASSED.value, "Past deadline")]))
+    my_tasks = SelectField("My tasks", default="", choices=options([
+        ("", "Any"), (TaskFilter.UPCOMING.value, "Coming up"),
+        (TaskFilter.OVERDUE.value, "Overdue")]))
 
 
 def drop_empty(values: list[str] | None) -> list[str]:

@@ -3,26 +3,46 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from casework.cases import search_index
+from casework.clock import network_today
 from casework.extensions import db
-from casework.models import Case, InquirySource, IssueType, Role, Urgency, User, case_team
+from casework.models import Case, InquirySource, IssueType, Role, Task, Urgency, User, case_team
 from casework.people.matching import looks_like_phone, people_with_phone
-from casework.workflow.states import CaseState
+from casework.workflow.states import OPEN_STATES, CaseState
+from casework.workflow.task_rules import DEADLINE_WATCHED_STATES
+
+
+class DeadlineFilter(StrEnum):
+    SET = "set"  # an open fight with a deadline date
+    PASSED = "passed"  # the deadline passed while the fight still waits on it
+
+
+class TaskFilter(StrEnum):
+    """Cases where the user looking has open tasks still on time (upcoming) or late ones
+    (overdue): the cases of the two task lists of 'My work'."""
+
+    UPCOMING = "upcoming"
+    OVERDUE = "overdue"
 
 
 @dataclass(frozen=True)
 class CaseFilters:
     text: str = ""
     state: CaseState | None = None
+    is_open: bool = False  # any open state
     issue_type: IssueType | None = None
     urgency: Urgency | None = None
     organizer_id: int | None = None
     unassigned: bool = False  # no organizer on the case team yet
+    deadline: DeadlineFilter | None = None
+    my_tasks: TaskFilter | None = None
 
 
 @dataclass(frozen=True)
@@ -67,11 +87,42 @@ def has_no_team() -> ColumnElement[bool]:
     return ~exists().where(case_team.c.case_id == Case.id)
 
 
+def is_past_deadline(today: date) -> ColumnElement[bool]:
+    """Fights whose deadline passed while they still wait on the target's answer."""
+    return and_(Case.state.in_(DEADLINE_WATCHED_STATES), Case.deadline_on < today)
+
+
+def is_overdue_task(today: date, *, overdue: bool = True) -> ColumnElement[bool]:
+    """Open tasks due before today (``overdue``), or due today, later or whenever (not)."""
+    return Task.due_on < today if overdue else or_(Task.due_on >= today, Task.due_on.is_(None))
+
+
+def with_open_tasks_of(user_id: int, today: date, *, overdue: bool) -> ColumnElement[bool]:
+    """Cases where the user has open tasks, overdue (or not) by ``today``. IN, not EXISTS: the
+    user's few tasks pick the cases (EXISTS probed every case of the network, newest first)."""
+    return Case.id.in_(select(Task.case_id).where(
+        Task.assignee_id == user_id, Task.is_done.is_(False),
+        is_overdue_task(today, overdue=overdue)))
+
+
 def filtered_cases(user: User, filters: CaseFilters) -> Select[Any]:
     """The SELECT behind the case list, newest first."""
     conditions = visibility_conditions(user)
     if filters.state:
         conditions.append(Case.state == filters.state)
+    if filters.is_open:
+        conditions.append(Case.state.in_(OPEN_STATES))
+    if filters.deadline:
+        # As a list of ids from the deadline indexes: the few cases with a deadline pick the
+        # rows, instead of a walk through every case of the network, newest first.
+        with_deadline = and_(Case.state.in_(OPEN_STATES), Case.deadline_on.is_not(None)) \
+            if filters.deadline == DeadlineFilter.SET \
+            else is_past_deadline(network_today(user.network))
+        conditions.append(Case.id.in_(
+            select(Case.id).where(Case.network_id == user.network_id, with_deadline)))
+    if filters.my_tasks:
+        conditions.append(with_open_tasks_of(user.id, network_today(user.network),
+                                             overdue=filters.my_tasks == TaskFilter.OVERDUE))
     if filters.issue_type:
         conditions.append(Case.issue_type == filters.issue_type)
     if filters.urgency:

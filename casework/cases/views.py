@@ -63,7 +63,7 @@ from casework.tasks.forms import TaskForm, assignee_choices
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
-FILTERS_IN_LINKS = ("state", "issue_type", "urgency", "organizer")
+FILTERS_IN_LINKS = ("state", "issue_type", "urgency", "organizer", "deadline", "my_tasks")
 
 
 @bp.route("/")

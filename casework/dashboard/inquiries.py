@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from casework.cases.queries import has_no_team, visibility_conditions
-from casework.extensions import db
+from casework.dashboard.lists import Shortlist, shortlist
 from casework.formatting import network_zone
 from casework.models import Case, User
 from casework.workflow.states import CaseState
@@ -20,19 +20,15 @@ SHOWN = 8
 @dataclass(frozen=True)
 class WaitingInquiries:
     cases: list[tuple[Case, int]]  # with the days each has waited, longest first; <= SHOWN
-    more: int  # how many others the case list shows
+    listed: Shortlist[Case]  # how many there are, and how many more the case list shows
 
 
 def unassigned_inquiries(user: User, today: date) -> WaitingInquiries:
-    """Inquiries with no organizer that the user may list (intake: the ones they logged)."""
+    """Inquiries with no organizer that the user may list (intake: the ones they logged, and web-form ones)."""
     conditions = [*visibility_conditions(user), Case.state == CaseState.INQUIRY, has_no_team()]
-    cases = list(db.session.scalars(
-        select(Case).where(*conditions).options(joinedload(Case.target))
-        .order_by(Case.created_at, Case.id).limit(SHOWN)))
-    more = 0
-    if len(cases) == SHOWN:
-        total = db.session.scalar(select(func.count()).select_from(Case).where(*conditions))
-        more = (total or 0) - SHOWN
+    first = shortlist(select(Case).where(*conditions).options(joinedload(Case.target))
+                      .order_by(Case.created_at, Case.id), SHOWN)
     zone = network_zone()
     return WaitingInquiries(
-        [(case, (today - case.created_at.astimezone(zone).date()).days) for case in cases], more)
+        [(case, (today - case.created_at.astimezone(zone).date()).days) for case in first.rows],
+        first)

@@ -66,6 +66,8 @@ class Action(Model):
     __table_args__ = (
         sa.Index("ix_action_case_position", "case_id", "position"),
         sa.Index("ix_action_starts", "starts_at"),
+        # My work's coming actions: the planned ones of the next two weeks, not every past one.
+        sa.Index("ix_action_status_starts", "status", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

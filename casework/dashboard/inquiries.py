@@ -24,7 +24,7 @@ class WaitingInquiries:
 
 
 def unassigned_inquiries(user: User, today: date) -> WaitingInquiries:
-    """Inquiries with no organizer that the user may list (intake: the ones they logged, and web-form ones)."""
+    """Inquiries with no organizer that the user may list (intake: their own and web-form ones)."""
     conditions = [*visibility_conditions(user), Case.state == CaseState.INQUIRY, has_no_team()]
     first = shortlist(select(Case).where(*conditions).options(joinedload(Case.target))
                       .order_by(Case.created_at, Case.id), SHOWN)

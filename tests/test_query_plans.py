@@ -1,13 +1,12 @@
 """Every query the main pages run can use an index: none reads a whole large table.
 
 Each page is requested as the demo network's coordinator; every SELECT it sends is captured
-with its parameters and explained on the same database, planned as for one network of
-100,000 cases (an installation serves one network, or a few: "all of the network's cases"
-is then all of them):
+with its parameters and explained on the same database:
 
-- SQLite is given the statistics ``ANALYZE`` would gather on such a network (a network id
-  picks every row; other columns pick few), so its ``EXPLAIN QUERY PLAN`` reads as in
-  production; ``SCAN <table>`` (with or without an index to walk) is a whole read.
+- SQLite is given the statistics ``ANALYZE`` would gather on one network of 100,000 cases (an
+  installation serves one network or a few, so a network id matches nearly every row, other
+  columns few). Planned with them, a query that would read all of the network's rows shows
+  as ``SCAN <table>`` (with or without an index to walk): a whole read.
 - PostgreSQL's statistics cannot be set by hand (before version 18), and on the test's tiny
   tables it guesses freely; so it is asked with ``enable_seqscan`` (and whole-table hash and
   merge joins) off, to show whether an index is usable at all: a ``Seq Scan``, or an index

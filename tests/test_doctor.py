@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ctypes.util
 import os
 import secrets
+import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -140,3 +142,43 @@ def test_without_a_secret_key_production_stops_before_the_checks_and_says_how_to
         timeout=60, check=False)
     assert result.returncode != 0
     assert "CASEWORK_SECRET_KEY is not set. Set it to a long random string" in result.stderr
+
+
+def without_harfbuzz_subset(monkeypatch: pytest.MonkeyPatch, _tmp_path: Path) -> None:
+    """The machine has no libharfbuzz-subset: no soname loads and the linker finds none."""
+    from casework.letters import rendering
+
+    monkeypatch.setattr(rendering, "_HARFBUZZ_SUBSET_NAMES", ("libharfbuzz-subset-gone.so.0",))
+    monkeypatch.setattr(ctypes.util, "find_library", lambda _name: None)
+    # The real detection, unremembered (the process caches its answer for the renderer).
+    monkeypatch.setattr(rendering, "harfbuzz_subset_available",
+                        rendering.harfbuzz_subset_available.__wrapped__)
+
+
+def without_a_font(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """An install that lost one of the fonts the letter stylesheet names."""
+    from casework.letters import fetcher
+
+    assets = tmp_path / "assets"
+    shutil.copytree(fetcher.ASSETS_DIR, assets)
+    (assets / "fonts" / "IBMPlexSans-Italic.woff2").unlink()
+    monkeypatch.setattr(fetcher, "ASSETS_DIR", assets)
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize(("breakage", "name", "code", "expected"), [
+    (without_harfbuzz_subset, "harfbuzz-subset", 0,
+     "WARNING libharfbuzz-subset not found: letters render about 3x slower; install it "
+     "(apt-get install libharfbuzz-subset0)"),
+    (without_a_font, "letter fonts", 1,
+     "PROBLEM missing from {tmp}/assets: fonts/IBMPlexSans-Italic.woff2; reinstall Casework"),
+], ids=["no harfbuzz-subset", "a font missing"])
+def test_what_letters_need_is_checked_on_the_machine(
+    app: Flask, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    breakage: Callable[[pytest.MonkeyPatch, Path], None], name: str, code: int, expected: str,
+) -> None:
+    breakage(monkeypatch, tmp_path)
+    exit_code, lines = doctor(app)
+    assert exit_code == code
+    assert lines[name] == expected.format(tmp=tmp_path)
+    assert [n for n, line in lines.items() if not line.startswith("OK ")] == [name]

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -29,25 +30,35 @@ PROJECT = Path(__file__).resolve().parent.parent
 CONFIG_FILE = PROJECT / "gunicorn.conf.py"  # the very file the README's guide runs
 
 
-@pytest.fixture
-def gunicorn(app: Flask, tmp_path: Path) -> Iterator[int]:
-    """``gunicorn -c gunicorn.conf.py`` on the test's database, 2 workers; yields its port."""
+@contextmanager
+def serving(database_url: str, directory: Path, secret_key: str, workers: int = 2
+            ) -> Iterator[int]:
+    """``gunicorn -c gunicorn.conf.py`` on a database, with its logs in ``directory``;
+    yields its port. Servers given the same database and secret key act as one site."""
     port = free_port()
-    env = {**os.environ, "CASEWORK_ENV": "production",
-           "CASEWORK_SECRET_KEY": secrets.token_hex(32),
-           "CASEWORK_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-           "CASEWORK_UPLOAD_DIR": str(tmp_path / "uploads"),
-           "CASEWORK_BIND": f"127.0.0.1:{port}", "CASEWORK_WORKERS": "2",
-           "CASEWORK_ACCESS_LOG": str(tmp_path / "access.log"),
-           "CASEWORK_ERROR_LOG": str(tmp_path / "error.log")}
+    directory.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "CASEWORK_ENV": "production", "CASEWORK_SECRET_KEY": secret_key,
+           "CASEWORK_DATABASE_URL": database_url,
+           "CASEWORK_UPLOAD_DIR": str(directory / "uploads"),
+           "CASEWORK_BIND": f"127.0.0.1:{port}", "CASEWORK_WORKERS": str(workers),
+           "CASEWORK_ACCESS_LOG": str(directory / "access.log"),
+           "CASEWORK_ERROR_LOG": str(directory / "error.log")}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", str(CONFIG_FILE)], cwd=PROJECT, env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        wait_until_serving(port, process, tmp_path / "error.log")
+        wait_until_serving(port, process, directory / "error.log")
         yield port
     finally:
         stop(process)
+
+
+@pytest.fixture
+def gunicorn(app: Flask, tmp_path: Path) -> Iterator[int]:
+    """The app's database served by gunicorn, 2 workers; yields its port."""
+    with serving(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path,
+                 secrets.token_hex(32)) as port:
+        yield port
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 
 from casework.audit.sentences import Names
 from casework.extensions import db
@@ -34,9 +34,10 @@ class AuditPage:
 
 def find_case(network_id: int, reference: str) -> Case | None:
     """The network's case with this reference (any letter case), or None."""
+    # References are made upper case (network codes are): the unique index finds it.
     return db.session.scalars(
         select(Case).where(Case.network_id == network_id,
-                           func.upper(Case.reference) == reference.strip().upper())
+                           Case.reference == reference.strip().upper())
     ).one_or_none()
 
 

@@ -140,16 +140,16 @@ def fights_against(target: Target, user: User) -> list[FightRow]:
 
 def fight_record(target: Target) -> FightRecord:
     """Fights, wins and the money recovered (each won fight's latest outcome) in one query."""
-    latest = (select(Outcome.case_id, func.max(Outcome.id).label("outcome_id"))
-              .group_by(Outcome.case_id).subquery())
+    # Per fight, not grouped over every outcome of every network: the case's outcome index.
+    latest = (select(func.max(Outcome.id)).where(Outcome.case_id == Case.id)
+              .correlate(Case).scalar_subquery())
     is_won = Case.state == CaseState.WON
     recovered = func.coalesce(func.sum(when((is_won, Outcome.amount_recovered), else_=0)), 0)
     row = db.session.execute(
         select(func.count(Case.id),
                func.coalesce(func.sum(when((is_won, 1), else_=0)), 0),
                type_coerce(recovered, Numeric(14, 2)))
-        .outerjoin(latest, latest.c.case_id == Case.id)
-        .outerjoin(Outcome, Outcome.id == latest.c.outcome_id)
+        .outerjoin(Outcome, Outcome.id == latest)
         .where(Case.target_id == target.id)).one()
     return FightRecord(fights=row[0], won=int(row[1]), recovered=Decimal(row[2]))
 

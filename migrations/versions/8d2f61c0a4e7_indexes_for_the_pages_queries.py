@@ -1,7 +1,7 @@
 """indexes for the pages' queries (tests/test_query_plans.py): deliveries by date
 
 Revision ID: 8d2f61c0a4e7
-Revises: 3f1c9a7e5d20
+Revises: 9d2f6b1c4e83
 Create Date: 2026-12-02 23:00:00.000000
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '8d2f61c0a4e7'
-down_revision = '3f1c9a7e5d20'
+down_revision = '9d2f6b1c4e83'
 branch_labels = None
 depends_on = None
 

@@ -257,7 +257,7 @@ def due_page(found: DuePrint, form: ActionForm,
     date_forms = {
         d.case_id: PlannedDateForm(formdata=None, prefix=f"case{d.case_id}",
                                    data={"planned_on": d.planned_on})
-        for d in found.all_letters if d.context.kind == LetterKind.DEMAND}
+        for d in found.all_letters if d.kind == LetterKind.DEMAND}
     problems: list[str] = []
     if failed is not None:
         if failed[0] in date_forms:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, render_template, url_for
+from flask import Blueprint, abort, make_response, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from casework.calendars.cache import kept_or_built, latest_change
 from casework.calendars.ical import calendar_bytes
 from casework.calendars.services import feed_entries, feed_of, find_feed, rotate_feed
+from casework.clock import network_today
 from casework.extensions import db
 from casework.forms import ActionForm
 from casework.models import STAFF_ROLES, Role
@@ -42,19 +44,25 @@ def rotate_network() -> Page:
 @bp.route("/calendar/<token>.ics")
 @public
 def feed(token: str) -> Response:
-    """A feed for calendar apps: the secret in the URL is the credential (404 otherwise)."""
+    """A feed for calendar apps: the secret in the URL is the credential (404 otherwise).
+
+    Built once per change in the database (and per day), then served as built; a calendar
+    app that sends the ETag back gets a 304 while nothing changed."""
     owner = find_feed(token)
     if owner is None:
         abort(404)
     name = f"Casework {owner.network.code}: " + (
         "network" if owner.user is None else f"{owner.user.name}'s fights")
-    body = calendar_bytes(name, owner.network.timezone, feed_entries(owner), case_link)
-    response = make_response(body)
+    key = (owner.feed.id, owner.feed.token_hash, network_today(owner.network), latest_change())
+    built = kept_or_built(key, lambda: calendar_bytes(
+        name, owner.network.timezone, feed_entries(owner), case_link))
+    response = make_response(built.body)
+    response.set_etag(built.etag)
     response.mimetype = "text/calendar"  # text/* gets "; charset=utf-8"
     response.headers["Content-Disposition"] = 'inline; filename="casework.ics"'
     response.cache_control.private = True
     response.cache_control.max_age = FEED_MAX_AGE_SECONDS
-    return response
+    return response.make_conditional(request)
 
 
 def rotated(*, network_wide: bool) -> Page:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import Blueprint, abort, make_response, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from casework.calendars.cache import kept_or_built, latest_change
 from casework.calendars.ical import calendar_bytes
 from casework.calendars.services import feed_entries, feed_of, find_feed, rotate_feed
 from casework.clock import network_today
 from casework.extensions import db
 from casework.forms import ActionForm
+from casework.kept import kept_or_made, latest_change
 from casework.models import STAFF_ROLES, Role
 from casework.permissions import acting_user, public, roles_required
 
@@ -53,16 +55,22 @@ def feed(token: str) -> Response:
         abort(404)
     name = f"Casework {owner.network.code}: " + (
         "network" if owner.user is None else f"{owner.user.name}'s fights")
-    key = (owner.feed.id, owner.feed.token_hash, network_today(owner.network), latest_change())
-    built = kept_or_built(key, lambda: calendar_bytes(
-        name, owner.network.timezone, feed_entries(owner), case_link))
-    response = make_response(built.body)
-    response.set_etag(built.etag)
+    key = ("feed", owner.feed.id, owner.feed.token_hash, network_today(owner.network),
+           latest_change())
+    body, etag = kept_or_made(key, lambda: tagged(calendar_bytes(
+        name, owner.network.timezone, feed_entries(owner), case_link)))
+    response = make_response(body)
+    response.set_etag(etag)
     response.mimetype = "text/calendar"  # text/* gets "; charset=utf-8"
     response.headers["Content-Disposition"] = 'inline; filename="casework.ics"'
     response.cache_control.private = True
     response.cache_control.max_age = FEED_MAX_AGE_SECONDS
     return response.make_conditional(request)
+
+
+def tagged(body: bytes) -> tuple[bytes, str]:
+    """The feed and its ETag."""
+    return body, hashlib.sha256(body).hexdigest()[:32]
 
 
 def rotated(*, network_wide: bool) -> Page:

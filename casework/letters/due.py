@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import load_only
 
 from casework.extensions import db
@@ -24,8 +24,9 @@ from casework.workflow.states import CaseState
 # Fights whose demand letter is still to deliver: drafting (a version may already be approved
 # while the review or the meeting's last word is awaited) and ready.
 UNDELIVERED = (CaseState.DRAFTING, CaseState.READY)
-# A bound on one page's list (a network has a handful of deliveries a week).
-MAX_LISTED = 200
+# A bound on each of the page's lists (a network has a handful of deliveries a week): the
+# page and the batch print stay small whatever the number of fights.
+MAX_LISTED = 50
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ class DuePrint:
     undated: list[DueLetter]  # Ready fights with no planned delivery date
     skipped: list[str]  # "SEA-2026-0014: the demand letter is not approved yet"
     until: date  # the last day of the period
+    more_due: bool = False  # more fights are due than the lists hold
+
 
     @property
     def all_letters(self) -> list[DueLetter]:
@@ -77,7 +80,7 @@ def letters_due(network: Network, today: date, days: int = 7) -> DuePrint:
     letters: list[DueLetter] = []
     undated: list[DueLetter] = []
     skipped: list[str] = []
-    upcoming = due_cases(
+    upcoming, more_upcoming = due_cases(
         select().where(
             Case.network_id == network.id, Case.state.in_(UNDELIVERED),
             or_(Case.planned_delivery_on < today + timedelta(days=days),
@@ -93,23 +96,25 @@ def letters_due(network: Network, today: date, days: int = 7) -> DuePrint:
         else:
             letters.append(found)
     # Only escalating fights with a leaflet at all are read (most have none).
-    with_leaflet = Case.id.in_(select(Letter.case_id).where(Letter.kind == LetterKind.LEAFLET))
-    escalating = due_cases(
+    with_leaflet = exists().where(Letter.case_id == Case.id, Letter.kind == LetterKind.LEAFLET)
+    escalating, more_escalating = due_cases(
         select().where(Case.network_id == network.id, Case.state == CaseState.ESCALATING,
                        with_leaflet).order_by(Case.id))
     leaflets = printable(escalating, LetterKind.LEAFLET)
     letters += [leaflets[case.id] for case in escalating if case.id in leaflets]
     return DuePrint(letters=letters, undated=undated, skipped=skipped,
-                    until=today + timedelta(days=days - 1))
+                    until=today + timedelta(days=days - 1),
+                    more_due=more_upcoming or more_escalating)
 
 
-def due_cases(query: Select[tuple[()]]) -> list[DueCase]:
-    """The cases ``query`` selects (its conditions and order), with their target's name."""
+def due_cases(query: Select[tuple[()]]) -> tuple[list[DueCase], bool]:
+    """The first ``MAX_LISTED`` cases ``query`` selects (its conditions and order), with their
+    target's name, and whether it selects more."""
     rows = db.session.execute(
         query.add_columns(Case.id, Case.reference, Case.state, Case.planned_delivery_on,
                           Target.name)
-        .join_from(Case, Target, Target.id == Case.target_id).limit(MAX_LISTED))
-    return [DueCase(*row) for row in rows]
+        .join_from(Case, Target, Target.id == Case.target_id).limit(MAX_LISTED + 1)).all()
+    return [DueCase(*row) for row in rows[:MAX_LISTED]], len(rows) > MAX_LISTED
 
 
 def printable(cases: Iterable[DueCase], kind: LetterKind) -> dict[int, DueLetter]:

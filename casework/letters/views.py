@@ -25,7 +25,7 @@ from casework.formatting import local_date
 from casework.forms import ActionForm
 from casework.letters import services
 from casework.letters.context import LetterKind
-from casework.letters.due import DuePrint, letters_due
+from casework.letters.due import MAX_LISTED, DuePrint, letters_due
 from casework.letters.fetcher import ASSETS_DIR
 from casework.letters.forms import (
     KIND_LABELS,
@@ -265,7 +265,8 @@ def due_page(found: DuePrint, form: ActionForm,
         else:  # no longer listed (delivered, say): say why at the top of the page
             problems = [str(error) for error in failed[1].planned_on.errors]
     return render_template("letters_ui/due.html", found=found, form=form,
-                           date_forms=date_forms, problems=problems, kind_labels=KIND_LABELS)
+                           date_forms=date_forms, problems=problems, kind_labels=KIND_LABELS,
+                           max_listed=MAX_LISTED)
 
 
 @bp.route("/letters/due/cases/<int:case_id>/planned-date", methods=["POST"])

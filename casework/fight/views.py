@@ -37,7 +37,7 @@ from casework.workflow.form_data import local_to_utc
 
 bp = Blueprint("fight", __name__, url_prefix="/cases/<int:case_id>")
 
-Outcome = Response | tuple[str, int]
+Outcome = Response | tuple[str, int] | str
 
 
 F = TypeVar("F", bound=FlaskForm)

@@ -41,7 +41,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:  # run as a script: bench/ and tests/ are not installed
     sys.path.insert(0, str(PROJECT_ROOT))
 
+from flask import Flask  # noqa: E402
 from sqlalchemy import select, text  # noqa: E402
+from werkzeug.exceptions import MethodNotAllowed, NotFound  # noqa: E402
+from werkzeug.routing import RequestRedirect  # noqa: E402
 
 from bench.cases_list import (  # noqa: E402
     COORDINATOR_EMAIL,
@@ -107,6 +110,8 @@ class Seeded:
     busy_case_id: int
     target_search: str
     feed_token: str
+    busy_person_id: int
+    busy_target_id: int
 
 
 def seed_everything(case_count: int) -> Seeded:
@@ -184,8 +189,11 @@ def seed_everything(case_count: int) -> Seeded:
     feed_token = rotate_feed(coordinator, network_wide=True)
     db.session.commit()
     busy = rows[len(rows) // 2][0]  # a case from the middle of the history
+    person_id, target_id = db.session.execute(
+        select(Case.person_id, Case.target_id).where(Case.id == busy)).one()
     return Seeded({"people": case_count, "cases": case_count, **counts},
-                  time.perf_counter() - started, busy, base.target_search, feed_token)
+                  time.perf_counter() - started, busy, base.target_search, feed_token,
+                  person_id, target_id)
 
 
 def finish_postgres() -> None:
@@ -359,6 +367,11 @@ def ensure_wrk() -> None:
 # --- One size on one database ------------------------------------------------------------
 
 
+# Pages measured only when the app has them (a URL rule matches): the benchmark runs on
+# branches that do not have them yet, and says so instead of failing.
+OPTIONAL_PAGES = [("Reports", "/reports/")]
+
+
 def pages(seeded: Seeded, search_url: str) -> list[tuple[str, str]]:
     case = f"/cases/{seeded.busy_case_id}"
     return [
@@ -372,11 +385,30 @@ def pages(seeded: Seeded, search_url: str) -> list[tuple[str, str]]:
         ("Case letters", f"{case}/letters"),
         ("Board", "/board"),
         ("People", "/people/"),
+        ("Person page", f"/people/{seeded.busy_person_id}"),
         ("Targets", "/targets/"),
+        ("Target page", f"/targets/{seeded.busy_target_id}"),
         ("Letters due", "/letters/due"),
         ("Calendar page", "/calendar"),
         ("Calendar feed (network)", f"/calendar/{seeded.feed_token}.ics"),
     ]
+
+
+def present_pages(app: Flask, optional: list[tuple[str, str]]) -> tuple[list[tuple[str, str]],
+                                                                          list[str]]:
+    """The optional pages whose URL the app routes, and the labels of those it does not."""
+    adapter = app.url_map.bind("localhost")
+    present, missing = [], []
+    for label, path in optional:
+        try:
+            adapter.match(path, method="GET")
+        except (NotFound, MethodNotAllowed):
+            missing.append(f"{label} ({path})")
+        except RequestRedirect:  # e.g. /reports -> /reports/: routed
+            present.append((label, path))
+        else:
+            present.append((label, path))
+    return present, missing
 
 
 def count_statements(url: str, page_list: list[tuple[str, str]], search_text: str) -> list[int]:
@@ -405,6 +437,7 @@ def count_statements(url: str, page_list: list[tuple[str, str]], search_text: st
 def run_size(backend: str, url: str, case_count: int, args: argparse.Namespace,
              workdir: Path) -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True})
+    optional, missing = present_pages(app, OPTIONAL_PAGES)
     with app.app_context():
         db.create_all()
         stamp_migrated()
@@ -433,7 +466,7 @@ def run_size(backend: str, url: str, case_count: int, args: argparse.Namespace,
         browser.post_form("/login", "/login", {"email": COORDINATOR_EMAIL, "password": PASSWORD})
         search_url = browser.post_form("/cases/", "/cases/search",
                                        form_fields(q=seeded.target_search))
-        page_list = pages(seeded, search_url)
+        page_list = pages(seeded, search_url) + optional
         loads: list[Load] = []
         peak = 0.0  # workers restart after max_requests: the largest seen after any page
         for label, path in page_list:
@@ -442,7 +475,8 @@ def run_size(backend: str, url: str, case_count: int, args: argparse.Namespace,
             alone_ms = (time.perf_counter() - started) * 1000
             if status != 200 or LOGIN_PAGE.search(body):
                 loads.append(Load(label, refused=f"REFUSED: GET {path} answered {status}"
-                                  + (" with the login page" if status == 200 else "")))
+                                  + (" with the login page" if status == 200 else "")
+                                  + last_error(server.error_log)))
                 continue
             load = run_wrk(label, server.port, path, browser.cookie_header, args, script)
             if load.refused:
@@ -455,14 +489,21 @@ def run_size(backend: str, url: str, case_count: int, args: argparse.Namespace,
     for load, statements in zip(loads, count_statements(url, page_list, seeded.target_search),
                                 strict=True):
         load.statements = statements
-    print_table(hello, loads, rss, hello_rss, args)
+    print_table(hello, loads, rss, hello_rss, args, missing)
     print(f"  Largest Casework worker seen after any page: {peak:.0f} MiB; workers restarted "
           f"(max_requests) {server.restarts()} times for Casework, {hello_server.restarts()} "
           "for hello")
 
 
+def last_error(error_log: Path) -> str:
+    """The last exception line the app logged (why a page answered 500), if any."""
+    lines = [line for line in error_log.read_text(errors="replace").splitlines()
+             if re.match(r"^\w+(\.\w+)*(Error|Exception)\b", line)]
+    return f" ({lines[-1][:160]})" if lines else ""
+
+
 def print_table(hello: Load, loads: list[Load], rss: list[float], hello_rss: list[float],
-                args: argparse.Namespace) -> None:
+                args: argparse.Namespace, missing: list[str]) -> None:
     print(f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s per page; gunicorn "
           f"-c gunicorn.conf.py, {args.workers} sync workers; ratio = req/s / hello's req/s")
     print(f"  {'page':<28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'x hello':>8} {'SQL':>5}")
@@ -474,7 +515,8 @@ def print_table(hello: Load, loads: list[Load], rss: list[float], hello_rss: lis
         ratio = load.requests_per_s / hello.requests_per_s if hello.requests_per_s else 0
         print(f"  {load.label:<28} {load.requests_per_s:>8.1f} {load.p50_ms:>8.1f} "
               f"{load.p99_ms:>8.1f} {ratio:>8.3f} {sql:>5}")
-    print("  Reports: no reports page exists yet; nothing to measure.")
+    for page in missing:
+        print(f"  {page}: the app has no such page yet; skipped.")
     print("  RSS per worker after the load (MiB): Casework "
           + ", ".join(f"{size:.0f}" for size in rss)
           + "; hello " + ", ".join(f"{size:.0f}" for size in hello_rss))

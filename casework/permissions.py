@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any, TypeVar, cast
 
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm.interfaces import ORMOption
 
 from casework.extensions import db, login_manager
 from casework.models import Case, Role, User
@@ -45,11 +46,16 @@ def acting_user() -> User:
     return cast(User, current_user._get_current_object())
 
 
-def load_case(case_id: int, *, full_record: bool = False, edit: bool = False) -> Case:
-    """Load a case of the user's network (404 otherwise) and check the user may see or edit it."""
+def load_case(case_id: int, *, full_record: bool = False, edit: bool = False,
+              loading: Sequence[ORMOption] = ()) -> Case:
+    """Load a case of the user's network (404 otherwise) and check the user may see or edit it.
+
+    ``loading``: loader options for what the page shows of the case (its records in a few
+    queries rather than one lazy load each from the template)."""
     user = acting_user()
     case = db.session.scalars(
         select(Case).where(Case.id == case_id, Case.network_id == user.network_id)
+        .options(*loading)
     ).one_or_none()
     if case is None:
         abort(404)

@@ -312,15 +312,34 @@ def counting_queries(app: Flask) -> Iterator[list[str]]:
         sa.event.remove(engine, "before_cursor_execute", count)
 
 
+def add_outreach(app: Flask, world: World, count: int) -> None:
+    """``count`` more actions, spread over the three fights and the coming days."""
+    with app.app_context():
+        db.session.add_all(Action(case_id=world.ids["ABC"[n % 3]], kind=ActionKind.OUTREACH,
+                                  starts_at=at(world.today + timedelta(days=1 + n % 60), 10))
+                           for n in range(count))
+        db.session.commit()
+
+
 def test_a_feed_takes_the_same_few_queries_however_many_events(app: Flask, world: World) -> None:
     address = new_address(client_of(app, world.coordinator), "network")
+    add_outreach(app, world, 10)
     with counting_queries(app) as few:
-        fetch(app, address)
-    with app.app_context():
-        db.session.add_all(Action(case_id=world.ids[fight], kind=ActionKind.OUTREACH,
-                                  starts_at=at(world.today + timedelta(days=days), 10))
-                           for fight in ("A", "B", "C") for days in range(1, 30))
-        db.session.commit()
+        assert len(events(app, address)) > 10
+    add_outreach(app, world, 190)
     with counting_queries(app) as many:
-        assert len(events(app, address)) > 80
+        assert len(events(app, address)) > 200
     assert len(many) == len(few) <= 8
+
+
+def test_a_feed_is_not_modified_until_something_changes(app: Flask, world: World) -> None:
+    address = new_address(client_of(app, world.coordinator), "network")
+    first = fetch(app, address)
+    again = app.test_client().get(address, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and not again.data
+    with app.app_context():
+        db.session.get_one(Action, world.ids["picket"]).place = "99 Oak Avenue"
+        db.session.commit()
+    changed = app.test_client().get(address, headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200 and b"99 Oak Avenue" in changed.data
+    assert changed.headers["ETag"] != first.headers["ETag"]

@@ -115,7 +115,8 @@ def test_next_action_my_next_task_and_the_team(
     assert f"Team {', '.join(sorted([organizer_name, 'Rosa']))}" in text
 
 
-# Each case-page form and the roles whose POST route accepts it on a case they may edit.
+# Each case-page form (on the page, or linked to on a page of its own) and the roles whose
+# POST route accepts it on a case they may edit.
 FORMS = {
     "screening": ("/screening", {Role.INTAKE, Role.ORGANIZER, Role.COORDINATOR}),
     "note": ("/notes", {Role.INTAKE, Role.ORGANIZER, Role.COORDINATOR}),
@@ -138,7 +139,8 @@ def test_each_role_sees_only_the_forms_it_may_use(
     case_id = make_case(user)
     page = login_as(user).get(f"/cases/{case_id}").get_data(as_text=True)
     for name, (path, roles) in FORMS.items():
-        shown = f'action="/cases/{case_id}{path}"' in page
+        shown = any(f'{attribute}="/cases/{case_id}{path}"' in page
+                    for attribute in ("action", "href"))
         assert shown is (role in roles), name
 
 

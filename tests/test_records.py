@@ -322,7 +322,7 @@ def test_consent_to_an_offer_names_the_offer(
         db.session.commit()
         offer_id = offer.id
     client = login_as(organizer)
-    assert "Offer of 900" in client.get(f"/cases/{case_id}").get_data(as_text=True)
+    assert "Offer of 900" in client.get(f"/cases/{case_id}/consents").get_data(as_text=True)
     response = client.post(f"/cases/{case_id}/consents", data={
         "consent-subject": "offer", "consent-offer_id": str(offer_id),
         "consent-given_on": date(2026, 11, 3).isoformat(), "consent-method": "portal"})

@@ -40,8 +40,11 @@ from casework.models import (
 from casework.models.base import utcnow
 from casework.workflow.states import CaseState
 
-DAYS_BACK, DAYS_AHEAD = 90, 365
-MAX_PER_KIND = 2000  # a calendar app chokes long before this; the window keeps it small
+# The feed's window: what happened in the last two weeks and what is planned in the coming
+# six months (README, "Calendar"). Each kind of event is capped, earliest first: a calendar
+# app chokes on thousands, and building them costs the server ~1 ms each.
+DAYS_BACK, DAYS_AHEAD = 14, 183
+MAX_PER_KIND = 500
 ACTION_HOURS = timedelta(hours=2)  # actions record when they start, not when they end
 DELIVERY_HOURS = timedelta(hours=1)
 NOT_YET_DELIVERED = (CaseState.DRAFTING, CaseState.READY)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, render_template, url_for
+import hashlib
+
+from flask import Blueprint, abort, make_response, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from casework.calendars.ical import calendar_bytes
 from casework.calendars.services import feed_entries, feed_of, find_feed, rotate_feed
+from casework.clock import network_today
 from casework.extensions import db
 from casework.forms import ActionForm
+from casework.kept import kept_or_made, latest_change
 from casework.models import STAFF_ROLES, Role
 from casework.permissions import acting_user, public, roles_required
 
@@ -42,19 +46,31 @@ def rotate_network() -> Page:
 @bp.route("/calendar/<token>.ics")
 @public
 def feed(token: str) -> Response:
-    """A feed for calendar apps: the secret in the URL is the credential (404 otherwise)."""
+    """A feed for calendar apps: the secret in the URL is the credential (404 otherwise).
+
+    Built once per change in the database (and per day), then served as built; a calendar
+    app that sends the ETag back gets a 304 while nothing changed."""
     owner = find_feed(token)
     if owner is None:
         abort(404)
     name = f"Casework {owner.network.code}: " + (
         "network" if owner.user is None else f"{owner.user.name}'s fights")
-    body = calendar_bytes(name, owner.network.timezone, feed_entries(owner), case_link)
+    key = ("feed", owner.feed.id, owner.feed.token_hash, network_today(owner.network),
+           latest_change())
+    body, etag = kept_or_made(key, lambda: tagged(calendar_bytes(
+        name, owner.network.timezone, feed_entries(owner), case_link)))
     response = make_response(body)
+    response.set_etag(etag)
     response.mimetype = "text/calendar"  # text/* gets "; charset=utf-8"
     response.headers["Content-Disposition"] = 'inline; filename="casework.ics"'
     response.cache_control.private = True
     response.cache_control.max_age = FEED_MAX_AGE_SECONDS
-    return response
+    return response.make_conditional(request)
+
+
+def tagged(body: bytes) -> tuple[bytes, str]:
+    """The feed and its ETag."""
+    return body, hashlib.sha256(body).hexdigest()[:32]
 
 
 def rotated(*, network_wide: bool) -> Page:

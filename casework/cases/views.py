@@ -15,7 +15,7 @@ from flask import (
     url_for,
 )
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
@@ -147,7 +147,7 @@ def new() -> Response | str:
 @bp.route("/<int:case_id>")
 @roles_required(*STAFF_ROLES)
 def show(case_id: int) -> str:
-    case = load_case(case_id)
+    case = load_case(case_id, loading=CASE_PAGE_LOADING)
     user = acting_user()
     full = case.can_view_full_record(user)
     can_edit = case.can_edit(user)
@@ -155,11 +155,11 @@ def show(case_id: int) -> str:
     if full:
         record_view(case)
         tasks = list(db.session.scalars(
-            select(Task).options(selectinload(Task.assignee)).where(Task.case_id == case.id)
+            select(Task).options(joinedload(Task.assignee)).where(Task.case_id == case.id)
             .order_by(Task.is_done, Task.due_on, Task.id)
         ))
         events = list(db.session.scalars(
-            select(Event).options(selectinload(Event.actor)).where(Event.case_id == case.id)
+            select(Event).options(joinedload(Event.actor)).where(Event.case_id == case.id)
             .order_by(Event.id.desc())
         ))
     task_form = None
@@ -177,6 +177,16 @@ def show(case_id: int) -> str:
         **fight,
         **action_sections(case, user),
     )
+
+
+# What the case page shows of the case itself: the one-to-one parts joined to it, each list
+# of records in one query (not one lazy load each from the templates).
+CASE_PAGE_LOADING = (
+    joinedload(Case.network), joinedload(Case.person), joinedload(Case.target),
+    selectinload(Case.team), selectinload(Case.decisions), selectinload(Case.demands),
+    selectinload(Case.deliveries), selectinload(Case.contacts), selectinload(Case.consents),
+    selectinload(Case.outcomes),
+)
 
 
 @bp.route("/<int:case_id>/edit", methods=["GET", "POST"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
-from casework.clock import network_today
+from casework.clock import network_today, zone_of
 from casework.errors import PermissionDenied, StaleCase
 from casework.extensions import db
 from casework.fight import forms
@@ -37,20 +37,38 @@ from casework.workflow.form_data import local_to_utc
 
 bp = Blueprint("fight", __name__, url_prefix="/cases/<int:case_id>")
 
-Outcome = Response | tuple[str, int]
+Outcome = Response | tuple[str, int] | str
+
+
+F = TypeVar("F", bound=FlaskForm)
+
+
+def blank_or_sent(form_class: type[F], **filled: Any) -> F:
+    """The form as sent (POST), or, to show it on its own page (GET), filled with ``filled``:
+    on a POST those values must not stand in for fields the browser left out."""
+    prefix = filled.pop("prefix", "")
+    if request.method == "GET":
+        return form_class(formdata=None, prefix=prefix, **filled)
+    return form_class(prefix=prefix)
 
 
 def save(case: Case, form: FlaskForm, title: str, anchor: str,
-         change: Callable[[], Any], done: str, then: str | None = None) -> Outcome:
-    """The shared shape of a record view: validate, change, commit, or show what is wrong.
+         change: Callable[[], Any], done: str, then: str | None = None,
+         submit: str = "Save") -> Outcome:
+    """The shared shape of a record view: show the form, validate, change, commit, or show
+    what is wrong.
 
-    A GET (back or reload after a refused form) leads to the case page, not to a 405; a
-    refused button (a form with nothing to fill in) says why there, not on a lone Save page.
+    The case page links to each record's form on its own page (GET), so that it does not
+    build and render a dozen forms on every view; a GET of a button's route (back or reload
+    after it) leads to the case page, and a refused button says why there.
     """
     back = url_for("cases.show", case_id=case.id, _anchor=anchor)
-    if request.method == "GET":
-        return redirect(back)
     is_button = isinstance(form, ActionForm)
+    if request.method == "GET":
+        if is_button:
+            return redirect(back)
+        return render_template("fight/form_page.html", case=case, form=form, title=title,
+                               anchor=anchor, submit=submit)
     if form.validate_on_submit():
         try:
             change()
@@ -69,31 +87,31 @@ def save(case: Case, form: FlaskForm, title: str, anchor: str,
                 return redirect(back)
             form.form_errors.append(str(StaleCase()))
             return render_template("fight/form_page.html", case=case, form=form,
-                                   title=title, anchor=anchor), 409
+                                   title=title, anchor=anchor, submit=submit), 409
         except PermissionDenied:
             abort(403)
         else:
             flash(done, "success")
             return redirect(then or back)
     return render_template("fight/form_page.html", case=case, form=form, title=title,
-                           anchor=anchor), 400
+                           anchor=anchor, submit=submit), 400
 
 
 @bp.route("/screening", methods=["GET", "POST"])
 @roles_required(*STAFF_ROLES)
 def screening(case_id: int) -> Outcome:
     case = load_case(case_id, edit=True)
-    form = forms.ScreeningForm()
+    form = blank_or_sent(forms.ScreeningForm, obj=case)
     return save(case, form, "Screening notes", "screening", lambda: record.save_screening(
         case, acting_user(), form.screening_notes.data or "", form.winnability_notes.data or ""),
-        "Screening notes saved.")
+        "Screening notes saved.", submit="Save screening notes")
 
 
 @bp.route("/decisions", methods=["GET", "POST"])
 @roles_required(*CASE_TEAM_ROLES)
 def decision(case_id: int) -> Outcome:
     case = load_case(case_id, edit=True)
-    form = forms.DecisionForm()
+    form = blank_or_sent(forms.DecisionForm, meeting_on=network_today(case.network))
     form.offer_id.choices = offer_choices(case)
 
     def change() -> None:
@@ -109,14 +127,16 @@ def decision(case_id: int) -> Outcome:
         and offer_id.isdigit()
     then = url_for("fight.offer_decision", case_id=case.id,  # on to accepting it
                    contact_id=int(offer_id)) if about_offer else None
-    return save(case, form, "Meeting decision", "decisions", change, "Decision recorded.", then)
+    return save(case, form, "Meeting decision", "decisions", change, "Decision recorded.", then,
+                submit="Record decision")
 
 
 @bp.route("/consents", methods=["GET", "POST"])
 @roles_required(*CASE_TEAM_ROLES)
 def consent(case_id: int) -> Outcome:
     case = load_case(case_id, edit=True)
-    form = forms.ConsentForm(prefix=forms.CONSENT_PREFIX)
+    form = blank_or_sent(forms.ConsentForm, prefix=forms.CONSENT_PREFIX,
+                         given_on=network_today(case.network))
     form.offer_id.choices = offer_choices(case)
 
     def change() -> None:
@@ -127,17 +147,18 @@ def consent(case_id: int) -> Outcome:
             offer_id=int(form.offer_id.data)
             if subject == ConsentSubject.OFFER and form.offer_id.data else None))
 
-    return save(case, form, "The member's consent", "consent", change, "Consent recorded.")
+    return save(case, form, "The member's consent", "consent", change, "Consent recorded.",
+                submit="Record consent")
 
 
 @bp.route("/demands", methods=["GET", "POST"])
 @roles_required(*CASE_TEAM_ROLES)
 def demand(case_id: int) -> Outcome:
     case = load_case(case_id, edit=True)
-    form = forms.DemandForm()
+    form = blank_or_sent(forms.DemandForm)
     return save(case, form, "Add a demand", "demands", lambda: record.add_demand(
         case, acting_user(), DemandKind(form.kind.data), form.description.data or "",
-        form.amount.data, form.calculation.data or ""), "Demand added.")
+        form.amount.data, form.calculation.data or ""), "Demand added.", submit="Add demand")
 
 
 @bp.route("/demands/<int:demand_id>/delete", methods=["GET", "POST"])
@@ -156,20 +177,23 @@ def delete_demand(case_id: int, demand_id: int) -> Outcome:
 @roles_required(*CASE_TEAM_ROLES)
 def deadline_rule(case_id: int) -> Outcome:
     case = load_case(case_id, edit=True)
-    form = forms.DeadlineRuleForm()
     default_days = case.network.default_deadline_days
+    form = blank_or_sent(forms.DeadlineRuleForm,
+                         deadline_days=str(case.deadline_days or default_days),
+                         planned_delivery_on=case.planned_delivery_on)
     form.deadline_days.choices = forms.deadline_choices(default_days, case.deadline_days)
-    return save(case, form, "Deadline rule", "demands", lambda: record.set_deadline_rule(
-        case, acting_user(), int(form.deadline_days.data or default_days),
-        form.planned_delivery_on.data),
-        "Deadline rule saved.")
+    return save(case, form, "Deadline rule and planned delivery", "demands",
+                lambda: record.set_deadline_rule(case, acting_user(),
+                                                 int(form.deadline_days.data or default_days),
+                                                 form.planned_delivery_on.data),
+                "Deadline rule saved.", submit="Save deadline rule")
 
 
 @bp.route("/contacts", methods=["GET", "POST"])
 @roles_required(*CASE_TEAM_ROLES)
 def contact(case_id: int) -> Outcome:
     case = load_case(case_id, edit=True)
-    form = forms.ContactForm()
+    form = blank_or_sent(forms.ContactForm)
 
     def change() -> None:
         record.log_contact(case, acting_user(), record.ContactInput(
@@ -178,7 +202,8 @@ def contact(case_id: int) -> Outcome:
             is_offer=bool(form.is_offer.data), offer_amount=form.offer_amount.data,
             offer_conditions=form.offer_conditions.data or ""))
 
-    return save(case, form, "Contact from the target", "contacts", change, "Contact logged.")
+    return save(case, form, "Contact from the target", "contacts", change, "Contact logged.",
+                submit="Log contact")
 
 
 @bp.route("/contacts/<int:contact_id>/<any(accept, reject):verdict>", methods=["GET", "POST"])
@@ -235,22 +260,28 @@ def offer_proposal(offer: TargetContact) -> str:
 @roles_required(*CASE_TEAM_ROLES)
 def delivery_date(case_id: int) -> Outcome:
     case = load_case(case_id, edit=True)
-    form = forms.DeliveryDateForm()
+    form = blank_or_sent(forms.DeliveryDateForm, version=case.version)
+    if request.method == "GET" and case.delivery:
+        # The form shows wall-clock time where the network is, as the user typed it.
+        local = case.delivery.delivered_at.astimezone(zone_of(case.network))
+        form.delivered_at.data = local.replace(tzinfo=None)
     return save(case, form, "Correct the delivery date", "delivery",
                 lambda: correct_delivery_date(
                     case.id, acting_user(),
                     local_to_utc(form.delivered_at.data, case.network),
                     form.version.data or 0),
-                "Delivery date corrected: the deadline and its tasks moved.")
+                "Delivery date corrected: the deadline and its tasks moved.",
+                submit="Correct date")
 
 
 @bp.route("/notes", methods=["GET", "POST"])
 @roles_required(*STAFF_ROLES)
 def note(case_id: int) -> Outcome:
     case = load_case(case_id, edit=True)
-    form = forms.NoteForm()
+    form = blank_or_sent(forms.NoteForm)
     return save(case, form, "Add a note", "timeline",
-                lambda: record.add_note(case, acting_user(), form.note.data or ""), "Note added.")
+                lambda: record.add_note(case, acting_user(), form.note.data or ""), "Note added.",
+                submit="Add note")
 
 
 @bp.route("/retaliation", methods=["POST"])

@@ -25,7 +25,7 @@ from casework.formatting import local_date
 from casework.forms import ActionForm
 from casework.letters import services
 from casework.letters.context import LetterKind
-from casework.letters.due import DuePrint, letters_due
+from casework.letters.due import MAX_LISTED, DuePrint, letters_due
 from casework.letters.fetcher import ASSETS_DIR
 from casework.letters.forms import (
     KIND_LABELS,
@@ -257,7 +257,7 @@ def due_page(found: DuePrint, form: ActionForm,
     date_forms = {
         d.case_id: PlannedDateForm(formdata=None, prefix=f"case{d.case_id}",
                                    data={"planned_on": d.planned_on})
-        for d in found.all_letters if d.context.kind == LetterKind.DEMAND}
+        for d in found.all_letters if d.kind == LetterKind.DEMAND}
     problems: list[str] = []
     if failed is not None:
         if failed[0] in date_forms:
@@ -265,7 +265,8 @@ def due_page(found: DuePrint, form: ActionForm,
         else:  # no longer listed (delivered, say): say why at the top of the page
             problems = [str(error) for error in failed[1].planned_on.errors]
     return render_template("letters_ui/due.html", found=found, form=form,
-                           date_forms=date_forms, problems=problems, kind_labels=KIND_LABELS)
+                           date_forms=date_forms, problems=problems, kind_labels=KIND_LABELS,
+                           max_listed=MAX_LISTED)
 
 
 @bp.route("/letters/due/cases/<int:case_id>/planned-date", methods=["POST"])

@@ -14,22 +14,12 @@ from sqlalchemy import or_, select
 
 from casework.extensions import db
 from casework.models import Person
+from casework.models.person import email_key, phone_key
 
-COMPARED_DIGITS = 10
-MIN_DIGITS = 7
+__all__ = ["email_key", "phone_key"]
+
 LAST_DIGITS_IN_SQL = 4  # narrows the phones read; the last ten digits are compared after
 PHONE_CHARACTERS = frozenset("0123456789+-(). ")
-
-
-def phone_key(phone: str) -> str | None:
-    """The digits a phone is compared by, or None when it has too few to compare."""
-    digits = "".join(ch for ch in phone if ch.isascii() and ch.isdigit())
-    return digits[-COMPARED_DIGITS:] if len(digits) >= MIN_DIGITS else None
-
-
-def email_key(email: str) -> str | None:
-    """The email as compared (trimmed, case-folded), or None when there is none."""
-    return email.strip().casefold() or None
 
 
 def keys_of(phone: str, email: str) -> list[str]:
@@ -58,6 +48,19 @@ class PeopleIndex:
         found = {person_id for key in keys_of(phone, email)
                  for person_id in self.ids_by_key.get(key, ())}
         return sorted(found - {besides})
+
+
+def people_matching(person: Person) -> list[int]:
+    """Ids of the network's other people with the same phone (last ten digits) or email,
+    oldest first, from the stored match keys (two index lookups)."""
+    same = [key_column == key for key_column, key in (
+        (Person.phone_key, phone_key(person.phone or "")),
+        (Person.email_key, email_key(person.email or ""))) if key]
+    if not same:
+        return []
+    return list(db.session.scalars(
+        select(Person.id).where(Person.network_id == person.network_id, Person.id != person.id,
+                                or_(*same)).order_by(Person.id)))
 
 
 def index_network(network_id: int) -> PeopleIndex:

@@ -32,7 +32,7 @@ from casework.models import (
 )
 from casework.models.base import utcnow
 from casework.people.languages import union_languages
-from casework.people.matching import index_network
+from casework.people.matching import people_matching
 from casework.people.rules import PersonDetails
 
 # The person's fields that the case page shows, by the name its edit form gives them.
@@ -134,7 +134,7 @@ def apply_details(person: Person, details: PersonDetails) -> None:
 
 def possible_duplicates(person: Person) -> list[Person]:
     """Other people of the network with the same phone (last ten digits) or email."""
-    ids = index_network(person.network_id).matches(person.phone, person.email, besides=person.id)
+    ids = people_matching(person)
     if not ids:
         return []
     return list(db.session.scalars(select(Person).where(Person.id.in_(ids)).order_by(Person.id)))

@@ -11,6 +11,7 @@ from sqlalchemy import case as when
 from sqlalchemy.orm import selectinload
 
 from casework.extensions import db
+from casework.kept import kept_or_made, latest_change
 from casework.models import (
     Action,
     ActionStatus,
@@ -110,13 +111,27 @@ def list_targets(user: User, text: str, sort: str, page: int, per_page: int) -> 
     """One page of the targets the user may see, with fight counts from one grouped query.
 
     The cases are counted per target first (from the index on the target and state), then
-    joined to the targets: far cheaper than joining every case to its target and grouping."""
+    joined to the targets: far cheaper than joining every case to its target and grouping.
+    With many cases that count is still most of the page's work, so which targets a page
+    shows, with their counts, is kept until something changes (casework/kept.py)."""
+    key = ("targets page", user.network_id, may_research(user), text, sort, page, per_page,
+           latest_change())
+    counted, has_more = kept_or_made(key, lambda: count_fights(user, text, sort, page, per_page))
+    targets = {target.id: target for target in db.session.scalars(
+        select(Target).where(Target.id.in_([target_id for target_id, _, _ in counted])))}
+    found = [TargetRow(targets[target_id], fights, won) for target_id, fights, won in counted]
+    return TargetPage(rows=found, page=page, has_more=has_more)
+
+
+def count_fights(user: User, text: str, sort: str, page: int,
+                 per_page: int) -> tuple[list[tuple[int, int, int]], bool]:
+    """A page of the list as (target id, fights, won), and whether more pages follow."""
     tally = (select(Case.target_id.label("target_id"), func.count().label("fights"),
                     func.sum(when((Case.state == CaseState.WON, 1), else_=0)).label("won"))
              .where(Case.network_id == user.network_id)
              .group_by(Case.target_id).subquery())
     fights = func.coalesce(tally.c.fights, 0)
-    query = (select(Target, fights, func.coalesce(tally.c.won, 0))
+    query = (select(Target.id, fights, func.coalesce(tally.c.won, 0))
              .outerjoin(tally, tally.c.target_id == Target.id)
              .where(visible_targets(user)))
     if text:
@@ -125,8 +140,8 @@ def list_targets(user: User, text: str, sort: str, page: int, per_page: int) -> 
     query = query.order_by(*by_name) if sort == "name" else query.order_by(
         fights.desc(), *by_name)
     rows = db.session.execute(query.limit(per_page + 1).offset((page - 1) * per_page)).all()
-    found = [TargetRow(target, count, int(wins)) for target, count, wins in rows[:per_page]]
-    return TargetPage(rows=found, page=page, has_more=len(rows) > per_page)
+    return [(target_id, count, int(wins)) for target_id, count, wins in rows[:per_page]], \
+        len(rows) > per_page
 
 
 def fights_against(target: Target, user: User) -> list[FightRow]:

@@ -38,6 +38,12 @@ def region(page: Page, name: str) -> Locator:
     return page.get_by_role("region", name=name, exact=True)
 
 
+def open_form(page: Page, link: str) -> None:
+    """Follow the case page's link to one of its record forms (each on a page of its own)."""
+    page.get_by_role("link", name=link, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
 def open_details(page: Page, summary: str) -> None:
     """Open a collapsed <details> by clicking its summary."""
     page.locator("summary", has_text=summary).click()
@@ -123,34 +129,33 @@ def screen_and_propose(page: Page) -> None:
     expect(blocked.get_by_role("listitem")).to_have_text(
         ["Write the winnability assessment in the screening notes."])
 
-    open_details(page, "Edit screening notes")
-    screening = region(page, "Screening")
-    screening.get_by_label("Screening notes").fill("Pay stubs and the schedule app seen.")
-    screening.get_by_label("Winnability assessment").fill(
+    open_form(page, "Edit screening notes")
+    page.get_by_label("Screening notes").fill("Pay stubs and the schedule app seen.")
+    page.get_by_label("Winnability assessment").fill(
         "Winnable: a local depot that cares about its contracts; Rafael will take part.")
-    screening.get_by_role("button", name="Save screening notes").click()
+    page.get_by_role("button", name="Save screening notes").click()
     expect_flash(page, "Screening notes saved.")
     move(page, "Propose to the meeting", "Proposed")
 
 
 def record_meeting_decision(page: Page) -> None:
-    open_details(page, "Record a meeting decision")
-    decisions = region(page, "Meeting decisions")
-    decisions.get_by_label("Decision about").select_option(label="Take on the fight")
-    decisions.get_by_label("Proposal").fill("Take on Rafael's fight for his unpaid wages")
-    decisions.get_by_label("Votes for").fill("12")
-    decisions.get_by_label("Votes against").fill("1")
-    decisions.get_by_label("Abstentions").fill("2")
-    decisions.get_by_role("button", name="Record decision").click()
+    open_form(page, "Record a meeting decision")
+    page.get_by_label("Decision about").select_option(label="Take on the fight")
+    page.get_by_label("Proposal").fill("Take on Rafael's fight for his unpaid wages")
+    page.get_by_label("Votes for").fill("12")
+    page.get_by_label("Votes against").fill("1")
+    page.get_by_label("Abstentions").fill("2")
+    page.get_by_role("button", name="Record decision").click()
     expect_flash(page, "Decision recorded.")
+    decisions = region(page, "Meeting decisions")
     expect(decisions).to_contain_text("carried (12 for, 1 against, 2 abstaining)")
     # The vote alone does not accept the fight: Rafael's own consent is its own record.
     expect(region(page, "Moves")).to_contain_text("Record Rafael's consent to the demands.")
-    open_details(page, "Record the member's consent")
-    consent = region(page, "The member's consent")
-    consent.get_by_label("By phone").check()
-    consent.get_by_role("button", name="Record consent").click()
+    open_form(page, "Record the member's consent")
+    page.get_by_label("By phone").check()
+    page.get_by_role("button", name="Record consent").click()
     expect_flash(page, "Consent recorded.")
+    consent = region(page, "The member's consent")
     expect(consent).to_contain_text("To the demands, given by phone")
     move(page, "Accept the fight", "Drafting")
 
@@ -163,20 +168,20 @@ def log_out(page: Page) -> None:
 
 def prepare_letter(page: Page, reference: str) -> None:
     """Demands and deadline rule on the case page; approval and review on the letter's page."""
-    demands = region(page, "Demands")
-    open_details(page, "Add a demand")
-    demands.get_by_label("Money").check()
-    demands.get_by_label("What we demand").fill("Pay the unpaid wages")
-    demands.get_by_label("Amount ($)", exact=True).fill("2450.00")
-    demands.get_by_label("How the amount was calculated").fill("140 hours × $17.50")
-    demands.get_by_role("button", name="Add demand").click()
+    open_form(page, "Add a demand")
+    page.get_by_label("Money").check()
+    page.get_by_label("What we demand").fill("Pay the unpaid wages")
+    page.get_by_label("Amount ($)", exact=True).fill("2450.00")
+    page.get_by_label("How the amount was calculated").fill("140 hours × $17.50")
+    page.get_by_role("button", name="Add demand").click()
     expect_flash(page, "Demand added.")
+    demands = region(page, "Demands")
     expect(demands.get_by_role("listitem").filter(has_text="Pay the unpaid wages")).to_contain_text(
         "$2,450.00")
 
-    open_details(page, "Deadline rule and planned delivery")
-    demands.get_by_label("Deadline", exact=True).select_option(label="14 days after delivery")
-    demands.get_by_role("button", name="Save deadline rule").click()
+    open_form(page, "Deadline rule and planned delivery")
+    page.get_by_label("Deadline", exact=True).select_option(label="14 days after delivery")
+    page.get_by_role("button", name="Save deadline rule").click()
     expect_flash(page, "Deadline rule saved.")
     expect(demands).to_contain_text(f"Deadline: {DEADLINE_DAYS} days after delivery")
 
@@ -271,16 +276,16 @@ def add_note(page: Page, note: str) -> None:
 
 
 def log_offer(page: Page) -> None:
-    contacts = region(page, "Contacts and offers from the target")
-    open_details(page, "Log a contact or offer")
-    contacts.get_by_label("When", exact=True).fill(
+    open_form(page, "Log a contact or offer")
+    page.get_by_label("When", exact=True).fill(
         f"{datetime.now(NETWORK_ZONE) - timedelta(hours=2):%Y-%m-%dT%H:%M}")
-    contacts.get_by_label("How", exact=True).select_option(label="Phone")
-    contacts.get_by_label("What they said").fill("The owner called: he will pay everything owed.")
-    contacts.get_by_label("This is an offer").check()
-    contacts.get_by_label("Amount offered ($)").fill("2450")
-    contacts.get_by_role("button", name="Log contact").click()
+    page.get_by_label("How", exact=True).select_option(label="Phone")
+    page.get_by_label("What they said").fill("The owner called: he will pay everything owed.")
+    page.get_by_label("This is an offer").check()
+    page.get_by_label("Amount offered ($)").fill("2450")
+    page.get_by_role("button", name="Log contact").click()
     expect_flash(page, "Contact logged.")
+    contacts = region(page, "Contacts and offers from the target")
     expect(contacts).to_contain_text("Offer of $2,450.00")
 
 

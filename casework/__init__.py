@@ -96,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     from casework.people.views import bp as people_bp
     from casework.portal.views import bp as portal_bp
     from casework.privacy.views import bp as privacy_bp
+    from casework.reports.views import bp as reports_bp
     from casework.targets.views import bp as targets_bp
     from casework.tasks.views import bp as tasks_bp
     from casework.users.views import bp as users_bp
@@ -103,7 +104,8 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, dashboard_bp, cases_bp, board_bp, tasks_bp, users_bp, fight_bp,
                       moves_bp, letters_bp, portal_bp, audit_bp, privacy_bp, documents_bp,
-                      calendars_bp, targets_bp, actions_bp, calls_bp, people_bp, health_bp):
+                      calendars_bp, targets_bp, actions_bp, calls_bp, people_bp, health_bp,
+                      reports_bp):
         app.register_blueprint(blueprint)
 
 

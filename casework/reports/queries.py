@@ -52,6 +52,7 @@ from casework.reports.figures import (
 )
 from casework.reports.period import Period
 from casework.reports.sql import days_between, medians
+from casework.workflow.deadlines import WATCHED_STATES
 from casework.workflow.states import OPEN_STATES, CaseState
 
 WON_KINDS = (OutcomeKind.FULL, OutcomeKind.MORE_THAN_OWED)
@@ -337,7 +338,7 @@ def reliable_members(done_in_period: sa.ColumnElement[bool]) -> list[ReliableMem
 def load(network_id: int, period: Period, today: date, *, include_people: bool) -> Load:
     """Open fights today, those past their deadline, per organizer, and repeat offenders."""
     is_open = Case.state.in_(OPEN_STATES)
-    late = sa.and_(Case.deadline_on < today, Case.state != CaseState.PAUSED)
+    late = sa.and_(Case.deadline_on < today, Case.state.in_(WATCHED_STATES))
     open_fights, past_deadline = db.session.execute(
         select(func.count(), func.coalesce(func.sum(sa.case((late, 1), else_=0)), 0))
         .where(Case.network_id == network_id, is_open)).one()
@@ -346,7 +347,8 @@ def load(network_id: int, period: Period, today: date, *, include_people: bool) 
         on_team = (select(case_team.c.user_id, Case.deadline_on, Case.state)
                    .join(Case, Case.id == case_team.c.case_id)
                    .where(Case.network_id == network_id, is_open).subquery())
-        team_late = sa.and_(on_team.c.deadline_on < today, on_team.c.state != CaseState.PAUSED)
+        team_late = sa.and_(on_team.c.deadline_on < today,
+                            on_team.c.state.in_(WATCHED_STATES))
         rows = db.session.execute(
             select(User.name, func.count(on_team.c.user_id),
                    func.coalesce(func.sum(sa.case((team_late, 1), else_=0)), 0))

@@ -11,6 +11,7 @@ static/charts.css, which ``chart_stylesheet()`` generates from the same pygal st
 
 from __future__ import annotations
 
+import math
 import sys
 from dataclasses import dataclass
 from typing import Any
@@ -114,9 +115,19 @@ def build(spec: ChartSpec, table: Table) -> Any:
         margin=12,
     )
     chart.uuid = spec.key  # a stable id: the styles of standalone charts name it
+    series = [(name, values if rows is None else [values[i] for i in rows])
+              for name, values in series_of(spec, table)]
+    if spec.kind == "hbar":  # pygal draws the first bar at the bottom: read top-down
+        labels = labels[::-1]
+        series = [(name, values[::-1]) for name, values in series]
     chart.x_labels = labels
-    for name, values in series_of(spec, table):
-        chart.add(name, values if rows is None else [values[i] for i in rows])
+    if spec.kind == "stacked":  # whole numbers of fights or actions on the axis
+        top = max((sum(v or 0 for v in column) for column in zip(*(s[1] for s in series),
+                                                                  strict=True)), default=0)
+        step = max(1, math.ceil(top / 8))
+        chart.y_labels = list(range(0, int(top) + step + 1, step))
+    for name, values in series:
+        chart.add(name, values)
     return chart
 
 

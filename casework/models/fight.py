@@ -79,7 +79,10 @@ class Delivery(Model):
     """The in-person delivery of the demand letter; its date sets the deadline."""
 
     __tablename__ = "delivery"
-    __table_args__ = (sa.Index("ix_delivery_case", "case_id", "id"),)
+    __table_args__ = (
+        sa.Index("ix_delivery_case", "case_id", "id"),
+        sa.Index("ix_delivery_delivered", "delivered_at"),  # the reports: letters delivered
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_record.id", ondelete="CASCADE"))

@@ -15,19 +15,15 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('case_record', schema=None) as batch_op:
-        batch_op.create_index('ix_case_record_network_created', ['network_id', 'created_at'],
-                              unique=False)
-    with op.batch_alter_table('case_event', schema=None) as batch_op:
-        batch_op.create_index('ix_case_event_trigger', ['trigger', 'created_at'], unique=False)
-    with op.batch_alter_table('delivery', schema=None) as batch_op:
-        batch_op.create_index('ix_delivery_delivered', ['delivered_at'], unique=False)
+    # Plain CREATE INDEX: no batch table rebuild (which would drop SQLite's search triggers).
+    op.create_index('ix_case_record_network_created', 'case_record',
+                    ['network_id', 'created_at'], unique=False)
+    op.create_index('ix_case_event_trigger', 'case_event', ['trigger', 'created_at'],
+                    unique=False)
+    op.create_index('ix_delivery_delivered', 'delivery', ['delivered_at'], unique=False)
 
 
 def downgrade():
-    with op.batch_alter_table('delivery', schema=None) as batch_op:
-        batch_op.drop_index('ix_delivery_delivered')
-    with op.batch_alter_table('case_event', schema=None) as batch_op:
-        batch_op.drop_index('ix_case_event_trigger')
-    with op.batch_alter_table('case_record', schema=None) as batch_op:
-        batch_op.drop_index('ix_case_record_network_created')
+    op.drop_index('ix_delivery_delivered', table_name='delivery')
+    op.drop_index('ix_case_event_trigger', table_name='case_event')
+    op.drop_index('ix_case_record_network_created', table_name='case_record')

@@ -68,7 +68,7 @@ from casework.models import (  # noqa: E402
     Outcome,
     OutcomeKind,
 )
-from casework.reports import queries  # noqa: E402
+from casework.reports import charts, queries  # noqa: E402
 from casework.reports.figures import network_report  # noqa: E402
 from casework.reports.period import Period  # noqa: E402
 from casework.workflow.states import CaseState  # noqa: E402
@@ -253,6 +253,13 @@ def run_size(name: str, url: str, case_count: int, repeat: int) -> float:
     samples = measure(get, repeat)
     print(f"  {'reports page':<16} {describe(samples)}  "
           f"({len(client.get(page).data) // 1024} KiB)")
+
+    def get_drawing_charts() -> None:
+        charts._render.cache_clear()
+        get()
+
+    print(f"  {'… charts redrawn':<16} {describe(measure(get_drawing_charts, repeat))}  "
+          "(as on the first view of new figures)")
     with app.app_context():
         db.engine.dispose()
     return statistics.median(samples)

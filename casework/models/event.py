@@ -41,7 +41,7 @@ class Event(Model):
     __table_args__ = (
         sa.Index("ix_case_event_case", "case_id", "id"),
         # The reports: the fights screened, proposed or taken on in a period.
-        sa.Index("ix_case_event_trigger", "trigger", "created_at"),
+        sa.Index("ix_case_event_trigger", "trigger", "created_at", "case_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -18,7 +18,7 @@ def upgrade():
     # Plain CREATE INDEX: no batch table rebuild (which would drop SQLite's search triggers).
     op.create_index('ix_case_record_network_created', 'case_record',
                     ['network_id', 'created_at'], unique=False)
-    op.create_index('ix_case_event_trigger', 'case_event', ['trigger', 'created_at'],
+    op.create_index('ix_case_event_trigger', 'case_event', ['trigger', 'created_at', 'case_id'],
                     unique=False)
     op.create_index('ix_delivery_delivered', 'delivery', ['delivered_at'], unique=False)
 

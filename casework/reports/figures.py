@@ -245,6 +245,7 @@ def network_report(network: Network, period: Period, *, include_people: bool = F
     from casework.reports import queries
 
     today = today or network_today(network)
+    queries.without_jit()
     outcomes, money = queries.outcomes_and_money(queries.ended_fights(network.id, period))
     return Report(
         network_name=network.name,

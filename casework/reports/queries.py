@@ -79,6 +79,17 @@ def of_network(network_id: int) -> sa.ColumnElement[bool]:
     return Case.network_id == network_id
 
 
+def without_jit() -> None:
+    """On PostgreSQL, turn JIT compilation off for the rest of this transaction.
+
+    The correlated lookups make the planner guess some report statements costly, so it
+    compiles them to machine code first: 0.4 s at 100,000 cases, for statements that then
+    run in 0.2 s. The report is a dozen short statements; JIT only slows them down.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SET LOCAL jit = off"))
+
+
 def money_of(value: Any) -> Decimal:
     return Decimal(str(value or 0)).quantize(CENT)
 

@@ -99,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     from casework.portal.views import bp as portal_bp
     from casework.privacy.views import bp as privacy_bp
     from casework.public.views import bp as public_bp
+    from casework.reports.views import bp as reports_bp
     from casework.targets.views import bp as targets_bp
     from casework.tasks.views import bp as tasks_bp
     from casework.users.views import bp as users_bp
@@ -109,7 +110,8 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, dashboard_bp, cases_bp, board_bp, tasks_bp, users_bp, fight_bp,
                       moves_bp, letters_bp, portal_bp, audit_bp, privacy_bp, documents_bp,
                       calendars_bp, targets_bp, actions_bp, calls_bp, people_bp, health_bp,
-                      network_bp, public_bp, mobilize_bp, victories_bp, year_review_bp):
+                      network_bp, public_bp, mobilize_bp, victories_bp, year_review_bp,
+                      reports_bp):
         app.register_blueprint(blueprint)
 
 

@@ -114,10 +114,10 @@ FIGHTS = [
     Fight("F", IssueType.EVICTION, "Acme Landlords", utc(2025, 12, 20),
           screened=utc(2025, 12, 21), state=CaseState.DECLINED, ended=utc(2026, 1, 1, 7, 0),
           decline_reason=DeclineReason.OUT_OF_SCOPE),
-    # Still open, escalating, past its deadline; a postering without a turnout count.
+    # Still open, delivered and past its deadline; a postering without a turnout count.
     Fight("G", IssueType.REPAIRS, "Harbor Property", utc(2026, 6, 1), screened=utc(2026, 6, 2),
           proposed=utc(2026, 6, 5), accepted=utc(2026, 6, 13), delivered=utc(2026, 6, 21),
-          state=CaseState.ESCALATING, deadline_on=date(2026, 7, 5),
+          state=CaseState.DELIVERED, deadline_on=date(2026, 7, 5),
           actions=[(ActionKind.POSTERING, utc(2026, 6, 25), None, DONE),
                    (ActionKind.PICKET, utc(2026, 7, 10), None, PLANNED)]),
     # Taken on, then withdrawn before delivery: closed otherwise.

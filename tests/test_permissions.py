@@ -75,7 +75,7 @@ class World:
         return {"case_id": self.case_id, "task_id": self.task_id, "user_id": self.other_user_id,
                 "demand_id": self.demand_id, "contact_id": self.contact_id,
                 "verdict": "reject", "trigger": "screen", "letter_id": self.letter_id,
-                "token": "not-a-calendar-secret", "answer": "yes",
+                "token": "not-a-calendar-secret", "answer": "yes", "table": "funnel",
                 "version_id": self.version_id, "name": "letter.css",
                 "document_id": self.document_id, "target_id": self.target_id,
                 "fact_id": self.fact_id, "person_id": self.person_id,

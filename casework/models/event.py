@@ -38,7 +38,11 @@ class EventKind(StrEnum):
 
 class Event(Model):
     __tablename__ = "case_event"
-    __table_args__ = (sa.Index("ix_case_event_case", "case_id", "id"),)
+    __table_args__ = (
+        sa.Index("ix_case_event_case", "case_id", "id"),
+        # The reports: the fights screened, proposed or taken on in a period.
+        sa.Index("ix_case_event_trigger", "trigger", "created_at", "case_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_record.id", ondelete="CASCADE"))

@@ -81,7 +81,7 @@ class Delivery(Model):
     __tablename__ = "delivery"
     __table_args__ = (
         sa.Index("ix_delivery_case", "case_id", "id"),
-        sa.Index("ix_delivery_delivered_at", "delivered_at"),  # the calendar's weeks
+        sa.Index("ix_delivery_delivered_at", "delivered_at"),  # the calendar's weeks, reports
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

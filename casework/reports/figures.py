@@ -245,15 +245,15 @@ def network_report(network: Network, period: Period, *, include_people: bool = F
     from casework.reports import queries
 
     today = today or network_today(network)
-    ended = queries.ended_fights(network.id, period)
-    outcomes = queries.outcomes(ended)
+    queries.without_jit()
+    outcomes, money = queries.outcomes_and_money(queries.ended_fights(network.id, period))
     return Report(
         network_name=network.name,
         period=period,
         today=today,
         funnel=queries.funnel(network.id, period, outcomes.overall),
         outcomes=outcomes,
-        money=queries.money(ended),
+        money=money,
         timing=queries.timing(network.id, period),
         mobilization=queries.mobilization(network.id, period, include_people=include_people),
         load=queries.load(network.id, period, today, include_people=include_people),

@@ -67,6 +67,8 @@ class Period:
     @classmethod
     def between(cls, zone: str, first_day: date, last_day: date) -> Period:
         """A chosen range; raises ValueError when it is backwards or longer than ten years."""
+        if first_day.year < 1900 or last_day.year > 2999:
+            raise ValueError("Choose days between the years 1900 and 2999.")
         if last_day < first_day:
             raise ValueError("The end of the range is before its start.")
         if (last_day - first_day).days >= MAX_DAYS:

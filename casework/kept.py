@@ -16,7 +16,7 @@ from collections.abc import Callable, Hashable
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from casework.extensions import db
 from casework.models import AuditEntry
@@ -32,8 +32,9 @@ def latest_change() -> tuple[str, int, datetime | None]:
     """The database and its newest audit entry (one primary key read): its id grows with
     every change, and with the time it was written it tells two databases apart (a test's
     fresh one, a restored backup)."""
+    newest_id = select(func.max(AuditEntry.id)).scalar_subquery()
     newest = db.session.execute(select(AuditEntry.id, AuditEntry.created_at)
-                                .order_by(AuditEntry.id.desc()).limit(1)).first()
+                                .where(AuditEntry.id == newest_id)).first()
     url = db.engine.url.render_as_string(hide_password=True)
     return (url, newest[0], newest[1]) if newest else (url, 0, None)
 

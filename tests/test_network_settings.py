@@ -153,7 +153,7 @@ def test_a_new_fight_proposes_the_networks_default_deadline(
         db.session.get_one(Case, case_id).deadline_days = None  # no rule chosen yet
         db.session.commit()
     client = login_as(organizer)
-    page = client.get(f"/cases/{case_id}").get_data(as_text=True)
+    page = client.get(f"/cases/{case_id}/deadline-rule").get_data(as_text=True)
     assert (f'<option selected value="{default_days}">{default_days} days after delivery'
             in page)
     letter_id = start_letter(client, case_id)

@@ -95,12 +95,15 @@ def test_a_full_offer_without_conditions_is_accepted_at_once(
 
 @pytest.mark.parametrize("path", ["decisions", "demands", "contacts", "notes", "screening",
                                   "deadline-rule", "delivery-date"])
-def test_get_on_a_record_form_url_leads_to_the_case_page(
+def test_get_on_a_record_form_url_shows_the_form_on_its_own_page(
     make_fight: Callable[..., tuple[int, int]], login_as: Callable[[int], FlaskClient],
     path: str,
 ) -> None:
+    """The case page links each record form to its own page, with a way back to the case."""
     case_id, organizer = make_fight(CaseState.NEGOTIATING)
     response = login_as(organizer).get(f"/cases/{case_id}/{path}")
-    assert response.status_code == 302
-    assert f"/cases/{case_id}#" in response.location
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert f'<form method="post" action="/cases/{case_id}/{path}"' in page
+    assert f'href="/cases/{case_id}#' in page
 

@@ -31,10 +31,17 @@ from casework.models import (
     Person,
 )
 from casework.models.base import utcnow
-from casework.reminders.mail import MailSettings, compose, smtp_connection
-from casework.reminders.services import NOT_CONFIGURED, app_url
+from casework.reminders.mail import (
+    NOT_CONFIGURED,
+    MailSettings,
+    SendingReport,
+    compose,
+    smtp_connection,
+)
+from casework.reminders.services import app_url
 
 log = logging.getLogger(__name__)
+MOBILIZATION_EMAILS = "Mobilization emails"  # what the tick command says it sent
 
 MAX_PER_TICK = 2000  # the rest go at the next tick
 
@@ -48,29 +55,12 @@ class Outgoing:
     message: EmailMessage
 
 
-@dataclass
-class MobilizationReport:
-    sent: int = 0
-    not_sent: int = 0
-    problem: str = ""
-
-    def summary(self) -> str:
-        """What the tick command prints."""
-        if self.problem == NOT_CONFIGURED:
-            return f"Mobilization emails not sent: {NOT_CONFIGURED}."
-        text = f"Mobilization emails sent: {self.sent}."
-        if self.not_sent:
-            text += (f" {self.not_sent} not sent ({self.problem or 'refused by the server'}); "
-                     "the next tick tries them again.")
-        return text
-
-
-def send_mobilization_emails() -> MobilizationReport:
+def send_mobilization_emails() -> SendingReport:
     """Send the queued copies that may still go out. Commits: it is a batch boundary."""
     settings = MailSettings.from_config(current_app.config)
     if settings is None:
-        return MobilizationReport(problem=NOT_CONFIGURED)
-    pending, report = [], MobilizationReport()
+        return SendingReport(MOBILIZATION_EMAILS, problem=NOT_CONFIGURED)
+    pending, report = [], SendingReport(MOBILIZATION_EMAILS)
     copies = due_copies()
     emails = {email.action_id: email for email in db.session.scalars(
         select(MobilizationEmail).where(

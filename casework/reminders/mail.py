@@ -13,6 +13,27 @@ from typing import Any
 
 SMTP_TIMEOUT_SECONDS = 30
 MAX_SUBJECT_LENGTH = 150
+NOT_CONFIGURED = "CASEWORK_SMTP_HOST is not set"
+
+
+@dataclass
+class SendingReport:
+    """What one tick's sending of one kind of email did ("Reminders", "Mobilization emails")."""
+
+    what: str
+    sent: int = 0
+    not_sent: int = 0
+    problem: str = ""
+
+    def summary(self) -> str:
+        """What the tick command prints."""
+        if self.problem == NOT_CONFIGURED:
+            return f"{self.what} not sent: {NOT_CONFIGURED}."
+        text = f"{self.what} sent: {self.sent}."
+        if self.not_sent:
+            text += (f" {self.not_sent} not sent ({self.problem or 'refused by the server'}); "
+                     "the next tick tries them again.")
+        return text
 
 
 @dataclass(frozen=True)

@@ -41,12 +41,18 @@ from casework.models import (
     User,
 )
 from casework.models.base import utcnow
-from casework.reminders.mail import MailSettings, compose, smtp_connection
+from casework.reminders.mail import (
+    NOT_CONFIGURED,
+    MailSettings,
+    SendingReport,
+    compose,
+    smtp_connection,
+)
 from casework.workflow.states import CaseState
 
 log = logging.getLogger(__name__)
+REMINDERS = "Reminders"  # what the tick command says it sent
 
-NOT_CONFIGURED = "CASEWORK_SMTP_HOST is not set"
 DEADLINE_STATES = (CaseState.DELIVERED, CaseState.NEGOTIATING)
 KEYS_PER_QUERY = 500
 # Inquiries logged this long ago or less are announced: an address set today does not
@@ -66,23 +72,6 @@ class Reminder:
     subject: str
     body: str
     reply_to: str = ""
-
-
-@dataclass
-class ReminderReport:
-    sent: int = 0
-    not_sent: int = 0
-    problem: str = ""
-
-    def summary(self) -> str:
-        """What the tick command prints."""
-        if self.problem == NOT_CONFIGURED:
-            return f"Reminders not sent: {NOT_CONFIGURED}."
-        text = f"Reminders sent: {self.sent}."
-        if self.not_sent:
-            text += (f" {self.not_sent} not sent ({self.problem or 'refused by the server'}); "
-                     "the next tick tries them again.")
-        return text
 
 
 @dataclass(frozen=True)
@@ -111,7 +100,7 @@ class NetworkDay:
         return f"{local:%a} {local.day} {local:%b %Y} at {local:%H:%M} ({local:%Z})"
 
 
-def send_due_reminders() -> ReminderReport:
+def send_due_reminders() -> SendingReport:
     """Send the reminders that are due and not sent yet. Commits: it is a batch boundary.
 
     Each message is claimed (its SentReminder row committed) before it is sent, so a crash can
@@ -120,10 +109,10 @@ def send_due_reminders() -> ReminderReport:
     """
     settings = MailSettings.from_config(current_app.config)
     if settings is None:
-        return ReminderReport(problem=NOT_CONFIGURED)
+        return SendingReport(REMINDERS, problem=NOT_CONFIGURED)
     pending = due_reminders()
     db.session.commit()  # ends the reading transaction; each claim below is its own
-    report = ReminderReport()
+    report = SendingReport(REMINDERS)
     if not pending:
         return report
     try:

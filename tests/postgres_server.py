@@ -63,8 +63,11 @@ def start_postgres() -> PostgresServer:
     subprocess.run([*run_as, initdb, "-D", str(data_dir), "-U", "postgres", "--auth=trust",
                     "--encoding=UTF8", "--locale=C.UTF-8"], check=True, capture_output=True)
     port = free_port()
+    # No autovacuum: its ANALYZE, coming by at random moments, would change the query plans
+    # tests/test_query_plans.py reads (they are made without statistics, always the same way).
     options = (f"-p {port} -k {socket_dir} -c listen_addresses=127.0.0.1 -c fsync=off "
-               "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+               "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200 "
+               "-c autovacuum=off")
     subprocess.run([*run_as, pg_ctl, "-D", str(data_dir), "-o", options, "-l",
                     str(base_dir / "server.log"), "-w", "-t", "60", "start"],
                    check=True, capture_output=True)

@@ -11,7 +11,7 @@ RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 graphvi
 # The suite also drives Debian's Chromium and starts its own PostgreSQL server.
 TEST_PACKAGES := $(RUNTIME_PACKAGES) chromium postgresql
 
-.PHONY: run test lint system-runtime system-test system-bench bench-http clean
+.PHONY: run test lint catalogs compile-catalogs system-runtime system-test system-bench bench-http clean
 
 $(VENV)/.runtime-installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,7 +36,19 @@ system-bench:
 bench-http: system-runtime system-bench $(VENV)/.test-installed
 	$(BIN)/python bench/http_load.py $(BENCH_ARGS)
 
-run: system-runtime $(VENV)/.runtime-installed
+# The UI's languages: `make catalogs` after marking new strings, then translate the new entries
+# in casework/translations/es/LC_MESSAGES/messages.po; the .mo files are compiled on every run.
+catalogs: $(VENV)/.runtime-installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --no-location --sort-output \
+		-o casework/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete \
+		-i casework/translations/messages.pot -d casework/translations
+	$(MAKE) compile-catalogs
+
+compile-catalogs: $(VENV)/.runtime-installed
+	$(BIN)/python -c "from casework.i18n import compile_catalogs; compile_catalogs()"
+
+run: system-runtime $(VENV)/.runtime-installed compile-catalogs
 	$(FLASK) db upgrade
 	$(FLASK) casework demo --if-empty
 	@echo
@@ -51,7 +63,7 @@ lint: $(VENV)/.test-installed
 	$(BIN)/mypy
 
 # One worker per core: each starts its own PostgreSQL server and Chromium.
-test: system-test $(VENV)/.test-installed lint
+test: system-test $(VENV)/.test-installed lint compile-catalogs
 	$(BIN)/pytest -n auto
 
 clean:

@@ -7,11 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_babel import lazy_gettext
 
 from casework.config import load_config
 from casework.database import install_sqlite_settings
 from casework.error_pages import register_error_pages
 from casework.extensions import csrf, db, login_manager, migrate
+from casework.i18n import init_i18n
 from casework.ids import IdConverter
 from casework.logging_hygiene import install_log_hygiene
 from casework.private_files import make_private_dir
@@ -66,9 +68,10 @@ def init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    init_i18n(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please log in to see that page."
+    login_manager.login_message = lazy_gettext("Please log in to see that page.")
     login_manager.session_protection = "strong"
     from casework.auth.services import load_user
 

@@ -19,6 +19,7 @@ from casework import create_app
 from casework.cases.services import CaseFacts, create_case
 from casework.extensions import db
 from casework.health.checks import migration_head
+from casework.i18n import compile_catalogs
 from casework.models import Case, IssueType, Network, Role, Task, User
 from tests.postgres_server import PostgresServer, PostgresUnavailable, start_postgres
 
@@ -34,6 +35,11 @@ def require(condition: bool, message: str) -> None:
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The UI's Spanish catalog is compiled from its .po file before any app starts."""
+    compile_catalogs()
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

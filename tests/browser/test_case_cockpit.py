@@ -91,4 +91,5 @@ def test_on_a_phone_the_summary_and_moves_come_first_and_nothing_scrolls_sideway
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     menu.get_by_role("link", name="Board").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Board")
+    page.wait_for_load_state("load")  # the width counts once the style sheets apply
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -63,7 +63,7 @@ EXPECTED_CSV: dict[str, list[list[str]]] = {
         ["Measure", "Fights", "Median"],
         ["Inquiry to decision (days)", "7", "10.0"],  # 4, 10, 10, 10, 10 (E), 12, 20
         ["Decision to delivery (days)", "5", "10.0"],  # 6, 8, 10, 10, 20
-        ["Delivery to win (days)", "3", "30.0"],  # 10, 30, 40.56 (D)
+        ["Delivery to win (days)", "3", "30.0"],  # 10, 30, 40 (D: 21 Nov to 31 Dec)
         ["Actions before a win", "3", "1.0"]],  # 2, 1, 1
     "actions": [["Month", "Call-in", "Picket", "Postering / leafleting", "All actions",
                  "Median turnout"]] + [

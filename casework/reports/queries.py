@@ -19,12 +19,8 @@ from casework.models import (
     CallListEntry,
     Case,
     DeclineReason,
-    Delivery,
-    Demand,
-    DemandKind,
-    Event,
+    FightFigures,
     IssueType,
-    Outcome,
     OutcomeKind,
     Person,
     Role,
@@ -51,7 +47,7 @@ from casework.reports.figures import (
     Timing,
 )
 from casework.reports.period import Period
-from casework.reports.sql import days_between, medians
+from casework.reports.sql import days_between, days_between_days, medians
 from casework.workflow.deadlines import WATCHED_STATES
 from casework.workflow.states import OPEN_STATES, CaseState
 
@@ -63,11 +59,18 @@ REPEAT_TARGETS_SHOWN = 10
 
 
 def in_period(column: Any, period: Period) -> sa.ColumnElement[bool]:
+    """A moment (UTC) falls on one of the period's local days."""
     return sa.and_(column >= period.starts_at, column < period.ends_at)
 
 
+def on_days(column: Any, period: Period) -> sa.ColumnElement[bool]:
+    """A day (already a local date, such as an outcome's) is one of the period's days."""
+    return sa.and_(column >= period.first_day, column <= period.last_day)
+
+
 def of_network(network_id: int) -> sa.ColumnElement[bool]:
-    """The case is the network's, for queries led by a dated row (event, delivery, action).
+    """The fight is the network's, for queries led by a dated row (an action), joined to
+    the fight's narrow figures row rather than to its wide case row.
 
     On SQLite, which keeps no statistics, ``+ 0`` stops it from reading all of the network's
     cases by the network index instead of the period's rows by their date index.
@@ -75,8 +78,8 @@ def of_network(network_id: int) -> sa.ColumnElement[bool]:
     use that knowledge.
     """
     if db.session.get_bind().dialect.name == "sqlite":
-        return (Case.network_id + 0) == network_id
-    return Case.network_id == network_id
+        return (FightFigures.network_id + 0) == network_id
+    return FightFigures.network_id == network_id
 
 
 def without_jit() -> None:
@@ -102,26 +105,19 @@ def number_or_none(value: Any) -> float | None:
 
 
 def ended_fights(network_id: int, period: Period) -> sa.CTE:
-    """One row per fight won or closed in the period, with its latest outcome and money.
+    """One row per fight won or closed in the period, by the day its outcome was decided,
+    with that outcome and its money.
 
-    Materialized: each statement reading it finds the period's fights once, by the board
-    index (network, state, state_changed_at), whatever it then groups by.
+    Materialized: each statement reading it finds the period's fights once, by the figures'
+    (network, ended_on) index, whatever it then groups by.
     """
-    latest_outcome = (select(func.max(Outcome.id)).where(Outcome.case_id == Case.id)
-                      .correlate(Case).scalar_subquery())
-    demanded = (select(func.sum(Demand.amount))
-                .where(Demand.case_id == Case.id, Demand.kind == DemandKind.MONEY)
-                .correlate(Case).scalar_subquery())
     return (
-        select(Case.id.label("case_id"), Case.issue_type, Target.kind.label("target_kind"),
-               Outcome.kind.label("outcome_kind"),
-               func.coalesce(demanded, Case.amount_claimed, 0).label("demanded"),
-               func.coalesce(Outcome.amount_recovered, 0).label("recovered"))
+        select(FightFigures.case_id, Case.issue_type, Target.kind.label("target_kind"),
+               FightFigures.outcome_kind, FightFigures.demanded,
+               func.coalesce(FightFigures.recovered, 0).label("recovered"))
+        .join(Case, Case.id == FightFigures.case_id)
         .join(Target, Target.id == Case.target_id)
-        .join(Outcome, Outcome.id == latest_outcome)
-        .where(Case.network_id == network_id,
-               Case.state.in_([CaseState.WON, CaseState.CLOSED]),
-               in_period(Case.state_changed_at, period))
+        .where(FightFigures.network_id == network_id, on_days(FightFigures.ended_on, period))
         .cte("ended").prefix_with("MATERIALIZED")
     )
 
@@ -207,28 +203,29 @@ def funnel(network_id: int, period: Period, overall: OutcomeRow) -> Funnel:
     inquiries = db.session.scalar(
         select(func.count()).select_from(Case)
         .where(Case.network_id == network_id, in_period(Case.created_at, period))) or 0
-    moves: dict[str | None, int] = dict(db.session.execute(
-        select(Event.trigger, func.count(sa.distinct(Event.case_id)))
-        .join(Case, Case.id == Event.case_id)
-        .where(Event.trigger.in_(["screen", "propose", "accept"]),
-               in_period(Event.created_at, period), of_network(network_id))
-        .group_by(Event.trigger)).all())
-    delivered = db.session.scalar(
-        select(func.count(sa.distinct(Delivery.case_id)))
-        .join(Case, Case.id == Delivery.case_id)
-        .where(of_network(network_id), in_period(Delivery.delivered_at, period))) or 0
+    mine = FightFigures.network_id == network_id
+
+    def step(name: str, column: Any) -> sa.Select[Any]:
+        return (select(sa.literal(name).label("step"), func.count().label("fights"))
+                .where(mine, in_period(column, period)))
+
+    steps: dict[str, int] = {name: int(count) for name, count in db.session.execute(
+        sa.union_all(step("screened", FightFigures.screened_at),
+                     step("proposed", FightFigures.proposed_at),
+                     step("taken", FightFigures.taken_at),
+                     step("delivered", FightFigures.delivered_at)))}
     reasons: dict[DeclineReason | None, int] = dict(db.session.execute(
-        select(Case.decline_reason, func.count())
-        .where(Case.network_id == network_id, Case.state == CaseState.DECLINED,
-               in_period(Case.state_changed_at, period))
-        .group_by(Case.decline_reason)).all())
+        select(FightFigures.decline_reason, func.count())
+        .where(mine, in_period(FightFigures.declined_at, period))
+        .group_by(FightFigures.decline_reason)).all())
     decline_reasons = [Count(reason.value, reason.label, reasons[reason])
                        for reason in DeclineReason if reasons.get(reason)]
     if reasons.get(None):
         decline_reasons.append(Count("unknown", "No reason recorded", reasons[None]))
     return Funnel(
-        inquiries=inquiries, screened=moves.get("screen", 0), proposed=moves.get("propose", 0),
-        taken=moves.get("accept", 0), delivered=delivered, won=overall.won,
+        inquiries=inquiries, screened=steps.get("screened", 0),
+        proposed=steps.get("proposed", 0), taken=steps.get("taken", 0),
+        delivered=steps.get("delivered", 0), won=overall.won,
         partial=overall.partial, lost=overall.lost, closed=overall.closed,
         declined=sum(reasons.values()), decline_reasons=decline_reasons,
     )
@@ -239,41 +236,24 @@ def funnel(network_id: int, period: Period, overall: OutcomeRow) -> Funnel:
 
 def timing(network_id: int, period: Period) -> Timing:
     """Median days between the stages, and actions before a win, in one statement."""
-    mine = Case.network_id == network_id
-    # Each fight's first acceptance and delivery, read through its own (case_id, id) index:
-    # "|| ''" keeps SQLite off the (trigger, created_at) index, which would scan every
-    # acceptance for every fight.
-    first_accept = (select(Event.created_at)
-                    .where(Event.case_id == Case.id, (Event.trigger + "") == "accept")
-                    .order_by(Event.id).limit(1).correlate(Case).scalar_subquery())
-    first_delivery = (select(Delivery.delivered_at).where(Delivery.case_id == Case.id)
-                      .order_by(Delivery.id).limit(1).correlate(Case).scalar_subquery())
-    latest_outcome = (select(Outcome.kind).where(Outcome.case_id == Case.id)
-                      .order_by(Outcome.id.desc()).limit(1).correlate(Case).scalar_subquery())
-    actions_done = (select(func.count()).select_from(Action)
-                    .where(Action.case_id == Case.id, Action.status == ActionStatus.DONE)
-                    .correlate(Case).scalar_subquery())
-    won_in_period = sa.and_(mine, Case.state == CaseState.WON,
-                            in_period(Case.state_changed_at, period),
-                            latest_outcome.in_([*WON_KINDS, OutcomeKind.PARTIAL]))
+    mine = FightFigures.network_id == network_id
+    won = sa.and_(mine, on_days(FightFigures.ended_on, period),
+                  FightFigures.outcome_kind.in_([*WON_KINDS, OutcomeKind.PARTIAL]))
+
+    def measure(group: str, value: Any, *where: sa.ColumnElement[bool]) -> sa.Select[Any]:
+        return select(sa.literal(group).label("grp"), value.label("value")).where(*where)
+
     rows = sa.union_all(
-        select(sa.literal("decision").label("grp"),
-               days_between(Case.created_at, Event.created_at).label("value"))
-        .select_from(Event).join(Case, Case.id == Event.case_id)
-        .where(of_network(network_id), Event.trigger == "accept",
-               in_period(Event.created_at, period)),
-        select(sa.literal("decision").label("grp"),
-               days_between(Case.created_at, Case.state_changed_at).label("value"))
-        .where(mine, Case.state == CaseState.DECLINED, in_period(Case.state_changed_at, period)),
-        select(sa.literal("delivery").label("grp"),
-               days_between(first_accept, Delivery.delivered_at).label("value"))
-        .select_from(Delivery).join(Case, Case.id == Delivery.case_id)
-        .where(of_network(network_id), in_period(Delivery.delivered_at, period)),
-        select(sa.literal("win").label("grp"),
-               days_between(first_delivery, Case.state_changed_at).label("value"))
-        .where(won_in_period),
-        select(sa.literal("actions").label("grp"), sa.cast(actions_done, sa.Float).label("value"))
-        .where(won_in_period),
+        measure("decision", days_between(FightFigures.logged_at, FightFigures.taken_at),
+                mine, in_period(FightFigures.taken_at, period)),
+        measure("decision", days_between(FightFigures.logged_at, FightFigures.declined_at),
+                mine, in_period(FightFigures.declined_at, period)),
+        measure("delivery", days_between(FightFigures.taken_at, FightFigures.delivered_at),
+                mine, in_period(FightFigures.delivered_at, period)),
+        # Whole days, from the delivery's local day to the day the win was decided.
+        measure("win", days_between_days(FightFigures.delivered_on, FightFigures.ended_on),
+                won),
+        measure("actions", sa.cast(FightFigures.actions_done, sa.Float), won),
     ).subquery()
     found = {grp: (int(n), float(median)) for grp, median, n in db.session.execute(medians(rows))}
 
@@ -299,7 +279,7 @@ def mobilization(network_id: int, period: Period, *, include_people: bool) -> Mo
                          for index, month in enumerate(months)], else_=len(months) - 1)
     # The period's actions carried out, found once per statement by the starts_at index.
     done = (select(Action.id, month_of.label("month"), Action.kind, Action.turnout_actual)
-            .join(Case, Case.id == Action.case_id)
+            .join(FightFigures, FightFigures.case_id == Action.case_id)
             .where(of_network(network_id), Action.status == ActionStatus.DONE,
                    in_period(Action.starts_at, period))
             .cte("done").prefix_with("MATERIALIZED"))

@@ -1,5 +1,5 @@
 """SQL building blocks that read the same on SQLite and PostgreSQL: days between two
-timestamps, and medians by group (window functions, which both have; SQLite has no
+timestamps or two dates, and medians by group (window functions, which both have; SQLite has no
 percentile_cont)."""
 
 from __future__ import annotations
@@ -31,6 +31,27 @@ def _days_between_postgresql(element: days_between, compiler: Any, **kw: Any) ->
     start, end = list(element.clauses)
     return (f"(EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - "
             f"{compiler.process(start, **kw)})) / 86400.0)")
+
+
+class days_between_days(FunctionElement[float]):  # noqa: N801 - reads as a SQL function
+    """Whole days from the first date to the second."""
+
+    type = sa.Float()
+    inherit_cache = True
+    name = "days_between_days"
+
+
+@compiles(days_between_days, "sqlite")
+def _days_between_days_sqlite(element: days_between_days, compiler: Any, **kw: Any) -> str:
+    start, end = list(element.clauses)
+    end_sql, start_sql = compiler.process(end, **kw), compiler.process(start, **kw)
+    return f"(julianday({end_sql}) - julianday({start_sql}))"
+
+
+@compiles(days_between_days, "postgresql")
+def _days_between_days_postgresql(element: days_between_days, compiler: Any, **kw: Any) -> str:
+    start, end = list(element.clauses)
+    return f"CAST(({compiler.process(end, **kw)} - {compiler.process(start, **kw)}) AS FLOAT)"
 
 
 def medians(rows: sa.Subquery) -> sa.Select[Any]:

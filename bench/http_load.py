@@ -67,6 +67,7 @@ from casework.models.action import Action, ActionKind, ActionStatus  # noqa: E40
 from casework.models.event import Event, EventKind  # noqa: E402
 from casework.models.letter import Letter, LetterVersion, ReviewStatus  # noqa: E402
 from casework.models.task import Task  # noqa: E402
+from casework.reports.fight_figures import rebuild_fight_figures  # noqa: E402
 from casework.workflow.states import CaseState  # noqa: E402
 
 CONFIG_FILE = PROJECT_ROOT / "gunicorn.conf.py"
@@ -182,6 +183,9 @@ def seed_everything(case_count: int) -> Seeded:
         for name, added in (("tasks", tasks), ("actions", actions), ("letters", letters),
                             ("events", events)):
             counts[name] += len(added)
+    db.session.commit()
+    # The reports' row per fight, as the migration's backfill computes it for bulk data.
+    rebuild_fight_figures(db.session.connection())
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
         finish_postgres()

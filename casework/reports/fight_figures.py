@@ -52,8 +52,12 @@ def _transition_at(trigger: str, first: bool = False) -> sa.ScalarSelect[Any]:
 def computed_figures(where: sa.ColumnElement[bool]) -> sa.Select[Any]:
     """For the cases matching ``where``: what each one's figures row should hold, except
     the delivery's local day (the time zone is applied in Python, see ``rows_of``)."""
-    latest_outcome = (select(func.max(Outcome.id)).where(Outcome.case_id == Case.id)
-                      .correlate(Case).scalar_subquery())
+
+    def latest_outcome(column: Any) -> sa.ScalarSelect[Any]:
+        """The fight's latest outcome's column, through the outcome's (case, id) index."""
+        return (select(column).where(Outcome.case_id == Case.id).order_by(Outcome.id.desc())
+                .limit(1).correlate(Case).scalar_subquery())
+
     latest_delivery = (select(Delivery.delivered_at).where(Delivery.case_id == Case.id)
                        .order_by(Delivery.id.desc()).limit(1).correlate(Case).scalar_subquery())
     money_demanded = (select(func.sum(Demand.amount))
@@ -70,16 +74,17 @@ def computed_figures(where: sa.ColumnElement[bool]) -> sa.Select[Any]:
                _transition_at("screen").label("screened_at"),
                _transition_at("propose").label("proposed_at"),
                _transition_at("accept", first=True).label("taken_at"),
-               sa.case((declined, Case.state_changed_at)).label("declined_at"),
+               # Data loaded without a timeline (imports) falls back on the state's change.
+               sa.case((declined, func.coalesce(_transition_at("decline"),
+                                                Case.state_changed_at))).label("declined_at"),
                sa.case((declined, Case.decline_reason)).label("decline_reason"),
                latest_delivery.label("delivered_at"),
-               sa.case((ended, Outcome.decided_on)).label("ended_on"),
-               sa.case((ended, Outcome.kind)).label("outcome_kind"),
-               sa.case((ended, Outcome.amount_recovered)).label("recovered"),
+               sa.case((ended, latest_outcome(Outcome.decided_on))).label("ended_on"),
+               sa.case((ended, latest_outcome(Outcome.kind))).label("outcome_kind"),
+               sa.case((ended, latest_outcome(Outcome.amount_recovered))).label("recovered"),
                func.coalesce(money_demanded, Case.amount_claimed, 0).label("demanded"),
                actions_done.label("actions_done"))
         .join(Network, Network.id == Case.network_id)
-        .outerjoin(Outcome, Outcome.id == latest_outcome)
         .where(where)
         .order_by(Case.id)
     )

@@ -17,20 +17,24 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from casework.extensions import Model
 from casework.models.base import UTCDateTime, enum_column
-from casework.models.case import DeclineReason
+from casework.models.case import DeclineReason, IssueType
 from casework.models.fight import OutcomeKind
 
 
 class FightFigures(Model):
     __tablename__ = "fight_figures"
-    # The reports read each step's fights of a period by one of these ranges.
+    # The reports read each step's fights of a period by one of these ranges; each index
+    # holds what its step's figures need, so that they are read from the index alone.
     __table_args__ = (
         sa.Index("ix_fight_figures_screened", "network_id", "screened_at"),
         sa.Index("ix_fight_figures_proposed", "network_id", "proposed_at"),
-        sa.Index("ix_fight_figures_taken", "network_id", "taken_at"),
-        sa.Index("ix_fight_figures_declined", "network_id", "declined_at"),
-        sa.Index("ix_fight_figures_delivered", "network_id", "delivered_at"),
-        sa.Index("ix_fight_figures_ended", "network_id", "ended_on"),
+        sa.Index("ix_fight_figures_taken", "network_id", "taken_at", "days_to_decision"),
+        sa.Index("ix_fight_figures_declined", "network_id", "declined_at", "decline_reason",
+                 "days_to_decision"),
+        sa.Index("ix_fight_figures_delivered", "network_id", "delivered_at",
+                 "days_to_delivery"),
+        sa.Index("ix_fight_figures_ended", "network_id", "ended_on", "outcome_kind",
+                 "issue_type", "demanded", "recovered", "days_to_win", "actions_done"),
     )
 
     case_id: Mapped[int] = mapped_column(
@@ -50,6 +54,12 @@ class FightFigures(Model):
     ended_on: Mapped[date | None]
     outcome_kind: Mapped[OutcomeKind | None] = mapped_column(enum_column(OutcomeKind))
     recovered: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 2))
+    issue_type: Mapped[IssueType] = mapped_column(enum_column(IssueType))
+    # Days from the inquiry to the decision (taken on or declined), from the decision to the
+    # delivery, and (whole days) from the delivery's local day to the day the win was decided.
+    days_to_decision: Mapped[float | None]
+    days_to_delivery: Mapped[float | None]
+    days_to_win: Mapped[float | None]
     # The money demands of the letter, or the amount claimed when it has none.
     demanded: Mapped[Decimal] = mapped_column(sa.Numeric(12, 2), default=Decimal(0))
     actions_done: Mapped[int] = mapped_column(default=0)

@@ -35,9 +35,10 @@ from casework.models import (
 )
 from casework.workflow.states import CaseState
 
-FIELDS = ("network_id", "logged_at", "screened_at", "proposed_at", "taken_at", "declined_at",
-          "decline_reason", "delivered_at", "delivered_on", "ended_on", "outcome_kind",
-          "recovered", "demanded", "actions_done")
+FIELDS = ("network_id", "issue_type", "logged_at", "screened_at", "proposed_at", "taken_at",
+          "declined_at", "decline_reason", "delivered_at", "delivered_on", "ended_on",
+          "outcome_kind", "recovered", "demanded", "actions_done", "days_to_decision",
+          "days_to_delivery", "days_to_win")
 BATCH = 2_000
 
 
@@ -69,7 +70,7 @@ def computed_figures(where: sa.ColumnElement[bool]) -> sa.Select[Any]:
     ended = Case.state.in_([CaseState.WON, CaseState.CLOSED])
     declined = Case.state == CaseState.DECLINED
     return (
-        select(Case.id.label("case_id"), Case.network_id, Network.timezone,
+        select(Case.id.label("case_id"), Case.network_id, Case.issue_type, Network.timezone,
                Case.created_at.label("logged_at"),
                _transition_at("screen").label("screened_at"),
                _transition_at("propose").label("proposed_at"),
@@ -115,25 +116,37 @@ def _day(value: Any) -> date | None:
 def rows_of(connection: sa.Connection, where: sa.ColumnElement[bool]) -> Iterator[dict[str, Any]]:
     """Each matching case's figures row as a dict of FightFigures' columns."""
     for row in connection.execute(computed_figures(where)).mappings():
-        delivered_at = _aware(row["delivered_at"])
+        logged_at, taken_at = _aware(row["logged_at"]), _aware(row["taken_at"])
+        declined_at, delivered_at = _aware(row["declined_at"]), _aware(row["delivered_at"])
+        delivered_on = delivered_at.astimezone(_zone(row["timezone"])).date() \
+            if delivered_at else None
+        ended_on = _day(row["ended_on"])
+        decided_at = taken_at or declined_at
         yield {
             "case_id": row["case_id"], "network_id": row["network_id"],
-            "logged_at": _aware(row["logged_at"]),
+            "issue_type": row["issue_type"], "logged_at": logged_at,
             "screened_at": _aware(row["screened_at"]),
             "proposed_at": _aware(row["proposed_at"]),
-            "taken_at": _aware(row["taken_at"]),
-            "declined_at": _aware(row["declined_at"]),
+            "taken_at": taken_at, "declined_at": declined_at,
             "decline_reason": row["decline_reason"],
-            "delivered_at": delivered_at,
-            "delivered_on": delivered_at.astimezone(_zone(row["timezone"])).date()
-            if delivered_at else None,
-            "ended_on": _day(row["ended_on"]),
-            "outcome_kind": row["outcome_kind"],
+            "delivered_at": delivered_at, "delivered_on": delivered_on,
+            "ended_on": ended_on, "outcome_kind": row["outcome_kind"],
             "recovered": None if row["recovered"] is None
             else Decimal(str(row["recovered"])).quantize(Decimal("0.01")),
             "demanded": Decimal(str(row["demanded"])).quantize(Decimal("0.01")),
             "actions_done": int(row["actions_done"]),
+            "days_to_decision": _days(logged_at, decided_at),
+            "days_to_delivery": _days(taken_at, delivered_at),
+            "days_to_win": float((ended_on - delivered_on).days)
+            if ended_on and delivered_on else None,
         }
+
+
+def _days(start: datetime | None, end: datetime | None) -> float | None:
+    """Days, with their fraction, from one moment to another (rounded to the second)."""
+    if start is None or end is None:
+        return None
+    return round((end - start).total_seconds()) / 86400
 
 
 def refresh_fight_figures(case: Case) -> FightFigures:
@@ -190,6 +203,8 @@ def _normal(value: Any) -> Any:
         return _aware(value)
     if isinstance(value, Decimal):
         return value.quantize(Decimal("0.01"))
+    if isinstance(value, float):
+        return round(value, 6)
     if hasattr(value, "value"):  # an enum member
         return value.value
     return value

@@ -9,7 +9,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
 
 from casework.extensions import db
 from casework.models import (
@@ -48,7 +47,7 @@ from casework.reports.figures import (
     Timing,
 )
 from casework.reports.period import Period
-from casework.reports.sql import days_between, days_between_days, medians
+from casework.reports.sql import medians
 from casework.workflow.deadlines import WATCHED_STATES
 from casework.workflow.states import OPEN_STATES, CaseState
 
@@ -112,12 +111,14 @@ def ended_fights(network_id: int, period: Period) -> sa.CTE:
     Materialized: each statement reading it finds the period's fights once, by the figures'
     (network, ended_on) index, whatever it then groups by.
     """
+    # The target's kind is looked up per fight, so that no planner starts from the targets.
+    target_kind = (select(Target.kind).join(Case, Case.target_id == Target.id)
+                   .where(Case.id == FightFigures.case_id)
+                   .correlate(FightFigures).scalar_subquery())
     return (
-        select(FightFigures.case_id, Case.issue_type, Target.kind.label("target_kind"),
+        select(FightFigures.case_id, FightFigures.issue_type, target_kind.label("target_kind"),
                FightFigures.outcome_kind, FightFigures.demanded,
                func.coalesce(FightFigures.recovered, 0).label("recovered"))
-        .join(Case, Case.id == FightFigures.case_id)
-        .join(Target, Target.id == Case.target_id)
         .where(FightFigures.network_id == network_id, on_days(FightFigures.ended_on, period))
         .cte("ended").prefix_with("MATERIALIZED")
     )
@@ -244,16 +245,13 @@ def timing(network_id: int, period: Period) -> Timing:
     def measure(group: str, value: Any, *where: sa.ColumnElement[bool]) -> sa.Select[Any]:
         return select(sa.literal(group).label("grp"), value.label("value")).where(*where)
 
+    days_to_decision = FightFigures.days_to_decision
     rows = sa.union_all(
-        measure("decision", days_between(FightFigures.logged_at, FightFigures.taken_at),
-                mine, in_period(FightFigures.taken_at, period)),
-        measure("decision", days_between(FightFigures.logged_at, FightFigures.declined_at),
-                mine, in_period(FightFigures.declined_at, period)),
-        measure("delivery", days_between(FightFigures.taken_at, FightFigures.delivered_at),
-                mine, in_period(FightFigures.delivered_at, period)),
-        # Whole days, from the delivery's local day to the day the win was decided.
-        measure("win", days_between_days(FightFigures.delivered_on, FightFigures.ended_on),
-                won),
+        measure("decision", days_to_decision, mine, in_period(FightFigures.taken_at, period)),
+        measure("decision", days_to_decision, mine, in_period(FightFigures.declined_at, period)),
+        measure("delivery", FightFigures.days_to_delivery, mine,
+                in_period(FightFigures.delivered_at, period)),
+        measure("win", FightFigures.days_to_win, won),
         measure("actions", sa.cast(FightFigures.actions_done, sa.Float), won),
     ).subquery()
     found = {grp: (int(n), float(median)) for grp, median, n in db.session.execute(medians(rows))}
@@ -325,16 +323,21 @@ def reliable_members(done: sa.CTE) -> list[ReliableMember]:
     """Who came most often when they said they would (coordinators only)."""
     said_yes = CallListEntry.answer == CallAnswer.YES
     came = CallListEntry.is_checked_in.is_(True)
-    kept = func.sum(sa.case((sa.and_(said_yes, came), 1), else_=0))
-    present = func.sum(sa.case((came, 1), else_=0))
+    # Tallied per person from the call lists' index first; only the people who came are
+    # then looked up for their names.
+    tally = (select(CallListEntry.person_id,
+                    func.sum(sa.case((said_yes, 1), else_=0)).label("said_yes"),
+                    func.sum(sa.case((came, 1), else_=0)).label("came"),
+                    func.sum(sa.case((sa.and_(said_yes, came), 1), else_=0)).label("kept"))
+             .select_from(done)
+             .join(CallListEntry, CallListEntry.action_id == done.c.id)
+             .group_by(CallListEntry.person_id)
+             .having(func.sum(sa.case((came, 1), else_=0)) > 0)
+             .subquery())
     rows = db.session.execute(
-        select(Person.name, func.sum(sa.case((said_yes, 1), else_=0)), present, kept)
-        .select_from(done)
-        .join(CallListEntry, CallListEntry.action_id == done.c.id)
-        .join(Person, Person.id == CallListEntry.person_id)
-        .group_by(Person.id, Person.name)
-        .having(present > 0)
-        .order_by(kept.desc(), present.desc(), Person.name, Person.id)
+        select(Person.name, tally.c.said_yes, tally.c.came, tally.c.kept)
+        .join(Person, Person.id == tally.c.person_id)
+        .order_by(tally.c.kept.desc(), tally.c.came.desc(), Person.name, Person.id)
         .limit(RELIABLE_SHOWN)).all()
     return [ReliableMember(name, int(yes), int(came_count), int(kept_count))
             for name, yes, came_count, kept_count in rows]
@@ -352,34 +355,35 @@ def load(network_id: int, period: Period, today: date, *, include_people: bool) 
         .where(Case.network_id == network_id, is_open)).one()
     per_organizer = None
     if include_people:
-        # Led by the network's organizers (a few dozen rows), each reading only the fights
-        # they are on, through the (user, case) index.
-        team_case = aliased(Case)
-        open_on_team = sa.and_(team_case.id == case_team.c.case_id,
-                               team_case.network_id == network_id,
-                               team_case.state.in_(OPEN_STATES))
-        team_late = sa.and_(team_case.deadline_on < today, team_case.state.in_(WATCHED_STATES))
-        carried = func.count(team_case.id)
+        # Led by the network's open fights (their (network, state) index), each one's team
+        # read through the team's primary key: "+ 0" keeps SQLite from reading the whole
+        # team table first and looking each membership's fight up.
+        team_late = sa.and_(Case.deadline_on < today, Case.state.in_(WATCHED_STATES))
+        carried = (select(case_team.c.user_id, func.count().label("fights"),
+                          func.sum(sa.case((team_late, 1), else_=0)).label("late"))
+                   .select_from(Case)
+                   .join(case_team, case_team.c.case_id == Case.id + 0)
+                   .where(Case.network_id == network_id, is_open)
+                   .group_by(case_team.c.user_id).subquery())
+        fights_carried = func.coalesce(carried.c.fights, 0)
         rows = db.session.execute(
-            select(User.name, carried,
-                   func.coalesce(func.sum(sa.case((team_late, 1), else_=0)), 0))
-            .outerjoin(case_team, case_team.c.user_id == User.id)
-            .outerjoin(team_case, open_on_team)
+            select(User.name, fights_carried, func.coalesce(carried.c.late, 0))
+            .outerjoin(carried, carried.c.user_id == User.id)
             .where(User.network_id == network_id, User.is_disabled.is_(False),
                    User.role.in_([Role.ORGANIZER, Role.COORDINATOR]))
-            .group_by(User.id, User.name)
-            .order_by(carried.desc(), User.name)).all()
+            .order_by(fights_carried.desc(), User.name)).all()
         per_organizer = [OrganizerLoad(name, int(count), int(late_count))
                          for name, count, late_count in rows]
-    fights = func.count()
-    won = func.coalesce(func.sum(sa.case((Case.state == CaseState.WON, 1), else_=0)), 0)
+    # Counted per target from the (network, created_at, target, state) index first; only
+    # targets of two fights or more are then looked up.
+    won = func.sum(sa.case((Case.state == CaseState.WON, 1), else_=0))
+    per_target = (select(Case.target_id, func.count().label("fights"), won.label("won"))
+                  .where(Case.network_id == network_id, in_period(Case.created_at, period))
+                  .group_by(Case.target_id).having(func.count() >= 2).subquery())
     repeat = db.session.execute(
-        select(Target.name, Target.kind, fights, won)
-        .join(Target, Target.id == Case.target_id)
-        .where(Case.network_id == network_id, in_period(Case.created_at, period))
-        .group_by(Target.id, Target.name, Target.kind)
-        .having(fights >= 2)
-        .order_by(fights.desc(), Target.name)
+        select(Target.name, Target.kind, per_target.c.fights, per_target.c.won)
+        .join(Target, Target.id == per_target.c.target_id)
+        .order_by(per_target.c.fights.desc(), Target.name)
         .limit(REPEAT_TARGETS_SHOWN)).all()
     return Load(
         open_fights=int(open_fights), past_deadline=int(past_deadline),

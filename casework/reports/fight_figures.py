@@ -64,9 +64,11 @@ def computed_figures(where: sa.ColumnElement[bool]) -> sa.Select[Any]:
     money_demanded = (select(func.sum(Demand.amount))
                       .where(Demand.case_id == Case.id, Demand.kind == DemandKind.MONEY)
                       .correlate(Case).scalar_subquery())
-    actions_done = (select(func.count()).select_from(Action)
-                    .where(Action.case_id == Case.id, Action.status == ActionStatus.DONE)
-                    .correlate(Case).scalar_subquery())
+    # The status is counted, not filtered on, so that the fight's own (case, position) index
+    # is the one read, not the index of every action carried out.
+    actions_done = (select(func.coalesce(func.sum(
+                        sa.case((Action.status == ActionStatus.DONE, 1), else_=0)), 0))
+                    .where(Action.case_id == Case.id).correlate(Case).scalar_subquery())
     ended = Case.state.in_([CaseState.WON, CaseState.CLOSED])
     declined = Case.state == CaseState.DECLINED
     return (

@@ -21,7 +21,9 @@ def medians(rows: sa.Subquery) -> sa.Select[Any]:
         present.c.grp, present.c.value,
         sa.func.row_number().over(partition_by=present.c.grp, order_by=present.c.value)
         .label("rank"),
-        sa.func.count().over(partition_by=present.c.grp).label("n"),
+        # The same window as the rank's (one sort of the rows, not two), over all of it.
+        sa.func.count().over(partition_by=present.c.grp, order_by=present.c.value,
+                             rows=(None, None)).label("n"),
     ).subquery()
     middle: ColumnElement[bool] = sa.and_(ranked.c.rank >= (ranked.c.n + 1) // 2,
                                           ranked.c.rank <= (ranked.c.n + 2) // 2)

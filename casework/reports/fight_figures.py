@@ -168,19 +168,18 @@ def rebuild_fight_figures(connection: sa.Connection, network_id: int | None = No
     """Recompute the figures rows of a network's fights (or of every fight) from their
     records; returns how many. For the migration's backfill, bulk-loaded data and a
     network's change of time zone."""
-    table = FightFigures.__table__
     where = Case.network_id == network_id if network_id is not None else sa.true()
-    connection.execute(sa.delete(table).where(
-        table.c.network_id == network_id if network_id is not None else sa.true()))
+    connection.execute(sa.delete(FightFigures).where(
+        FightFigures.network_id == network_id if network_id is not None else sa.true()))
     written = 0
     batch: list[dict[str, Any]] = []
     for row in list(rows_of(connection, where)):
         batch.append(row)
         if len(batch) == BATCH:
-            connection.execute(sa.insert(table), batch)
+            connection.execute(sa.insert(FightFigures), batch)
             written, batch = written + len(batch), []
     if batch:
-        connection.execute(sa.insert(table), batch)
+        connection.execute(sa.insert(FightFigures), batch)
         written += len(batch)
     return written
 

@@ -207,7 +207,7 @@ def funnel(network_id: int, period: Period, overall: OutcomeRow) -> Funnel:
         .where(Case.network_id == network_id, in_period(Case.created_at, period))) or 0
     mine = FightFigures.network_id == network_id
 
-    def step(name: str, column: Any) -> sa.Select[Any]:
+    def step(name: str, column: Any) -> sa.Select[str, int]:
         return (select(sa.literal(name).label("step"), func.count().label("fights"))
                 .where(mine, in_period(column, period)))
 

@@ -1,7 +1,8 @@
 """Do a network's records tell a possible story? Dates in order, tasks still true.
 
 The demo data is checked with it in the test suite; the same rules are what the forms enforce
-(casework.fight.dates), so real data entered through the app passes too.
+(casework.fight.dates), so real data entered through the app passes too. The reports' figures
+row of each fight must also still say what its records do.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from casework.clock import local_date_of, network_today
 from casework.extensions import db
 from casework.models import ActionStatus, Case, Event, Network, Task
+from casework.reports.fight_figures import drifted_fights
 from casework.workflow.states import CaseState
 from casework.workflow.task_rules import states_needing
 
@@ -30,7 +32,15 @@ def inconsistencies(network: Network, today: date | None = None) -> list[str]:
     ).all()
     for case in cases:
         problems += case_inconsistencies(case, today)
-    return problems
+    return problems + figures_inconsistencies(network, {case.id: case.reference for case in cases})
+
+
+def figures_inconsistencies(network: Network, references: dict[int, str]) -> list[str]:
+    """The fights whose report figures (FightFigures) no longer say what their records do."""
+    db.session.flush()
+    return [f"{references.get(case_id, case_id)}: its report figures do not match its "
+            "records (casework.reports.fight_figures was not called after a change)."
+            for case_id in drifted_fights(db.session.connection(), network.id)]
 
 
 def case_inconsistencies(case: Case, today: date) -> list[str]:

@@ -38,6 +38,7 @@ from casework.models import (
     User,
 )
 from casework.models.base import utcnow
+from casework.reports.fight_figures import refresh_fight_figures
 from casework.targets import services as research
 from casework.users.services import create_user
 from casework.workflow.moves import DeliveryInput, MoveInput, OutcomeInput
@@ -195,6 +196,8 @@ def load_demo() -> list[User]:
     db.session.flush()
     add_demo_research(network, omar)
     add_demo_ladder(network, lena, [lena, omar, coordinator])
+    for case in db.session.scalars(select(Case).where(Case.network_id == network.id)):
+        refresh_fight_figures(case)  # after the history was dated and the actions carried out
     return users
 
 

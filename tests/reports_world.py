@@ -37,6 +37,7 @@ from casework.models import (
     Tier,
     User,
 )
+from casework.reports.fight_figures import refresh_fight_figures
 from casework.workflow.states import CaseState
 
 
@@ -188,7 +189,7 @@ def record(case: Case, fight: Fight) -> None:
     case.decline_reason = fight.decline_reason
     case.deadline_on = fight.deadline_on
     case.state_changed_at = fight.ended or fight.accepted or fight.logged
-    db.session.flush()
+    refresh_fight_figures(case)  # as every service that writes these records does
 
 
 def call_lists(network_id: int, case_ids: dict[str, int]) -> dict[str, int]:

@@ -8,7 +8,8 @@ import io
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -17,10 +18,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from casework.extensions import db
-from casework.models import Network, Role
+from casework.models import Case, Network, OutcomeKind, Role, User
 from casework.reports.charts import chart_stylesheet
 from casework.reports.figures import network_report
 from casework.reports.period import Period
+from casework.workflow.moves import MoveInput, OutcomeInput
+from casework.workflow.service import apply_transition
 from tests.conftest import login
 from tests.reports_world import World, build_world
 from tests.test_headers import INLINE_CODE, STRICT_CSP
@@ -63,7 +66,7 @@ EXPECTED_CSV: dict[str, list[list[str]]] = {
         ["Measure", "Fights", "Median"],
         ["Inquiry to decision (days)", "7", "10.0"],  # 4, 10, 10, 10, 10 (E), 12, 20
         ["Decision to delivery (days)", "5", "10.0"],  # 6, 8, 10, 10, 20
-        ["Delivery to win (days)", "3", "30.0"],  # 10, 30, 40.56 (D)
+        ["Delivery to win (days)", "3", "30.0"],  # 10, 30, 40 (D: 21 Nov to 31 Dec)
         ["Actions before a win", "3", "1.0"]],  # 2, 1, 1
     "actions": [["Month", "Call-in", "Picket", "Postering / leafleting", "All actions",
                  "Median turnout"]] + [
@@ -185,6 +188,31 @@ def test_the_figures_match_the_hand_count(app: Flask, world: World) -> None:
         before = network_report(network, Period.year(network.timezone, 2025))
         assert (before.funnel.declined, before.funnel.won, before.funnel.inquiries) == (1, 0, 1)
         assert before.mobilization.reliable_members is None and before.load.per_organizer is None
+
+
+def test_a_win_counts_on_the_day_it_was_decided_not_the_day_it_was_entered(
+        app: Flask, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """G, delivered in June, is won on 31 December 2026 but only entered on 2 January 2027
+    (at 09:00 local): a 2026 win, 193 days after the delivery, and nothing in 2027."""
+    entered = datetime(2027, 1, 2, 17, 0, tzinfo=UTC)
+    monkeypatch.setattr("casework.workflow.service.utcnow", lambda: entered)
+    with app.app_context():
+        case = db.session.get_one(Case, world.case_ids["G"])
+        outcome = OutcomeInput(kind=OutcomeKind.FULL, decided_on=date(2026, 12, 31),
+                               amount_recovered=Decimal(500))
+        apply_transition(case.id, "win", db.session.get_one(User, world.organizer_id),
+                         MoveInput(reason="", outcome=outcome), case.version,
+                         today=date(2027, 1, 2))
+        db.session.commit()
+        network = db.session.get_one(Network, world.network_id)
+        year = network_report(network, Period.year(network.timezone, 2026))
+        assert (year.funnel.won, year.outcomes.overall.win_rate) == (3, 0.6)
+        assert year.money.overall.recovered == Decimal("5700.00")
+        # Delivery to win: 10, 30, 40 (D) and 193 (G: 21 June to 31 December).
+        assert (year.timing.delivery_to_win.fights, year.timing.delivery_to_win.median) == \
+            (4, 35.0)
+        following = network_report(network, Period.year(network.timezone, 2027))
+        assert (following.funnel.won, following.money.overall.fights) == (0, 0)
 
 
 def test_the_page_and_every_csv_show_the_hand_counted_figures(app: Flask, world: World) -> None:

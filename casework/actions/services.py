@@ -29,6 +29,7 @@ from casework.models import (
     User,
 )
 from casework.models.base import utcnow
+from casework.reports.fight_figures import refresh_fight_figures
 
 
 class ActionRefused(CaseworkError):
@@ -203,6 +204,7 @@ def record_done(action: Action, actor: User, report: ActionReport) -> Action:
               f"Action done: {action.display_title}: turnout {turnout}{source} "
               f"(goal {action.turnout_goal}){police}")
     db.session.flush()
+    refresh_fight_figures(case)
     return action
 
 

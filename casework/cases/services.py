@@ -30,6 +30,7 @@ from casework.models import (
     User,
 )
 from casework.models.base import utcnow
+from casework.reports.fight_figures import refresh_fight_figures
 from casework.targets.proposals import propose_target_details
 
 
@@ -69,6 +70,7 @@ def create_case(author: User, facts: CaseFacts, person: Person | None = None) ->
         case.team.append(author)
     db.session.add(case)
     db.session.flush()
+    refresh_fight_figures(case)
     return case
 
 
@@ -84,6 +86,7 @@ def update_case(case: Case, editor: User, facts: CaseFacts, seen_version: int) -
         db.session.add(Event(case=case, actor=editor, kind=EventKind.UPDATED,
                              changed_fields=changed))
         db.session.flush()
+        refresh_fight_figures(case)  # the amount claimed is what a letter without demands asks
     return changed
 
 

@@ -35,6 +35,7 @@ from casework.models import (
     User,
 )
 from casework.models.base import utcnow
+from casework.reports.fight_figures import refresh_fight_figures
 
 
 class RecordRefused(CaseworkError):
@@ -179,6 +180,7 @@ def add_demand(case: Case, actor: User, kind: DemandKind, description: str,
     db.session.add(demand)
     touch(case, actor, f"Demand added: {description}")
     db.session.flush()
+    refresh_fight_figures(case)
     return demand
 
 
@@ -188,6 +190,7 @@ def remove_demand(demand: Demand, case: Case, actor: User) -> None:
     case.demands.remove(demand)  # delete-orphan removes the row
     touch(case, actor, f"Demand removed: {demand.description}")
     db.session.flush()
+    refresh_fight_figures(case)
 
 
 def set_deadline_rule(case: Case, actor: User, days: int, planned_on: date | None) -> None:

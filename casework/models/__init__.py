@@ -37,6 +37,7 @@ from casework.models.fight import (
     OutcomeKind,
     TargetContact,
 )
+from casework.models.fight_figures import FightFigures
 from casework.models.invitation import Invitation
 from casework.models.letter import (
     LANGUAGE_NAMES,
@@ -108,6 +109,7 @@ __all__ = [
     "Case",
     "CaseCounter",
     "Event",
+    "FightFigures",
     "Invitation",
     "EventKind",
     "InquirySource",

@@ -66,8 +66,10 @@ class Action(Model):
     __table_args__ = (
         sa.Index("ix_action_case_position", "case_id", "position"),
         sa.Index("ix_action_starts", "starts_at"),
-        # My work's coming actions: the planned ones of the next two weeks, not every past one.
-        sa.Index("ix_action_status_starts", "status", "starts_at"),
+        # My work's coming actions: the planned ones of the next two weeks, not every past one;
+        # the reports' actions carried out in a period, read from the index alone.
+        sa.Index("ix_action_status_starts", "status", "starts_at", "case_id", "kind",
+                 "turnout_actual"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -171,6 +173,9 @@ class CallListEntry(Model):
         sa.UniqueConstraint("action_id", "person_id"),
         sa.Index("ix_call_list_entry_caller", "caller_id", "action_id"),
         sa.Index("ix_call_list_entry_person", "person_id", "answer"),
+        # The reports' call-list conversion and reliable members, read from the index alone.
+        sa.Index("ix_call_list_entry_answers", "action_id", "person_id", "answer",
+                 "is_checked_in"),
         sa.Index("ix_call_list_entry_caller_person", "caller_person_id", "action_id"),
     )
 

@@ -124,8 +124,9 @@ class Case(Model):
         sa.Index("ix_case_record_board", "network_id", "state", "state_changed_at", "id"),
         # The targets list counts each target's fights and wins from this index alone.
         sa.Index("ix_case_record_network_target", "network_id", "target_id", "state"),
-        # The reports: inquiries logged in a period.
-        sa.Index("ix_case_record_network_created", "network_id", "created_at"),
+        # The reports: inquiries logged in a period, and their targets (repeat offenders).
+        sa.Index("ix_case_record_network_created", "network_id", "created_at", "target_id",
+                 "state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

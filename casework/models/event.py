@@ -39,9 +39,8 @@ class EventKind(StrEnum):
 class Event(Model):
     __tablename__ = "case_event"
     __table_args__ = (
+        # The reports read FightFigures, not the timeline: no index by trigger or date.
         sa.Index("ix_case_event_case", "case_id", "id"),
-        # The reports: the fights screened, proposed or taken on in a period.
-        sa.Index("ix_case_event_trigger", "trigger", "created_at", "case_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

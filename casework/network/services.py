@@ -10,6 +10,7 @@ from sqlalchemy import select
 from casework.errors import PermissionDenied
 from casework.extensions import db
 from casework.models import Network, PageSize, Role, User
+from casework.reports.fight_figures import rebuild_fight_figures
 
 # Who may watch for other networks' appeals (DESIGN §8): those who run fights.
 DELEGATE_ROLES = (Role.ORGANIZER, Role.COORDINATOR)
@@ -65,4 +66,6 @@ def update_settings(network: Network, coordinator: User, settings: NetworkSettin
     for name in changed:
         setattr(network, name, wanted[name])
     db.session.flush()
+    if "timezone" in changed:  # each delivery's local day moves with the zone
+        rebuild_fight_figures(db.session.connection(), network.id)
     return changed

@@ -28,6 +28,7 @@ from casework.models import (
     Urgency,
 )
 from casework.models.base import utcnow
+from casework.reports.fight_figures import refresh_fight_figures
 from casework.security.ratelimit import address_block
 from casework.workflow.states import CaseState
 
@@ -113,4 +114,5 @@ def create_web_inquiry(network: Network, sent: WebInquiry) -> Case:
         case=case, actor=None, kind=EventKind.CREATED, to_state=case.state,
         note="Inquiry sent through the web form")])
     db.session.flush()
+    refresh_fight_figures(case)
     return case

@@ -3,14 +3,18 @@
 ``network_report(network, period)`` is the one entry point; the reports page, its CSV
 downloads, its charts and the year in review all read the ``Report`` it returns. Every figure
 comes from a handful of SQL aggregates (casework/reports/queries.py), never from Python loops
-over cases. What falls in the period is decided by UTC moments computed from the network's
-local calendar days (casework/reports/period.py):
+over cases; most read one small row per fight (FightFigures, kept in step with the fight's
+records by casework/reports/fight_figures.py). Each thing counts on the day it happened,
+where the network is (casework/reports/period.py):
 
-- inquiries: cases logged in the period; screened, proposed, taken: the case's transition
-  happened in the period; delivered: the demand letter was handed over in the period;
-- won, partial, lost, closed, declined: the fight ended in the period (the moment it was moved
-  to won, closed or declined; a reopened fight counts only when it ends again), with its
-  latest outcome;
+- inquiries: cases logged in the period; screened, proposed (the latest proposal), taken on:
+  the fight made that move in the period; delivered: the demand letter was handed over in
+  the period (the delivery's own date and time, as recorded);
+- won, partial, lost, closed: the day the fight's outcome was decided (the outcome's own
+  date, not the day it was entered) is in the period, and the fight still stands won or
+  closed (a reopened fight counts only when it ends again, with its latest outcome);
+  declined: the fight was declined in the period and still stands declined;
+- delivery to win: whole days from the delivery's local day to the day the win was decided;
 - actions, turnout and calls: actions carried out (done) that started in the period;
 - load: open fights today, whatever the period.
 """

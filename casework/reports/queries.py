@@ -19,12 +19,8 @@ from casework.models import (
     CallListEntry,
     Case,
     DeclineReason,
-    Delivery,
-    Demand,
-    DemandKind,
-    Event,
+    FightFigures,
     IssueType,
-    Outcome,
     OutcomeKind,
     Person,
     Role,
@@ -51,7 +47,7 @@ from casework.reports.figures import (
     Timing,
 )
 from casework.reports.period import Period
-from casework.reports.sql import days_between, medians
+from casework.reports.sql import medians
 from casework.workflow.deadlines import WATCHED_STATES
 from casework.workflow.states import OPEN_STATES, CaseState
 
@@ -63,11 +59,18 @@ REPEAT_TARGETS_SHOWN = 10
 
 
 def in_period(column: Any, period: Period) -> sa.ColumnElement[bool]:
+    """A moment (UTC) falls on one of the period's local days."""
     return sa.and_(column >= period.starts_at, column < period.ends_at)
 
 
+def on_days(column: Any, period: Period) -> sa.ColumnElement[bool]:
+    """A day (already a local date, such as an outcome's) is one of the period's days."""
+    return sa.and_(column >= period.first_day, column <= period.last_day)
+
+
 def of_network(network_id: int) -> sa.ColumnElement[bool]:
-    """The case is the network's, for queries led by a dated row (event, delivery, action).
+    """The fight is the network's, for queries led by a dated row (an action), joined to
+    the fight's narrow figures row rather than to its wide case row.
 
     On SQLite, which keeps no statistics, ``+ 0`` stops it from reading all of the network's
     cases by the network index instead of the period's rows by their date index.
@@ -75,8 +78,8 @@ def of_network(network_id: int) -> sa.ColumnElement[bool]:
     use that knowledge.
     """
     if db.session.get_bind().dialect.name == "sqlite":
-        return (Case.network_id + 0) == network_id
-    return Case.network_id == network_id
+        return (FightFigures.network_id + 0) == network_id
+    return FightFigures.network_id == network_id
 
 
 def without_jit() -> None:
@@ -102,26 +105,21 @@ def number_or_none(value: Any) -> float | None:
 
 
 def ended_fights(network_id: int, period: Period) -> sa.CTE:
-    """One row per fight won or closed in the period, with its latest outcome and money.
+    """One row per fight won or closed in the period, by the day its outcome was decided,
+    with that outcome and its money.
 
-    Materialized: each statement reading it finds the period's fights once, by the board
-    index (network, state, state_changed_at), whatever it then groups by.
+    Materialized: each statement reading it finds the period's fights once, by the figures'
+    (network, ended_on) index, whatever it then groups by.
     """
-    latest_outcome = (select(func.max(Outcome.id)).where(Outcome.case_id == Case.id)
-                      .correlate(Case).scalar_subquery())
-    demanded = (select(func.sum(Demand.amount))
-                .where(Demand.case_id == Case.id, Demand.kind == DemandKind.MONEY)
-                .correlate(Case).scalar_subquery())
+    # The target's kind is looked up per fight, so that no planner starts from the targets.
+    target_kind = (select(Target.kind).join(Case, Case.target_id == Target.id)
+                   .where(Case.id == FightFigures.case_id)
+                   .correlate(FightFigures).scalar_subquery())
     return (
-        select(Case.id.label("case_id"), Case.issue_type, Target.kind.label("target_kind"),
-               Outcome.kind.label("outcome_kind"),
-               func.coalesce(demanded, Case.amount_claimed, 0).label("demanded"),
-               func.coalesce(Outcome.amount_recovered, 0).label("recovered"))
-        .join(Target, Target.id == Case.target_id)
-        .join(Outcome, Outcome.id == latest_outcome)
-        .where(Case.network_id == network_id,
-               Case.state.in_([CaseState.WON, CaseState.CLOSED]),
-               in_period(Case.state_changed_at, period))
+        select(FightFigures.case_id, FightFigures.issue_type, target_kind.label("target_kind"),
+               FightFigures.outcome_kind, FightFigures.demanded,
+               func.coalesce(FightFigures.recovered, 0).label("recovered"))
+        .where(FightFigures.network_id == network_id, on_days(FightFigures.ended_on, period))
         .cte("ended").prefix_with("MATERIALIZED")
     )
 
@@ -207,28 +205,29 @@ def funnel(network_id: int, period: Period, overall: OutcomeRow) -> Funnel:
     inquiries = db.session.scalar(
         select(func.count()).select_from(Case)
         .where(Case.network_id == network_id, in_period(Case.created_at, period))) or 0
-    moves: dict[str | None, int] = dict(db.session.execute(
-        select(Event.trigger, func.count(sa.distinct(Event.case_id)))
-        .join(Case, Case.id == Event.case_id)
-        .where(Event.trigger.in_(["screen", "propose", "accept"]),
-               in_period(Event.created_at, period), of_network(network_id))
-        .group_by(Event.trigger)).all())
-    delivered = db.session.scalar(
-        select(func.count(sa.distinct(Delivery.case_id)))
-        .join(Case, Case.id == Delivery.case_id)
-        .where(of_network(network_id), in_period(Delivery.delivered_at, period))) or 0
+    mine = FightFigures.network_id == network_id
+
+    def step(name: str, column: Any) -> sa.Select[str, int]:
+        return (select(sa.literal(name).label("step"), func.count().label("fights"))
+                .where(mine, in_period(column, period)))
+
+    steps: dict[str, int] = {name: int(count) for name, count in db.session.execute(
+        sa.union_all(step("screened", FightFigures.screened_at),
+                     step("proposed", FightFigures.proposed_at),
+                     step("taken", FightFigures.taken_at),
+                     step("delivered", FightFigures.delivered_at)))}
     reasons: dict[DeclineReason | None, int] = dict(db.session.execute(
-        select(Case.decline_reason, func.count())
-        .where(Case.network_id == network_id, Case.state == CaseState.DECLINED,
-               in_period(Case.state_changed_at, period))
-        .group_by(Case.decline_reason)).all())
+        select(FightFigures.decline_reason, func.count())
+        .where(mine, in_period(FightFigures.declined_at, period))
+        .group_by(FightFigures.decline_reason)).all())
     decline_reasons = [Count(reason.value, reason.label, reasons[reason])
                        for reason in DeclineReason if reasons.get(reason)]
     if reasons.get(None):
         decline_reasons.append(Count("unknown", "No reason recorded", reasons[None]))
     return Funnel(
-        inquiries=inquiries, screened=moves.get("screen", 0), proposed=moves.get("propose", 0),
-        taken=moves.get("accept", 0), delivered=delivered, won=overall.won,
+        inquiries=inquiries, screened=steps.get("screened", 0),
+        proposed=steps.get("proposed", 0), taken=steps.get("taken", 0),
+        delivered=steps.get("delivered", 0), won=overall.won,
         partial=overall.partial, lost=overall.lost, closed=overall.closed,
         declined=sum(reasons.values()), decline_reasons=decline_reasons,
     )
@@ -239,41 +238,21 @@ def funnel(network_id: int, period: Period, overall: OutcomeRow) -> Funnel:
 
 def timing(network_id: int, period: Period) -> Timing:
     """Median days between the stages, and actions before a win, in one statement."""
-    mine = Case.network_id == network_id
-    # Each fight's first acceptance and delivery, read through its own (case_id, id) index:
-    # "|| ''" keeps SQLite off the (trigger, created_at) index, which would scan every
-    # acceptance for every fight.
-    first_accept = (select(Event.created_at)
-                    .where(Event.case_id == Case.id, (Event.trigger + "") == "accept")
-                    .order_by(Event.id).limit(1).correlate(Case).scalar_subquery())
-    first_delivery = (select(Delivery.delivered_at).where(Delivery.case_id == Case.id)
-                      .order_by(Delivery.id).limit(1).correlate(Case).scalar_subquery())
-    latest_outcome = (select(Outcome.kind).where(Outcome.case_id == Case.id)
-                      .order_by(Outcome.id.desc()).limit(1).correlate(Case).scalar_subquery())
-    actions_done = (select(func.count()).select_from(Action)
-                    .where(Action.case_id == Case.id, Action.status == ActionStatus.DONE)
-                    .correlate(Case).scalar_subquery())
-    won_in_period = sa.and_(mine, Case.state == CaseState.WON,
-                            in_period(Case.state_changed_at, period),
-                            latest_outcome.in_([*WON_KINDS, OutcomeKind.PARTIAL]))
+    mine = FightFigures.network_id == network_id
+    won = sa.and_(mine, on_days(FightFigures.ended_on, period),
+                  FightFigures.outcome_kind.in_([*WON_KINDS, OutcomeKind.PARTIAL]))
+
+    def measure(group: str, value: Any, *where: sa.ColumnElement[bool]) -> sa.Select[Any]:
+        return select(sa.literal(group).label("grp"), value.label("value")).where(*where)
+
+    days_to_decision = FightFigures.days_to_decision
     rows = sa.union_all(
-        select(sa.literal("decision").label("grp"),
-               days_between(Case.created_at, Event.created_at).label("value"))
-        .select_from(Event).join(Case, Case.id == Event.case_id)
-        .where(of_network(network_id), Event.trigger == "accept",
-               in_period(Event.created_at, period)),
-        select(sa.literal("decision").label("grp"),
-               days_between(Case.created_at, Case.state_changed_at).label("value"))
-        .where(mine, Case.state == CaseState.DECLINED, in_period(Case.state_changed_at, period)),
-        select(sa.literal("delivery").label("grp"),
-               days_between(first_accept, Delivery.delivered_at).label("value"))
-        .select_from(Delivery).join(Case, Case.id == Delivery.case_id)
-        .where(of_network(network_id), in_period(Delivery.delivered_at, period)),
-        select(sa.literal("win").label("grp"),
-               days_between(first_delivery, Case.state_changed_at).label("value"))
-        .where(won_in_period),
-        select(sa.literal("actions").label("grp"), sa.cast(actions_done, sa.Float).label("value"))
-        .where(won_in_period),
+        measure("decision", days_to_decision, mine, in_period(FightFigures.taken_at, period)),
+        measure("decision", days_to_decision, mine, in_period(FightFigures.declined_at, period)),
+        measure("delivery", FightFigures.days_to_delivery, mine,
+                in_period(FightFigures.delivered_at, period)),
+        measure("win", FightFigures.days_to_win, won),
+        measure("actions", sa.cast(FightFigures.actions_done, sa.Float), won),
     ).subquery()
     found = {grp: (int(n), float(median)) for grp, median, n in db.session.execute(medians(rows))}
 
@@ -299,7 +278,7 @@ def mobilization(network_id: int, period: Period, *, include_people: bool) -> Mo
                          for index, month in enumerate(months)], else_=len(months) - 1)
     # The period's actions carried out, found once per statement by the starts_at index.
     done = (select(Action.id, month_of.label("month"), Action.kind, Action.turnout_actual)
-            .join(Case, Case.id == Action.case_id)
+            .join(FightFigures, FightFigures.case_id == Action.case_id)
             .where(of_network(network_id), Action.status == ActionStatus.DONE,
                    in_period(Action.starts_at, period))
             .cte("done").prefix_with("MATERIALIZED"))
@@ -344,16 +323,21 @@ def reliable_members(done: sa.CTE) -> list[ReliableMember]:
     """Who came most often when they said they would (coordinators only)."""
     said_yes = CallListEntry.answer == CallAnswer.YES
     came = CallListEntry.is_checked_in.is_(True)
-    kept = func.sum(sa.case((sa.and_(said_yes, came), 1), else_=0))
-    present = func.sum(sa.case((came, 1), else_=0))
+    # Tallied per person from the call lists' index first; only the people who came are
+    # then looked up for their names.
+    tally = (select(CallListEntry.person_id,
+                    func.sum(sa.case((said_yes, 1), else_=0)).label("said_yes"),
+                    func.sum(sa.case((came, 1), else_=0)).label("came"),
+                    func.sum(sa.case((sa.and_(said_yes, came), 1), else_=0)).label("kept"))
+             .select_from(done)
+             .join(CallListEntry, CallListEntry.action_id == done.c.id)
+             .group_by(CallListEntry.person_id)
+             .having(func.sum(sa.case((came, 1), else_=0)) > 0)
+             .subquery())
     rows = db.session.execute(
-        select(Person.name, func.sum(sa.case((said_yes, 1), else_=0)), present, kept)
-        .select_from(done)
-        .join(CallListEntry, CallListEntry.action_id == done.c.id)
-        .join(Person, Person.id == CallListEntry.person_id)
-        .group_by(Person.id, Person.name)
-        .having(present > 0)
-        .order_by(kept.desc(), present.desc(), Person.name, Person.id)
+        select(Person.name, tally.c.said_yes, tally.c.came, tally.c.kept)
+        .join(Person, Person.id == tally.c.person_id)
+        .order_by(tally.c.kept.desc(), tally.c.came.desc(), Person.name, Person.id)
         .limit(RELIABLE_SHOWN)).all()
     return [ReliableMember(name, int(yes), int(came_count), int(kept_count))
             for name, yes, came_count, kept_count in rows]
@@ -371,30 +355,35 @@ def load(network_id: int, period: Period, today: date, *, include_people: bool) 
         .where(Case.network_id == network_id, is_open)).one()
     per_organizer = None
     if include_people:
-        on_team = (select(case_team.c.user_id, Case.deadline_on, Case.state)
-                   .join(Case, Case.id == case_team.c.case_id)
-                   .where(Case.network_id == network_id, is_open).subquery())
-        team_late = sa.and_(on_team.c.deadline_on < today,
-                            on_team.c.state.in_(WATCHED_STATES))
+        # Led by the network's open fights (their (network, state) index), each one's team
+        # read through the team's primary key: "+ 0" keeps SQLite from reading the whole
+        # team table first and looking each membership's fight up.
+        team_late = sa.and_(Case.deadline_on < today, Case.state.in_(WATCHED_STATES))
+        carried = (select(case_team.c.user_id, func.count().label("fights"),
+                          func.sum(sa.case((team_late, 1), else_=0)).label("late"))
+                   .select_from(Case)
+                   .join(case_team, case_team.c.case_id == Case.id + 0)
+                   .where(Case.network_id == network_id, is_open)
+                   .group_by(case_team.c.user_id).subquery())
+        fights_carried = func.coalesce(carried.c.fights, 0)
         rows = db.session.execute(
-            select(User.name, func.count(on_team.c.user_id),
-                   func.coalesce(func.sum(sa.case((team_late, 1), else_=0)), 0))
-            .outerjoin(on_team, on_team.c.user_id == User.id)
+            select(User.name, fights_carried, func.coalesce(carried.c.late, 0))
+            .outerjoin(carried, carried.c.user_id == User.id)
             .where(User.network_id == network_id, User.is_disabled.is_(False),
                    User.role.in_([Role.ORGANIZER, Role.COORDINATOR]))
-            .group_by(User.id, User.name)
-            .order_by(func.count(on_team.c.user_id).desc(), User.name)).all()
+            .order_by(fights_carried.desc(), User.name)).all()
         per_organizer = [OrganizerLoad(name, int(count), int(late_count))
                          for name, count, late_count in rows]
-    fights = func.count()
-    won = func.coalesce(func.sum(sa.case((Case.state == CaseState.WON, 1), else_=0)), 0)
+    # Counted per target from the (network, created_at, target, state) index first; only
+    # targets of two fights or more are then looked up.
+    won = func.sum(sa.case((Case.state == CaseState.WON, 1), else_=0))
+    per_target = (select(Case.target_id, func.count().label("fights"), won.label("won"))
+                  .where(Case.network_id == network_id, in_period(Case.created_at, period))
+                  .group_by(Case.target_id).having(func.count() >= 2).subquery())
     repeat = db.session.execute(
-        select(Target.name, Target.kind, fights, won)
-        .join(Target, Target.id == Case.target_id)
-        .where(Case.network_id == network_id, in_period(Case.created_at, period))
-        .group_by(Target.id, Target.name, Target.kind)
-        .having(fights >= 2)
-        .order_by(fights.desc(), Target.name)
+        select(Target.name, Target.kind, per_target.c.fights, per_target.c.won)
+        .join(Target, Target.id == per_target.c.target_id)
+        .order_by(per_target.c.fights.desc(), Target.name)
         .limit(REPEAT_TARGETS_SHOWN)).all()
     return Load(
         open_fights=int(open_fights), past_deadline=int(past_deadline),

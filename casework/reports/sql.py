@@ -1,36 +1,13 @@
-"""SQL building blocks that read the same on SQLite and PostgreSQL: days between two
-timestamps, and medians by group (window functions, which both have; SQLite has no
-percentile_cont)."""
+"""SQL building blocks that read the same on SQLite and PostgreSQL: medians by group (window
+functions, which both have; SQLite has no percentile_cont). The day counts they take the median
+of are worked out when a fight's figures row is written (casework/reports/fight_figures.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import ColumnElement, FunctionElement
-
-
-class days_between(FunctionElement[float]):  # noqa: N801 - reads as a SQL function
-    """Days (with fractions) from the first timestamp to the second."""
-
-    type = sa.Float()
-    inherit_cache = True
-    name = "days_between"
-
-
-@compiles(days_between, "sqlite")
-def _days_between_sqlite(element: days_between, compiler: Any, **kw: Any) -> str:
-    start, end = list(element.clauses)
-    end_sql, start_sql = compiler.process(end, **kw), compiler.process(start, **kw)
-    return f"(julianday({end_sql}) - julianday({start_sql}))"
-
-
-@compiles(days_between, "postgresql")
-def _days_between_postgresql(element: days_between, compiler: Any, **kw: Any) -> str:
-    start, end = list(element.clauses)
-    return (f"(EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - "
-            f"{compiler.process(start, **kw)})) / 86400.0)")
+from sqlalchemy.sql.expression import ColumnElement
 
 
 def medians(rows: sa.Subquery) -> sa.Select[Any]:
@@ -44,7 +21,9 @@ def medians(rows: sa.Subquery) -> sa.Select[Any]:
         present.c.grp, present.c.value,
         sa.func.row_number().over(partition_by=present.c.grp, order_by=present.c.value)
         .label("rank"),
-        sa.func.count().over(partition_by=present.c.grp).label("n"),
+        # The same window as the rank's (one sort of the rows, not two), over all of it.
+        sa.func.count().over(partition_by=present.c.grp, order_by=present.c.value,
+                             rows=(None, None)).label("n"),
     ).subquery()
     middle: ColumnElement[bool] = sa.and_(ranked.c.rank >= (ranked.c.n + 1) // 2,
                                           ranked.c.rank <= (ranked.c.n + 2) // 2)

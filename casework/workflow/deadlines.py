@@ -14,6 +14,7 @@ from casework.fight.dates import delivery_date_problem
 from casework.fight.services import RecordRefused
 from casework.models import Case, Event, EventKind, Network, User
 from casework.models.base import utcnow
+from casework.reports.fight_figures import refresh_fight_figures
 from casework.workflow.service import lock_case, set_deadline
 from casework.workflow.task_rules import (
     DEADLINE_PASSED_TASK,
@@ -46,6 +47,7 @@ def correct_delivery_date(case_id: int, actor: User, delivered_at: datetime,
                          changed_fields=["delivered_at", "deadline_on"],
                          note="Delivery date corrected; deadline and tasks moved"))
     db.session.flush()
+    refresh_fight_figures(case)
     return case
 
 

@@ -17,6 +17,7 @@ from casework.fight.services import RecordRefused
 from casework.letters.services import freeze_demand_letter, start_revision
 from casework.models import Case, Delivery, Event, EventKind, Outcome, User
 from casework.models.base import utcnow
+from casework.reports.fight_figures import refresh_fight_figures
 from casework.workflow.machine import Fight, build_machine
 from casework.workflow.moves import MoveInput
 from casework.workflow.states import ENDED_STATES, CaseState
@@ -92,6 +93,7 @@ def apply_transition(case_id: int, trigger: str, actor: User, move: MoveInput,
     if dest not in (CaseState.PAUSED,) and trigger not in ("resume", "reopen"):
         create_state_tasks(case, dest, today, actor)
     db.session.flush()
+    refresh_fight_figures(case)
     return case
 
 

@@ -83,7 +83,7 @@ def inbox_post(code: str) -> tuple[Response, int]:
     if body is None:
         return refuse(400, "expected an application/activity+json body")
     try:
-        key_id = verify_request(request.method, inbox_url(network), request.headers.items(),
+        key_id = verify_request(request.method, inbox_url(network), request.headers,
                                 body, lambda kid: key_of_peer(network, kid))
     except SignatureRefused as error:
         return refuse(401, f"signature refused: {error}")
@@ -132,7 +132,7 @@ def redeem(code: str) -> tuple[Response, int]:
     except MalformedMessage as error:
         return refuse(400, f"malformed message: {error}")
     try:
-        verify_request(request.method, invitation_url(network), request.headers.items(), body,
+        verify_request(request.method, invitation_url(network), request.headers, body,
                        lambda kid: load_public_key(details.public_key_pem)
                        if kid == details.key_id else None)
     except SignatureRefused as error:

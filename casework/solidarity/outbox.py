@@ -29,7 +29,7 @@ from casework.models import Network, OutboxMessage, OutboxStatus, Peer, PeerStat
 from casework.models.base import utcnow
 from casework.solidarity import inbox
 from casework.solidarity.keys import network_key, private_key
-from casework.solidarity.messages import MEDIA_TYPE, encode, key_id
+from casework.solidarity.messages import LINK, MEDIA_TYPE, encode, key_id
 from casework.solidarity.signing import signed_headers
 from casework.solidarity.transport import TransportError, post
 
@@ -41,7 +41,8 @@ LONGEST_WAIT = timedelta(hours=6)
 MAX_ATTEMPTS = 20  # about three days of tries
 MAX_PER_TICK = 500
 HELD_WAIT = timedelta(hours=1)  # how often a message to a suspended peer is looked at again
-OUTBOX = cast(sa.Table, OutboxMessage.__table__)  # Core statements: bookkeeping is not an audited change
+# Core statements on the table: retry bookkeeping is not a change the audit log records.
+OUTBOX = cast(sa.Table, OutboxMessage.__table__)
 
 
 @dataclass
@@ -112,7 +113,7 @@ def settle(message_id: int, report: DeliveryReport) -> None:
     peer = message.peer
     sender = db.session.get_one(Network, message.network_id)
     with acting_as("outbox", network_id=sender.id):
-        if peer.status == PeerStatus.UNLINKED and message.activity_type != "Leave":
+        if peer.status == PeerStatus.UNLINKED and not ends_link(message):
             finish(message_id, OutboxStatus.CANCELLED, "the peer was unlinked")
             return
         if peer.status == PeerStatus.SUSPENDED:  # held, not tried: no attempt counted
@@ -160,6 +161,12 @@ def deliver_locally(message: OutboxMessage, sender: Network, peer: Peer) -> str 
     except inbox.Refused as refusal:
         return f"HTTP {refusal.status}"
     return None
+
+
+def ends_link(message: OutboxMessage) -> bool:
+    """A Leave or Reject of the link itself: it goes to a peer that is unlinked already."""
+    return message.activity_type in ("Leave", "Reject") and \
+        inbox_document(message).get("object", {}).get("type") == LINK
 
 
 def inbox_document(message: OutboxMessage) -> dict[str, Any]:

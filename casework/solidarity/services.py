@@ -124,12 +124,12 @@ def request_local_link(network: Network, other_id: int) -> Peer:
     other = next((n for n in local_candidates(network) if n.id == other_id), None)
     if other is None:
         raise PeerError(_("Choose one of the networks in the list."))
-    peer = local_peer(network, other)
+    details, peer = details_of(other), local_peer(network, other)
     if peer is None:
         peer = Peer(network_id=network.id, local_network_id=other.id,
                     status=PeerStatus.REQUESTED)
         db.session.add(peer)
-    details_of(other).apply_to(peer)
+    details.apply_to(peer)
     set_status(peer, PeerStatus.REQUESTED)
     db.session.flush()
     enqueue(network, peer, activity(network, peer.actor_id, "Offer",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -18,6 +18,9 @@ from http_message_signatures import (
     algorithms,
 )
 from http_message_signatures.exceptions import HTTPMessageSignaturesException
+from werkzeug.datastructures import Headers
+
+from casework.models.base import utcnow
 
 COVERED_COMPONENTS = ("@method", "@target-uri", "content-type", "content-digest")
 SIGNATURE_LABEL = "casework"
@@ -80,13 +83,14 @@ class Verifier(HTTPMessageVerifier):
 
 
 def signed_headers(url: str, body: bytes, content_type: str, key_id: str,
-                   private: Ed25519PrivateKey) -> dict[str, str]:
+                   private: Ed25519PrivateKey, created: datetime | None = None
+                   ) -> dict[str, str]:
     """The headers of a signed POST of ``body`` to ``url``: Content-Type, Content-Digest,
-    Signature-Input and Signature."""
+    Signature-Input and Signature (``created``: now, unless a test says otherwise)."""
     message = HTTPRequestMessage("POST", url, {"Content-Type": content_type})
     signer = HTTPMessageSigner(signature_algorithm=algorithms.ED25519,
                                key_resolver=OneKeyResolver(key_id, private))
-    signer.sign(message, key_id=key_id, label=SIGNATURE_LABEL,
+    signer.sign(message, key_id=key_id, label=SIGNATURE_LABEL, created=created or utcnow(),
                 covered_component_ids=COVERED_COMPONENTS, body=body)
     return dict(message.headers)
 
@@ -95,6 +99,8 @@ def verify_request(method: str, url: str, headers: Iterable[tuple[str, str]] | M
                    body: bytes, lookup: Callable[[str], Ed25519PublicKey | None]) -> str:
     """Check a request's signature, then its body against the signed digest; returns the key
     id that signed it. SignatureRefused or DigestMismatch otherwise."""
+    if not isinstance(headers, Mapping | Headers):
+        headers = Headers(list(headers))  # field lines, in order
     resolver = LookupKeyResolver(lookup)
     verifier = Verifier(signature_algorithm=algorithms.ED25519, key_resolver=resolver)
     message = HTTPRequestMessage(method, url, headers)

@@ -35,7 +35,7 @@ from casework.models import (
 from casework.models.base import utcnow
 from casework.solidarity import outbox
 from casework.solidarity.keys import network_key, private_key, public_pem
-from casework.solidarity.messages import MEDIA_TYPE, activity, encode, inbox_url
+from casework.solidarity.messages import MEDIA_TYPE, encode, inbox_url
 from casework.solidarity.services import check_link
 from casework.solidarity.signing import signed_headers, verify_request
 from tests.conftest import login

@@ -4,7 +4,10 @@ once send each message once; two networks on one installation link through the s
 
 from __future__ import annotations
 
+import dataclasses
+import html
 import json
+import re
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -31,6 +34,7 @@ from casework.models import (
     Peer,
     PeerStatus,
     Role,
+    User,
 )
 from casework.models.base import utcnow
 from casework.solidarity import outbox
@@ -460,3 +464,45 @@ def test_the_page_is_in_spanish(app: Flask, neighbours: dict[str, int]) -> None:
     login(sea, app, neighbours["sea_coordinator"])
     page = sea.get("/solidarity/", headers={"Accept-Language": "es"}).get_data(as_text=True)
     assert "Todavía no hay redes vinculadas." in page
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize(("url", "says"), [
+    ("ftp://pdx.example/federation/pdx/invitations", "Paste the invitation"),
+    ("https://pdx example/federation/pdx/invitations", "Paste the invitation"),
+    ("https://pdx.example:99999/federation/pdx/invitations", "Paste the invitation"),
+    ("https://pdx.éxample/federation/pdx/invitations", "Paste the invitation"),
+    ("http://127.0.0.1:{down}/federation/pdx/invitations", "did not answer"),
+    ("http://127.0.0.1:{receiver}/federation/pdx/invitations", "could not be read"),
+])
+def test_a_bad_invitation_address_is_refused_next_to_it(
+        app: Flask, neighbours: dict[str, int], receiver: tuple[int, type[Receiver]],
+        url: str, says: str) -> None:
+    sea = app.test_client()
+    login(sea, app, neighbours["sea_coordinator"])
+    receiver[1].answers = [200]  # and no actor document
+    response = sea.post("/solidarity/invitations/redeem", data={
+        "url": url.format(down=free_port(), receiver=receiver[0]), "code": "abc"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    field_error = re.search(r'id="url-error" class="field-error">([^<]*)<', page)
+    assert field_error and says in html.unescape(field_error.group(1))
+    assert peer_of(app, neighbours["sea"]) is None
+
+
+def test_a_new_name_in_the_settings_goes_to_every_linked_peer(
+        app: Flask, remote: Remote, make_user: Callable[..., int]) -> None:
+    from casework.network.services import NetworkSettings, update_settings
+
+    coordinator_id = make_user(Role.COORDINATOR)
+    with app.app_context():
+        network = db.session.get_one(Network, remote.network_id)
+        wanted = dataclasses.replace(NetworkSettings.of(network),
+                                     name="Seattle Solidarity Network")
+        update_settings(network, db.session.get_one(User, coordinator_id), wanted)
+        db.session.commit()
+        [body] = db.session.scalars(select(OutboxMessage.body))
+    document = json.loads(body)
+    assert (document["type"], document["object"]) == ("Update", {
+        "type": "Organization", "id": "http://127.0.0.1:5000/federation/sea/actor",
+        "name": "Seattle Solidarity Network"})

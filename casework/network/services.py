@@ -65,4 +65,8 @@ def update_settings(network: Network, coordinator: User, settings: NetworkSettin
     for name in changed:
         setattr(network, name, wanted[name])
     db.session.flush()
+    if "name" in changed:
+        from casework.solidarity.services import announce_name
+
+        announce_name(network)  # linked networks learn the new name (docs/federation.md)
     return changed

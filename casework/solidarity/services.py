@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from http_message_signatures import HTTPMessageSignaturesException
 from sqlalchemy import func, select
 
 from casework.errors import CaseworkError
@@ -60,7 +61,12 @@ ACTIVE = (PeerStatus.LINKED, PeerStatus.REQUESTED, PeerStatus.ASKED, PeerStatus.
 
 
 class PeerError(CaseworkError):
-    """A link that cannot be made or changed; the message says why, for the coordinator."""
+    """A link that cannot be made or changed; the message says why, for the coordinator
+    (``field``: the form field it is about)."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -283,31 +289,35 @@ def redeem_invitation(network: Network, url: str, code: str) -> Peer:
         check_url(url)
     except ValueError as error:
         raise PeerError(_("Paste the invitation's address as you were given it "
-                          "(it starts with https://).")) from error
+                          "(it starts with https://)."), "url") from error
     if urlsplit(url).netloc == urlsplit(base_url()).netloc:
         raise PeerError(_("This invitation comes from this installation: choose the network "
-                          "in the list above instead."))
+                          "in the list above instead."), "url")
     document = activity(network, url, "Offer", {"type": LINK, "network": actor_document(network),
                                                 "invitation": code})
     body = encode(document)
-    headers = signed_headers(url, body, MEDIA_TYPE, key_id(network),
-                             private_key(network_key(network)))
+    try:
+        headers = signed_headers(url, body, MEDIA_TYPE, key_id(network),
+                                 private_key(network_key(network)))
+    except (HTTPMessageSignaturesException, ValueError) as error:  # an address it cannot sign
+        raise PeerError(_("Paste the invitation's address as you were given it "
+                          "(it starts with https://)."), "url") from error
     try:
         answer = post(url, body, headers)
     except TransportError as error:
         raise PeerError(_("The other installation did not answer. Check the address, or try "
-                          "again later.")) from error
+                          "again later."), "url") from error
     if answer.status == 401:
         raise PeerError(_("The other installation refused the invitation: the code is wrong, "
                           "was used already or expired. Ask for a new one."))
     if answer.status != 200:
         raise PeerError(_("The other installation answered with an error (%(status)s). Try "
-                          "again later.", status=answer.status))
+                          "again later.", status=answer.status), "url")
     try:
         details = peer_details(json.loads(answer.body.decode("utf-8")))
     except (MalformedMessage, ValueError) as error:
-        raise PeerError(_("The other installation's answer could not be read.")) from error
+        raise PeerError(_("The other installation's answer could not be read."), "url") from error
     if {urlsplit(details.actor_id).netloc, urlsplit(details.inbox_url).netloc} != {
             urlsplit(url).netloc}:
-        raise PeerError(_("The other installation's answer could not be read."))
+        raise PeerError(_("The other installation's answer could not be read."), "url")
     return remember_remote_peer(network, details)

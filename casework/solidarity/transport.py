@@ -26,7 +26,13 @@ class Answer:
 def check_url(url: str) -> None:
     """ValueError unless ``url`` is an https URL (or http where the installation allows it,
     for development and tests: ``CASEWORK_FEDERATION_ALLOW_HTTP``)."""
-    parts = urlsplit(url)
+    if not url.isascii() or any(ch.isspace() for ch in url):
+        raise ValueError("not an address another installation can be reached at")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError as error:
+        raise ValueError("not an address another installation can be reached at") from error
     allowed = {"https", "http"} if current_app.config.get("CASEWORK_FEDERATION_ALLOW_HTTP") \
         else {"https"}
     if parts.scheme not in allowed or not parts.hostname or parts.username or parts.password:
@@ -42,13 +48,13 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> Answer:
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     try:
         connection = connection_class(parts.hostname or "", parts.port, timeout=TIMEOUT_SECONDS)
-    except ValueError as error:  # a port out of range
+    except ValueError as error:
         raise TransportError("bad address") from error
     try:
         connection.request("POST", path, body, {**headers, "Accept": "application/activity+json"})
         response = connection.getresponse()
         return Answer(response.status, response.read(MAX_ANSWER_BYTES))
-    except (OSError, http.client.HTTPException) as error:
+    except (OSError, ValueError, http.client.HTTPException) as error:
         raise TransportError(type(error).__name__) from error
     finally:
         connection.close()

@@ -167,7 +167,7 @@ def redeem() -> BaseResponse | tuple[str, int]:
         peer = redeem_invitation(network, form.url.data or "", form.code.data or "")
     except PeerError as error:
         db.session.rollback()
-        form.code.errors = [str(error)]
+        (form.url if error.field == "url" else form.code).errors = [str(error)]
         return page(network, status=400, redeem_form=form)
     db.session.commit()
     flash(_("Linked with %(name)s.", name=peer.name), "success")

@@ -506,3 +506,19 @@ def test_a_new_name_in_the_settings_goes_to_every_linked_peer(
     assert (document["type"], document["object"]) == ("Update", {
         "type": "Organization", "id": "http://127.0.0.1:5000/federation/sea/actor",
         "name": "Seattle Solidarity Network"})
+
+
+def test_the_actor_document_serves_the_public_key_only(
+        app: Flask, client: FlaskClient, network_id: int) -> None:
+    assert client.get("/federation/sea/actor").status_code == 404  # no key until one is needed
+    with app.app_context():
+        key = network_key(db.session.get_one(Network, network_id))
+        db.session.commit()
+        pem, secret = key.public_key_pem, key.private_key_encrypted
+    document = client.get("/federation/sea/actor").json
+    assert document["publicKey"] == {
+        "id": "http://127.0.0.1:5000/federation/sea/actor#main-key",
+        "owner": "http://127.0.0.1:5000/federation/sea/actor", "publicKeyPem": pem}
+    assert (document["type"], document["inbox"]) == (
+        "Organization", "http://127.0.0.1:5000/federation/sea/inbox")
+    assert "PRIVATE" not in json.dumps(document) and "ENCRYPTED PRIVATE KEY" in secret

@@ -16,7 +16,7 @@ from casework.extensions import csrf, db
 from casework.models import Network
 from casework.permissions import public
 from casework.solidarity import inbox
-from casework.solidarity.keys import load_public_key
+from casework.solidarity.keys import has_key, load_public_key
 from casework.solidarity.messages import (
     ACCEPTED_MEDIA_TYPES,
     MAX_BODY_BYTES,
@@ -66,11 +66,11 @@ def signed_body() -> bytes | None:
 @bp.get("/<code>/actor")
 @public
 def actor(code: str) -> tuple[Response, int]:
-    """The network's name, inbox and public key."""
+    """The network's name, inbox and public key, once it has a key (a GET makes none)."""
     network = network_or_404(code)
-    document = actor_document(network)
-    db.session.commit()  # the key pair, made on first need
-    return answer(200, **document)
+    if not has_key(network):
+        abort(404)
+    return answer(200, **actor_document(network))
 
 
 @bp.post("/<code>/inbox")

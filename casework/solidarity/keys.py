@@ -36,6 +36,10 @@ def network_key(network: Network) -> NetworkKey:
     return key
 
 
+def has_key(network: Network) -> bool:
+    return db.session.get(NetworkKey, network.id) is not None
+
+
 def private_key(key: NetworkKey) -> Ed25519PrivateKey:
     """The signing half, decrypted for this use only."""
     loaded = serialization.load_pem_private_key(key.private_key_encrypted.encode("ascii"),

@@ -66,11 +66,10 @@ def signed_body() -> bytes | None:
 @bp.get("/<code>/actor")
 @public
 def actor(code: str) -> tuple[Response, int]:
-    """The network's name, inbox and public key, once it has a key (a GET makes none)."""
+    """The network's name, inbox and public key (once it has one: a GET makes none)."""
     network = network_or_404(code)
-    if not has_key(network):
-        abort(404)
-    return answer(200, **actor_document(network))
+    document = actor_document(network, with_key=has_key(network))
+    return answer(200, **document)
 
 
 @bp.post("/<code>/inbox")

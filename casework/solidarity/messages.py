@@ -49,17 +49,19 @@ def inbox_url(network: Network) -> str:
     return f"{base_url()}/federation/{network.code.lower()}/inbox"
 
 
-def actor_document(network: Network) -> dict[str, Any]:
+def actor_document(network: Network, with_key: bool = True) -> dict[str, Any]:
     """What a network publishes about itself: name, inbox and public key (nothing else)."""
-    return {
+    document: dict[str, Any] = {
         "@context": CONTEXT,
         "id": actor_url(network),
         "type": "Organization",
         "name": network.name,
         "inbox": inbox_url(network),
-        "publicKey": {"id": key_id(network), "owner": actor_url(network),
-                      "publicKeyPem": network_key(network).public_key_pem},
     }
+    if with_key:
+        document["publicKey"] = {"id": key_id(network), "owner": actor_url(network),
+                                 "publicKeyPem": network_key(network).public_key_pem}
+    return document
 
 
 def activity(network: Network, to_actor: str, kind: str, obj: dict[str, Any]) -> dict[str, Any]:

@@ -103,6 +103,8 @@ def register_blueprints(app: Flask) -> None:
     from casework.privacy.views import bp as privacy_bp
     from casework.public.views import bp as public_bp
     from casework.reports.views import bp as reports_bp
+    from casework.solidarity.federation_views import bp as federation_bp
+    from casework.solidarity.views import bp as solidarity_bp
     from casework.targets.views import bp as targets_bp
     from casework.tasks.views import bp as tasks_bp
     from casework.users.views import bp as users_bp
@@ -114,7 +116,7 @@ def register_blueprints(app: Flask) -> None:
                       moves_bp, letters_bp, portal_bp, audit_bp, privacy_bp, documents_bp,
                       calendars_bp, targets_bp, actions_bp, calls_bp, people_bp, health_bp,
                       network_bp, public_bp, mobilize_bp, victories_bp, year_review_bp,
-                      reports_bp):
+                      reports_bp, solidarity_bp, federation_bp):
         app.register_blueprint(blueprint)
 
 

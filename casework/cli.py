@@ -84,9 +84,10 @@ def demo_command(if_empty: bool) -> None:
 @casework_cli.command("tick")
 def tick_command() -> None:
     """Mark fights whose deadline passed, give each an escalation task, send reminders and
-    the queued mobilization emails."""
+    the queued mobilization emails and the messages to other networks."""
     from casework.mobilize.sending import send_mobilization_emails
     from casework.reminders.services import send_due_reminders
+    from casework.solidarity.outbox import deliver_due
     from casework.workflow.deadlines import tick_deadlines
 
     with write_intent():
@@ -94,11 +95,13 @@ def tick_command() -> None:
         db.session.commit()
         reminders = send_due_reminders()
         mobilization = send_mobilization_emails()
+        messages = deliver_due()
     if report.marked_passed:
         click.echo(f"Deadline passed: {', '.join(report.marked_passed)}.")
     click.echo(f"Tick done: {len(report.marked_passed)} fight(s) newly past their deadline.")
     click.echo(reminders.summary())
     click.echo(mobilization.summary())
+    click.echo(messages.summary())
 
 
 @casework_cli.command("intake-email")

@@ -48,6 +48,10 @@ def load_config(instance_path: str, environment: str | None = None) -> dict[str,
         "CASEWORK_LETTER_REVIEWERS": letter_reviewers(),
         # Sendings of the public "get in touch" form accepted from one address in an hour.
         "CASEWORK_PUBLIC_FORM_PER_HOUR": public_form_per_hour(),
+        # Links to other installations over plain http (development and tests only).
+        "CASEWORK_FEDERATION_ALLOW_HTTP": os.environ.get(
+            "CASEWORK_FEDERATION_ALLOW_HTTP",
+            "1" if environment in DEV_ENVIRONMENTS else "0") == "1",
         **mail_settings(),
     }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -31,6 +31,9 @@ from casework.models import (
     Letter,
     LetterVersion,
     OfferStatus,
+    Peer,
+    PeerInvitation,
+    PeerStatus,
     Person,
     Role,
     TargetContact,
@@ -39,6 +42,7 @@ from casework.models import (
     TargetKind,
     TargetProposal,
     TeamJoinRequest,
+    User,
 )
 from tests.conftest import login
 
@@ -70,6 +74,8 @@ class World:
     request_id: int  # another organizer's pending request to join the case team
     proposal_id: int  # details for the case's target, proposed from another inquiry
     invitation_id: int
+    peer_id: int  # the network's link with the second network (on this installation)
+    peer_invitation_id: int  # an open invitation to link, for another installation
 
     def url_values(self) -> dict[str, int | str]:
         return {"case_id": self.case_id, "task_id": self.task_id, "user_id": self.other_user_id,
@@ -82,7 +88,9 @@ class World:
                 "duplicate_id": self.duplicate_id, "action_id": self.action_id,
                 "role_id": self.role_id, "call_id": self.call_id, "direction": "down",
                 "request_id": self.request_id, "proposal_id": self.proposal_id,
-                "invitation_id": self.invitation_id, "code": "sea", "move": "unpublish"}
+                "invitation_id": self.invitation_id, "code": "sea", "move": "unpublish",
+                "peer_id": self.peer_id, "peer_invitation_id": self.peer_invitation_id,
+                "step": "check"}
 
 
 @pytest.fixture
@@ -128,6 +136,17 @@ def world(app: Flask, make_user: Callable[..., int], make_case: Callable[..., in
         db.session.add_all([join, proposal])
         db.session.commit()
         ids = (*ids, join.id, proposal.id, invitation.id)
+        other_network = db.session.get_one(User, foreign).network
+        peer = Peer(network_id=case.network_id, local_network_id=other_network.id,
+                    name="Other", actor_id="http://127.0.0.1:5000/federation/oth/actor",
+                    key_id="http://127.0.0.1:5000/federation/oth/actor#main-key",
+                    public_key_pem="-", inbox_url="http://127.0.0.1:5000/federation/oth/inbox",
+                    status=PeerStatus.LINKED)
+        peer_invitation = PeerInvitation(network_id=case.network_id, code_sha256="0" * 64,
+                                         expires_at=datetime.now(UTC) + timedelta(days=1))
+        db.session.add_all([peer, peer_invitation])
+        db.session.commit()
+        ids = (*ids, peer.id, peer_invitation.id)
     return World(users, case_id, task_id, other, foreign, *ids)
 
 
@@ -186,7 +205,7 @@ def test_ids_of_another_network_are_not_found(app: Flask, world: World) -> None:
     object_ids = {"case_id", "task_id", "user_id", "demand_id", "contact_id", "letter_id",
                   "version_id", "document_id", "target_id", "fact_id", "person_id",
                   "duplicate_id", "action_id", "role_id", "call_id", "request_id",
-                  "proposal_id", "invitation_id"}
+                  "proposal_id", "invitation_id", "peer_id", "peer_invitation_id"}
     for rule in app_rules(app):
         if not rule.arguments & object_ids:
             continue
@@ -231,9 +250,11 @@ def test_post_routes_reject_a_missing_csrf_token(app: Flask, world: World) -> No
                                            "csrf_token": token.group(1)})
     assert response.status_code == 302
     # RFC 8058's one-click unsubscribe is posted by mail providers, without a cookie or a
-    # form: its token is the credential. The only route exempt from CSRF.
+    # form: its token is the credential. Other installations post signed messages to a
+    # network's inbox and invitation address, without a session: the RFC 9421 signature is
+    # the credential (tests/test_solidarity.py). The only routes exempt from CSRF.
     exempt = {r.endpoint for r in app_rules(app) if is_csrf_exempt(app, r.endpoint)}
-    assert exempt == {"mobilize.unsubscribe"}
+    assert exempt == {"mobilize.unsubscribe", "federation.inbox_post", "federation.redeem"}
     posts = [r for r in app_rules(app) if "POST" in (r.methods or set())
              and r.endpoint not in exempt]
     assert len(posts) >= 6

@@ -31,13 +31,14 @@ CONFIG_FILE = PROJECT / "gunicorn.conf.py"  # the very file the README's guide r
 
 
 @contextmanager
-def serving(database_url: str, directory: Path, secret_key: str, workers: int = 2
-            ) -> Iterator[int]:
+def serving(database_url: str, directory: Path, secret_key: str, workers: int = 2,
+            port: int | None = None, extra_env: dict[str, str] | None = None) -> Iterator[int]:
     """``gunicorn -c gunicorn.conf.py`` on a database, with its logs in ``directory``;
     yields its port. Servers given the same database and secret key act as one site."""
-    port = free_port()
+    port = port or free_port()
     directory.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "CASEWORK_ENV": "production", "CASEWORK_SECRET_KEY": secret_key,
+    env = {**os.environ, **(extra_env or {}), "CASEWORK_ENV": "production",
+           "CASEWORK_SECRET_KEY": secret_key,
            "CASEWORK_DATABASE_URL": database_url,
            "CASEWORK_UPLOAD_DIR": str(directory / "uploads"),
            "CASEWORK_BIND": f"127.0.0.1:{port}", "CASEWORK_WORKERS": str(workers),

@@ -54,6 +54,15 @@ from casework.models.person import Person, Tier
 from casework.models.public_form import PublicFormSubmission
 from casework.models.reminder import SentReminder
 from casework.models.search import SavedSearch
+from casework.models.solidarity import (
+    InboxMessage,
+    NetworkKey,
+    OutboxMessage,
+    OutboxStatus,
+    Peer,
+    PeerInvitation,
+    PeerStatus,
+)
 from casework.models.target import (
     ProposalStatus,
     Target,
@@ -137,4 +146,11 @@ __all__ = [
     "User",
     "case_team",
     "Victory",
+    "InboxMessage",
+    "NetworkKey",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Peer",
+    "PeerInvitation",
+    "PeerStatus",
 ]

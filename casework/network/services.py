@@ -68,4 +68,8 @@ def update_settings(network: Network, coordinator: User, settings: NetworkSettin
     db.session.flush()
     if "timezone" in changed:  # each delivery's local day moves with the zone
         rebuild_fight_figures(db.session.connection(), network.id)
+    if "name" in changed:
+        from casework.solidarity.services import announce_name
+
+        announce_name(network)  # linked networks learn the new name (docs/federation.md)
     return changed

@@ -1,7 +1,7 @@
 """peers between networks: keys, links, invitations, the outbox and inbox of signed messages
 
 Revision ID: 0985e102c985
-Revises: 5e0f2a9c7b31
+Revises: 7c1e5a9d3f20
 Create Date: 2026-12-03 03:46:00.812627
 
 """
@@ -12,7 +12,7 @@ import casework.models.base
 
 # revision identifiers, used by Alembic.
 revision = '0985e102c985'
-down_revision = '5e0f2a9c7b31'
+down_revision = '7c1e5a9d3f20'
 branch_labels = None
 depends_on = None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -17,6 +18,12 @@ from casework.models import IssueType, Letter, User
 from casework.workflow.states import CaseState as S
 from tests.letters import letter
 from tests.test_letters_flow import latest_version, start_letter
+from tests.test_translations import app_without_data
+
+
+@pytest.fixture
+def light_app(tmp_path: Path) -> Flask:
+    return app_without_data(tmp_path)
 
 
 def squeezed_pdf_text(data: bytes) -> str:
@@ -69,18 +76,18 @@ def test_a_snapshot_without_words_per_language_names_the_issue_in_each() -> None
     assert "Re:Stolendeposit" in text
 
 
-def test_enum_labels_are_english_outside_a_request(app: Flask) -> None:
+def test_enum_labels_are_english_outside_a_request(light_app: Flask) -> None:
     """`flask casework tick` and letters rendered by the CLI have no request to take a
     language from: labels are English, and do not crash."""
     assert str(IssueType.UNPAID_WAGES.label) == "Unpaid wages"
-    with app.app_context():
+    with light_app.app_context():
         assert str(IssueType.UNPAID_WAGES.label) == "Unpaid wages"
         assert f"{S.WON.label}" == "Won"
 
 
-def test_enum_labels_follow_the_ui_language(app: Flask) -> None:
-    with app.test_request_context(headers={"Accept-Language": "es"}):
+def test_enum_labels_follow_the_ui_language(light_app: Flask) -> None:
+    with light_app.test_request_context(headers={"Accept-Language": "es"}):
         assert str(IssueType.UNPAID_WAGES.label) == "Salarios no pagados"
         assert str(S.WON.label) == "Ganada"
-    with app.test_request_context(headers={"Accept-Language": "en"}):
+    with light_app.test_request_context(headers={"Accept-Language": "en"}):
         assert str(IssueType.UNPAID_WAGES.label) == "Unpaid wages"

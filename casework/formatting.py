@@ -24,6 +24,7 @@ from casework.people.languages import language_list
 FORMAT_LOCALES = {"en": "en_US", "es": "es_US"}
 DATE_PATTERN = "EEE d MMM yyyy"
 DATETIME_PATTERN = "EEE d MMM yyyy, HH:mm"
+MONTH_PATTERN = "MMM yyyy"
 CURRENCY = "USD"
 
 
@@ -44,11 +45,12 @@ def format_locale() -> str:
     return FORMAT_LOCALES.get(locale.language if locale else "en", FORMAT_LOCALES["en"])
 
 
-def local_datetime(value: datetime | None) -> str:
-    """A UTC timestamp shown in the network's time zone, e.g. 'Mon 3 Nov 2026, 14:05'."""
+def local_datetime(value: datetime | None, zone: ZoneInfo | None = None) -> str:
+    """A UTC timestamp shown in the network's time zone (or ``zone``), e.g.
+    'Mon 3 Nov 2026, 14:05'."""
     if value is None:
         return ""
-    local = value.astimezone(network_zone())
+    local = value.astimezone(zone or network_zone())
     return dates.format_datetime(local, DATETIME_PATTERN, tzinfo=local.tzinfo,
                                  locale=format_locale())
 
@@ -60,6 +62,11 @@ def local_date(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         value = value.astimezone(network_zone()).date()
     return dates.format_date(value, DATE_PATTERN, locale=format_locale())
+
+
+def month_year(value: date) -> str:
+    """A month as 'Nov 2026'."""
+    return dates.format_date(value, MONTH_PATTERN, locale=format_locale())
 
 
 def today_in_network() -> date:

@@ -14,11 +14,11 @@ from sqlalchemy import select
 
 from casework.extensions import db
 from casework.letters.rendering import render_pdf
-from casework.models import IssueType, Letter, User
+from casework.models import IssueType, Letter
 from casework.workflow.states import CaseState as S
+from tests.languages import app_without_data, speak
 from tests.letters import letter
 from tests.test_letters_flow import latest_version, start_letter
-from tests.test_translations import app_without_data
 
 
 @pytest.fixture
@@ -29,16 +29,6 @@ def light_app(tmp_path: Path) -> Flask:
 def squeezed_pdf_text(data: bytes) -> str:
     return "".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
                    .split())
-
-
-def speak(app: Flask, client: FlaskClient, user_id: int, language: str) -> None:
-    """Make the user's UI speak ``language`` (their account's choice where there is one)."""
-    client.set_cookie("lang", language)
-    with app.app_context():
-        user = db.session.get_one(User, user_id)
-        if hasattr(user, "ui_language"):
-            user.ui_language = language
-            db.session.commit()
 
 
 @pytest.mark.parametrize("ui_language", ["en", "es"])

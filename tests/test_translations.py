@@ -24,7 +24,7 @@ from babel.support import Translations
 from flask import Flask
 from flask_babel import gettext, pgettext
 
-from casework import create_app
+from tests.languages import app_without_data
 
 ROOT = Path(__file__).resolve().parent.parent
 SPANISH_PO = ROOT / "casework/translations/es/LC_MESSAGES/messages.po"
@@ -34,12 +34,6 @@ HOW_TO_FIX = (f"Run `make catalogs`, then write the Spanish msgstr of each in "
 PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[#0 +-]*\d*(?:\.\d+)?[a-zA-Z%]")
 
 MessageKey = tuple[str | None, str]  # (context, msgid)
-
-
-def app_without_data(tmp_path: Path) -> Flask:
-    """An app without a database to speak of: for what needs only a request's language."""
-    return create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI":
-                       "sqlite://", "CASEWORK_UPLOAD_DIR": str(tmp_path / "uploads")})
 
 
 @pytest.fixture

@@ -36,8 +36,8 @@ class ActionKind(StrEnum):
         return {
             "delivery": lazy_pgettext("action kind", "Demand delivery"),
             "call_in": lazy_pgettext("action kind", "Call-in"),
-            "business_contacts": lazy_pgettext("action kind",
-                                    "Letters/calls to the target's business contacts"),
+            "business_contacts": lazy_pgettext(
+                "action kind", "Letters/calls to the target's business contacts"),
             "postering": lazy_pgettext("action kind", "Postering / leafleting"),
             "outreach": lazy_pgettext("action kind", "Talking to other tenants or workers"),
             "picket": lazy_pgettext("action kind", "Picket"),

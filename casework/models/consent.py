@@ -32,19 +32,18 @@ class ConsentSubject(StrEnum):
                 "offer": lazy_pgettext("consent subject", "An offer"),
                 "publication": lazy_pgettext("consent subject",
                                              "Publishing the victory, without their name"),
-                "publication_named": lazy_pgettext("consent subject",
-                                        "Publishing the victory, with their name")}[self.value]
+                "publication_named": lazy_pgettext(
+                    "consent subject", "Publishing the victory, with their name")}[self.value]
 
     @property
     def agreed_to(self) -> str:
         """How the case page lists it: "To the demands", "To the offer", ..."""
         return {"demands": lazy_pgettext("consent subject", "To the demands"),
                 "offer": lazy_pgettext("consent subject", "To the offer"),
-                "publication": lazy_pgettext("consent subject",
-                                  "To publishing the victory, without their name"),
-                "publication_named": lazy_pgettext("consent subject",
-                                        "To publishing the victory, with their name"),
-                }[self.value]
+                "publication": lazy_pgettext(
+                    "consent subject", "To publishing the victory, without their name"),
+                "publication_named": lazy_pgettext(
+                    "consent subject", "To publishing the victory, with their name")}[self.value]
 
 
 PUBLICATION_SUBJECTS = (ConsentSubject.PUBLICATION, ConsentSubject.PUBLICATION_NAMED)

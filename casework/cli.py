@@ -78,7 +78,7 @@ def demo_command(if_empty: bool) -> None:
         db.session.commit()
     click.echo("Demo data loaded. Log in at http://127.0.0.1:5000 with:")
     for user in users:
-        click.echo(f"  {user.role.label:<17} {user.email:<28} password: {DEMO_PASSWORD}")
+        click.echo(f"  {user.role.label!s:<17} {user.email:<28} password: {DEMO_PASSWORD}")
 
 
 @casework_cli.command("tick")

@@ -1,4 +1,11 @@
-"""Jinja filters: dates in the network's time zone, money, and enum labels."""
+"""Jinja filters: dates in the network's time zone, numbers and money in the UI's language.
+
+Formats per language (Babel, CLDR data):
+
+- en: "Mon 3 Nov 2026, 14:05", "Mon 3 Nov 2026", "$1,234.50", "1,234"
+- es: "lun 3 nov 2026, 14:05", "lun 3 nov 2026", "$1,234.50", "1,234" (US Spanish, ``es_US``:
+  members and organizers in the US read dollars as "$1,234.50", not Spain's "1.234,50 US$")
+"""
 
 from __future__ import annotations
 
@@ -6,10 +13,19 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel import dates, numbers
 from flask import Flask
+from flask_babel import get_locale
 from flask_login import current_user
 
 from casework.people.languages import language_list
+
+# The Babel locale each UI language formats with; the patterns are the same in both.
+FORMAT_LOCALES = {"en": "en_US", "es": "es_US"}
+DATE_PATTERN = "EEE d MMM yyyy"
+DATETIME_PATTERN = "EEE d MMM yyyy, HH:mm"
+MONTH_PATTERN = "MMM yyyy"
+CURRENCY = "USD"
 
 
 def network_zone() -> ZoneInfo:
@@ -23,12 +39,20 @@ def network_zone() -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def local_datetime(value: datetime | None) -> str:
-    """A UTC timestamp shown in the network's time zone, e.g. 'Mon 3 Nov 2026, 14:05'."""
+def format_locale() -> str:
+    """The Babel locale of the UI's current language (English outside an app)."""
+    locale = get_locale()
+    return FORMAT_LOCALES.get(locale.language if locale else "en", FORMAT_LOCALES["en"])
+
+
+def local_datetime(value: datetime | None, zone: ZoneInfo | None = None) -> str:
+    """A UTC timestamp shown in the network's time zone (or ``zone``), e.g.
+    'Mon 3 Nov 2026, 14:05'."""
     if value is None:
         return ""
-    local = value.astimezone(network_zone())
-    return f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
+    local = value.astimezone(zone or network_zone())
+    return dates.format_datetime(local, DATETIME_PATTERN, tzinfo=local.tzinfo,
+                                 locale=format_locale())
 
 
 def local_date(value: date | datetime | None) -> str:
@@ -37,7 +61,12 @@ def local_date(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = value.astimezone(network_zone()).date()
-    return f"{value:%a} {value.day} {value:%b %Y}"
+    return dates.format_date(value, DATE_PATTERN, locale=format_locale())
+
+
+def month_year(value: date) -> str:
+    """A month as 'Nov 2026'."""
+    return dates.format_date(value, MONTH_PATTERN, locale=format_locale())
 
 
 def today_in_network() -> date:
@@ -49,7 +78,14 @@ def money(value: Decimal | None) -> str:
     """An amount as '$1,234.50', or an empty string when not known."""
     if value is None:
         return ""
-    return f"${value:,.2f}"
+    return numbers.format_currency(value, CURRENCY, locale=format_locale())
+
+
+def number(value: int | Decimal | None) -> str:
+    """A count or quantity with its thousands grouped: '1,234'."""
+    if value is None:
+        return ""
+    return numbers.format_decimal(value, locale=format_locale())
 
 
 def language_names(codes: str) -> str:
@@ -62,5 +98,6 @@ def register(app: Flask) -> None:
     app.add_template_filter(local_datetime)
     app.add_template_filter(local_date)
     app.add_template_filter(money)
+    app.add_template_filter(number)
     app.add_template_filter(language_names)
     app.add_template_global(today_in_network)

@@ -17,6 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from casework.calendars import views as calendar_views
 from casework.clock import network_today
 from casework.extensions import db
 from casework.models import (
@@ -343,3 +344,41 @@ def test_a_feed_is_not_modified_until_something_changes(app: Flask, world: World
     changed = app.test_client().get(address, headers={"If-None-Match": first.headers["ETag"]})
     assert changed.status_code == 200 and b"99 Oak Avenue" in changed.data
     assert changed.headers["ETag"] != first.headers["ETag"]
+
+
+def test_a_feed_speaks_its_users_language_and_the_network_feed_english(
+        app: Flask, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    omar, coordinator = client_of(app, world.omar), client_of(app, world.coordinator)
+    own, network = new_address(omar), new_address(coordinator, "network")
+    english = {str(e["summary"]) for e in events(app, own).values()}
+    spanish_speakers = {world.omar, world.coordinator}
+    with app.app_context():
+        for user in db.session.scalars(select(User).where(User.id.in_(spanish_speakers))):
+            if hasattr(user, "ui_language"):
+                user.ui_language = "es"
+        db.session.commit()
+    if not hasattr(User, "ui_language"):  # no language on accounts yet: the feed asks this
+        monkeypatch.setattr(calendar_views, "feed_language", lambda owner: "es" if (
+            owner.user is not None and owner.user.id in spanish_speakers) else "en")
+    refs, ids = world.refs, world.ids
+    calendar = icalendar.Calendar.from_ical(fetch(app, own).data)
+    assert str(calendar["x-wr-calname"]) == "Casework SEA: luchas de Omar"
+    feed = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
+    assert {uid: str(event["summary"]) for uid, event in feed.items()} == {
+        f"action-{ids['picket']}@casework-sea": f"Piquete: Acme Bakery — {refs['A']}",
+        f"action-{ids['cancelled']}@casework-sea":
+            f"Cancelada: Carteles y volantes: Acme Landlords — {refs['A']}",
+        f"delivery-{ids['delivery']}@casework-sea":
+            f"Carta de exigencias entregada: Acme Landlords — {refs['A']}",
+        f"deadline-{ids['A']}@casework-sea": f"Plazo: Acme Landlords — {refs['A']}",
+        f"planned-delivery-{ids['C']}@casework-sea":
+            f"Entregar la carta de exigencias: Cedar Property Group — {refs['C']}",
+        f"task-{ids['task']}@casework-sea":
+            f"Tarea: Call la persona at (teléfono) — {refs['A']}",
+    }
+    assert str(feed[f"deadline-{ids['A']}@casework-sea"]["description"]).startswith(
+        "Abre el caso en Casework: http://localhost/cases/")
+    # The network's feed is read by everyone in the network: English.
+    network_summaries = {str(e["summary"]) for e in events(app, network).values()}
+    assert f"Picket: Acme Bakery — {refs['A']}" in network_summaries
+    assert {text for text in english if not text.startswith("Task:")} <= network_summaries

@@ -54,7 +54,8 @@ def english_catalog() -> set[str]:
     strings = {*i18n.LABELS["en"].values(), *i18n.TITLES["en"].values(),
                *i18n.HEADLINES["en"].values(), *i18n.MONTHS["en"],
                *i18n.ISSUE_LABELS["en"].values()}
-    strings |= {member.label for enum in (IssueType, Urgency, RetaliationRisk) for member in enum}
+    strings |= {str(member.label) for enum in (IssueType, Urgency, RetaliationRisk)
+                for member in enum}
     return strings
 
 

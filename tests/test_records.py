@@ -273,7 +273,7 @@ def test_consent_is_its_own_record_and_accepting_needs_it_besides_the_vote(
         consent = case.consents[0]
         assert (consent.subject, consent.method, consent.recorded_by_id) == (
             ConsentSubject.DEMANDS, ConsentMethod.IN_WRITING, organizer)
-        assert consent.consented_to == "Pay the unpaid wages (2,160.00)"
+        assert consent.consented_to == "Pay the unpaid wages ($2,160.00)"
         assert db.session.scalars(select(Event.note).where(
             Event.case_id == case_id, Event.kind == EventKind.CONSENT_RECORDED)).one() == (
             f"The member's consent to the demands recorded: given in writing on "

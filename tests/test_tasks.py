@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from casework.extensions import db
 from casework.models import Event, EventKind, Role, Task
+from tests.languages import speak
 
 TODAY = date.today()
 
@@ -73,3 +75,36 @@ def test_my_work_empty_state(make_user: Callable[..., int],
                              login_as: Callable[[int], FlaskClient]) -> None:
     page = login_as(make_user(Role.ORGANIZER)).get("/").get_data(as_text=True)
     assert "Nothing overdue." in page and "You are not on any open case." in page
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("en", {"my_work": ["<h1>My work</h1>", "Overdue tasks (1)", "due Mon 1 Sep 2025",
+                        "Open tasks (1)", "no due date"],
+            "case": ["due Mon 1 Sep 2025 (overdue)", "unassigned", ">Done</button>",
+                     "Add a task"],
+            "added": ["Task added."]}),
+    ("es", {"my_work": ["<h1>Mi trabajo</h1>", "Tareas atrasadas (1)", "vence el lun 1 sep 2025",
+                        "Tareas pendientes (1)", "sin fecha límite"],
+            "case": ["vencía el lun 1 sep 2025 (atrasada)", "sin asignar", ">Hecha</button>",
+                     "Agregar una tarea"],
+            "added": ["Tarea agregada."]}),
+])
+def test_my_work_and_a_cases_tasks_speak_the_users_language(
+    app: Flask, make_case: Callable[..., int], make_user: Callable[..., int],
+    make_task: Callable[..., int], login_as: Callable[[int], FlaskClient],
+    language: str, words: dict[str, list[str]],
+) -> None:
+    omar = make_user(Role.ORGANIZER)
+    case_id = make_case(team=[omar], target_name="Blue Fern Bistro")
+    make_task(case_id, "Call the landlord", omar, date(2025, 9, 1))
+    make_task(case_id, "Someday", omar)
+    make_task(case_id, "Nobody's", None, date(2025, 9, 1))
+    client = login_as(omar)
+    speak(app, client, omar, language)
+    pages = {"my_work": client.get("/"), "case": client.get(f"/cases/{case_id}"),
+             "added": client.post(f"/cases/{case_id}/tasks", follow_redirects=True,
+                                  data={"title": "Print leaflets", "assignee_id": ""})}
+    for name, response in pages.items():
+        page = response.get_data(as_text=True)
+        missing = [word for word in words[name] if word not in page]
+        assert not missing, f"{name} page lacks {missing}"

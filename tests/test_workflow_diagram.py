@@ -24,4 +24,4 @@ def test_diagram_shows_moves_and_states_in_words(
     assert not shown & {"approve_letter", "open_talks", "revise_letter", "screen", "inquiry",
                         "negotiating"}
     now = svg.index("(now)")
-    assert svg.rindex(state.label, 0, now) > svg.rindex("<g id=\"node", 0, now)
+    assert svg.rindex(str(state.label), 0, now) > svg.rindex("<g id=\"node", 0, now)

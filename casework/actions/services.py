@@ -11,6 +11,7 @@ from casework.clock import network_today, zone_of
 from casework.errors import CaseworkError, PermissionDenied
 from casework.extensions import db
 from casework.fight.dates import action_done_problem
+from casework.formatting import local_datetime
 from casework.letters.context import LetterKind
 from casework.models import (
     Action,
@@ -95,8 +96,7 @@ def when(moment: datetime | None, network: Network) -> str:
     """A moment as the timeline reads it, in the network's time zone."""
     if moment is None:
         return "no date"
-    local = moment.astimezone(zone_of(network))
-    return f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
+    return local_datetime(moment, zone_of(network))
 
 
 def pressable_facts(case: Case) -> list[TargetFact]:

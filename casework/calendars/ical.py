@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 import icalendar
+from flask_babel import gettext as _
 
 from casework.calendars.services import Entry
 from casework.models.base import utcnow
@@ -39,11 +40,12 @@ def vevent(entry: Entry, stamp: datetime, link: str) -> icalendar.Event:
     event.add("dtstamp", stamp)
     event.add("dtstart", entry.starts)
     event.add("dtend", entry.ends)
-    event.add("summary", ("Cancelled: " if entry.is_cancelled else "") + entry.summary)
+    event.add("summary", _("Cancelled: %(event)s", event=entry.summary) if entry.is_cancelled
+              else entry.summary)
     if entry.location:
         event.add("location", " ".join(entry.location.split()))
     event.add("url", link)
-    event.add("description", f"Open the case in Casework: {link}")
+    event.add("description", _("Open the case in Casework: %(link)s", link=link))
     event.add("status", "CANCELLED" if entry.is_cancelled else "CONFIRMED")
     if isinstance(entry.starts, datetime):
         event.add("transp", "OPAQUE")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import aliased
 
@@ -230,7 +231,8 @@ def action_entries(cases: ColumnElement[bool], window: Window, code: str) -> lis
         label = ActionKind(kind).label
         entries.append(Entry(
             uid=f"action-{action_id}@casework-{code}", case_id=case_id,
-            summary=f"{label}: {point or target} — {reference}", starts=starts,
+            summary=_("%(action)s: %(target)s — %(case)s", action=label, target=point or target,
+                      case=reference), starts=starts,
             ends=starts + ACTION_HOURS, location=place,
             is_cancelled=status == ActionStatus.CANCELLED))
     return entries
@@ -246,7 +248,8 @@ def delivery_entries(cases: ColumnElement[bool], window: Window, code: str) -> l
                Delivery.delivered_at < window.ends)
         .order_by(Delivery.delivered_at, Delivery.id).limit(MAX_PER_KIND))
     return [Entry(uid=f"delivery-{delivery_id}@casework-{code}", case_id=case_id,
-                  summary=f"Demand letter delivered: {target} — {reference}",
+                  summary=_("Demand letter delivered: %(target)s — %(case)s", target=target,
+                            case=reference),
                   starts=delivered_at, ends=delivered_at + DELIVERY_HOURS, location=place)
             for delivery_id, delivered_at, place, case_id, reference, target in rows]
 
@@ -262,7 +265,8 @@ def planned_delivery_entries(cases: ColumnElement[bool], window: Window,
                Case.planned_delivery_on <= window.last_day)
         .order_by(Case.planned_delivery_on, Case.id).limit(MAX_PER_KIND))
     return [all_day(f"planned-delivery-{case_id}@casework-{code}", case_id, day,
-                    f"Deliver the demand letter: {target} — {reference}")
+                    _("Deliver the demand letter: %(target)s — %(case)s", target=target,
+                      case=reference))
             for case_id, day, reference, target in rows if day is not None]
 
 
@@ -274,7 +278,7 @@ def deadline_entries(cases: ColumnElement[bool], window: Window, code: str) -> l
         .where(cases, Case.deadline_on >= window.first_day, Case.deadline_on <= window.last_day)
         .order_by(Case.deadline_on, Case.id).limit(MAX_PER_KIND))
     return [all_day(f"deadline-{case_id}@casework-{code}", case_id, day,
-                    f"Deadline: {target} — {reference}")
+                    _("Deadline: %(target)s — %(case)s", target=target, case=reference))
             for case_id, day, reference, target in rows if day is not None]
 
 
@@ -289,7 +293,8 @@ def task_entries(user: User, window: Window, code: str) -> list[Entry]:
                Task.due_on <= window.last_day)
         .order_by(Task.due_on, Task.id).limit(MAX_PER_KIND))
     return [all_day(f"task-{task_id}@casework-{code}", case_id, due_on,
-                    f"Task: {without_member(title, name, phone)} — {reference}")
+                    _("Task: %(task)s — %(case)s", task=without_member(title, name, phone),
+                      case=reference))
             for task_id, title, due_on, case_id, reference, name, phone in rows
             if due_on is not None]
 
@@ -302,10 +307,13 @@ def all_day(uid: str, case_id: int, day: date, summary: str) -> Entry:
 def without_member(title: str, name: str, phone: str) -> str:
     """A typed task title with the member's name (or any word of it) and phone taken out."""
     words = sorted({name.strip(), *name.split()}, key=len, reverse=True)
+    the_member = _("the member")
     for word in (w for w in words if len(w) >= 3):
-        title = re.sub(rf"\b{re.escape(word)}\b", "the member", title, flags=re.IGNORECASE)
+        title = re.sub(rf"\b{re.escape(word)}\b", lambda _found: the_member, title,
+                       flags=re.IGNORECASE)
     digits = re.sub(r"\D", "", phone)
     if len(digits) >= 7:
-        title = re.sub(r"\+?\(?\d[\d().\- ]{5,}\d", lambda found: "(phone)" if re.sub(
+        phone_word = _("(phone)")
+        title = re.sub(r"\+?\(?\d[\d().\- ]{5,}\d", lambda found: phone_word if re.sub(
             r"\D", "", found.group()).endswith(digits[-7:]) else found.group(), title)
     return title

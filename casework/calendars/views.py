@@ -5,13 +5,22 @@ from __future__ import annotations
 import hashlib
 
 from flask import Blueprint, abort, make_response, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from casework.calendars.ical import calendar_bytes
-from casework.calendars.services import feed_entries, feed_of, find_feed, rotate_feed
+from casework.calendars.services import (
+    FeedOwner,
+    feed_entries,
+    feed_of,
+    find_feed,
+    rotate_feed,
+)
 from casework.clock import network_today
 from casework.extensions import db
 from casework.forms import ActionForm
+from casework.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from casework.kept import kept_or_made, latest_change
 from casework.models import STAFF_ROLES, Role
 from casework.permissions import acting_user, public, roles_required
@@ -49,16 +58,18 @@ def feed(token: str) -> Response:
     """A feed for calendar apps: the secret in the URL is the credential (404 otherwise).
 
     Built once per change in the database (and per day), then served as built; a calendar
-    app that sends the ETag back gets a 304 while nothing changed."""
+    app that sends the ETag back gets a 304 while nothing changed. Its texts are in the
+    language of the user whose feed it is (the network's feed: English), as a calendar app
+    sends no language of its own worth following."""
     owner = find_feed(token)
     if owner is None:
         abort(404)
-    name = f"Casework {owner.network.code}: " + (
-        "network" if owner.user is None else f"{owner.user.name}'s fights")
+    language = feed_language(owner)
     key = ("feed", owner.feed.id, owner.feed.token_hash, network_today(owner.network),
-           latest_change())
-    body, etag = kept_or_made(key, lambda: tagged(calendar_bytes(
-        name, owner.network.timezone, feed_entries(owner), case_link)))
+           latest_change(), language)
+    with force_locale(language):
+        body, etag = kept_or_made(key, lambda: tagged(calendar_bytes(
+            feed_name(owner), owner.network.timezone, feed_entries(owner), case_link)))
     response = make_response(body)
     response.set_etag(etag)
     response.mimetype = "text/calendar"  # text/* gets "; charset=utf-8"
@@ -66,6 +77,19 @@ def feed(token: str) -> Response:
     response.cache_control.private = True
     response.cache_control.max_age = FEED_MAX_AGE_SECONDS
     return response.make_conditional(request)
+
+
+def feed_language(owner: FeedOwner) -> str:
+    """The UI language of the feed's user when they chose one, else English."""
+    chosen = getattr(owner.user, "ui_language", None)
+    return str(chosen) if chosen in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def feed_name(owner: FeedOwner) -> str:
+    if owner.user is None:
+        return _("Casework %(network)s: network", network=owner.network.code)
+    return _("Casework %(network)s: %(name)s's fights", network=owner.network.code,
+             name=owner.user.name)
 
 
 def tagged(body: bytes) -> tuple[bytes, str]:

@@ -10,7 +10,7 @@ from casework.clock import network_today
 from casework.errors import CaseworkError, PermissionDenied
 from casework.extensions import db
 from casework.fight.dates import consent_date_problem, contact_date_problem
-from casework.formatting import local_date
+from casework.formatting import local_date, money
 from casework.letters.limits import (
     MAX_DEMAND_CALCULATION,
     MAX_DEMAND_DESCRIPTION,
@@ -118,14 +118,14 @@ def record_decision(case: Case, actor: User, decision: DecisionInput) -> Decisio
 
 def demands_text(case: Case) -> str:
     """The demands as one text, as the member consents to them."""
-    lines = [f"{d.description} ({d.amount:,.2f})" if d.amount is not None else d.description
+    lines = [f"{d.description} ({money(d.amount)})" if d.amount is not None else d.description
              for d in case.demands]
     return "; ".join(lines) or case.summary
 
 
 def offer_text(offer: TargetContact) -> str:
     """An offer's terms, as the member consents to them."""
-    amount = f"${offer.offer_amount:,.2f}" if offer.offer_amount is not None else "no amount"
+    amount = money(offer.offer_amount) if offer.offer_amount is not None else "no amount"
     conditions = f", with conditions: {offer.offer_conditions}" if offer.has_conditions else ""
     return f"Offer of {amount}{conditions}"
 
@@ -220,7 +220,7 @@ def log_contact(case: Case, actor: User, contact: ContactInput,
         record.offer_amount, record.offer_conditions = None, ""
     db.session.add(record)
     what = "Offer" if contact.is_offer else "Contact"
-    amount = f" of ${contact.offer_amount:,.2f}" if contact.offer_amount else ""
+    amount = f" of {money(contact.offer_amount)}" if contact.offer_amount else ""
     touch(case, actor, f"{what} from the target{amount} ({contact.channel.label.lower()})")
     db.session.flush()
     return record

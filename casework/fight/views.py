@@ -17,6 +17,7 @@ from casework.extensions import db
 from casework.fight import forms
 from casework.fight import services as record
 from casework.fight.retaliation import open_retaliation_case
+from casework.formatting import money
 from casework.forms import ActionForm, options
 from casework.models import (
     CASE_TEAM_ROLES,
@@ -250,7 +251,7 @@ def load_offer(case: Case, contact_id: int) -> TargetContact:
 
 def offer_proposal(offer: TargetContact) -> str:
     """The proposal a meeting votes on, in words: accept this offer, with its conditions."""
-    amount = f" of ${offer.offer_amount:,.2f}" if offer.offer_amount is not None else ""
+    amount = f" of {money(offer.offer_amount)}" if offer.offer_amount is not None else ""
     conditions = offer.offer_conditions.strip()
     return f"Accept the offer{amount}" + (f" with these conditions: {conditions}"
                                           if conditions else "")

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from casework.formatting import money
 from casework.forms import options, plausible_date, printable_text, strip_whitespace
 from casework.letters.context import LetterKind
 from casework.letters.limits import (
@@ -88,7 +89,7 @@ def letter_texts_form(letter: Letter, texts: dict[str, Any],
         data[name] = own["wrongs"]
         for number, demand in enumerate(demands, start=1):
             wording = own["demands"].get(str(demand.id), {})
-            amount = "" if demand.amount is None else f" — ${demand.amount:,.2f}"
+            amount = "" if demand.amount is None else f" — {money(demand.amount)}"
             name = f"{language}_demand_{demand.id}"
             setattr(Form, name, optional_text(
                 f"Demand {number}{amount} ({word})", MAX_DEMAND_DESCRIPTION,

@@ -160,6 +160,17 @@ def issue_label(issue: str, language: Language) -> str:
     return ISSUE_LABELS[language].get(issue, ISSUE_LABELS[language]["other"])
 
 
+def issue_label_in(label: str, language: Language) -> str:
+    """An issue label as another letter language says it ('Unpaid wages' in Spanish is
+    'Salarios no pagados'): for letters whose snapshot holds no words of their own in that
+    language. A label typed by someone (not one of ours) is kept as it is."""
+    for labels in ISSUE_LABELS.values():
+        for code, known in labels.items():
+            if known == label:
+                return issue_label(code, language)
+    return label
+
+
 def facts_paragraph(language: Language, *, member: str, target: str, issue: str,
                     amount: Decimal | None) -> str:
     """A first "what happened" paragraph, written from the case's facts in ``language``."""

@@ -21,6 +21,7 @@ import atexit
 import contextlib
 import ctypes
 import ctypes.util
+import dataclasses
 import functools
 import gc
 import logging
@@ -36,7 +37,7 @@ from typing import Any, Final
 import jinja2
 
 from casework.letters import i18n, limits
-from casework.letters.context import Demand, LetterContext, LetterKind
+from casework.letters.context import Demand, Language, LetterContext, LetterKind, LetterText
 from casework.letters.fetcher import (
     ASSET_BASE_URL,
     ASSETS_DIR,
@@ -142,9 +143,19 @@ def _environment() -> jinja2.Environment:
     )
 
 
+def own_words(ctx: LetterContext, language: Language) -> LetterText:
+    """The letter's words in ``language``; a snapshot with none of its own in that language
+    (made before letters had texts per language) still names the issue in it."""
+    words = ctx.text_for(language)
+    if language in ctx.texts or not words.issue_label:
+        return words
+    return dataclasses.replace(words, issue_label=i18n.issue_label_in(words.issue_label,
+                                                                        language))
+
+
 def _template_context(ctx: LetterContext, stylesheet_href: str | None) -> dict[str, Any]:
     languages = ctx.printed_languages
-    words = {lang: ctx.text_for(lang) for lang in languages}
+    words = {lang: own_words(ctx, lang) for lang in languages}
     return {
         "c": ctx,
         "kind": ctx.kind.value,

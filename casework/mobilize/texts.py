@@ -26,7 +26,7 @@ WEEKDAYS: Final[Mapping[Language, tuple[str, ...]]] = {
 }
 
 KIND_NAMES: Final[Mapping[Language, Mapping[ActionKind, str]]] = {
-    "en": {kind: kind.label for kind in ActionKind},
+    "en": {kind: str(kind.label) for kind in ActionKind},  # English: made outside any request
     "es": {
         ActionKind.DELIVERY: "Entrega de las demandas",
         ActionKind.CALL_IN: "Jornada de llamadas",

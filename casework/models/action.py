@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.extensions import Model
@@ -33,14 +34,15 @@ class ActionKind(StrEnum):
     @property
     def label(self) -> str:
         return {
-            "delivery": "Demand delivery",
-            "call_in": "Call-in",
-            "business_contacts": "Letters/calls to the target's business contacts",
-            "postering": "Postering / leafleting",
-            "outreach": "Talking to other tenants or workers",
-            "picket": "Picket",
-            "secondary_target": "Secondary target",
-            "other": "Other",
+            "delivery": lazy_pgettext("action kind", "Demand delivery"),
+            "call_in": lazy_pgettext("action kind", "Call-in"),
+            "business_contacts": lazy_pgettext(
+                "action kind", "Letters/calls to the target's business contacts"),
+            "postering": lazy_pgettext("action kind", "Postering / leafleting"),
+            "outreach": lazy_pgettext("action kind", "Talking to other tenants or workers"),
+            "picket": lazy_pgettext("action kind", "Picket"),
+            "secondary_target": lazy_pgettext("action kind", "Secondary target"),
+            "other": lazy_pgettext("action kind", "Other"),
         }[self.value]
 
     @property
@@ -56,7 +58,9 @@ class ActionStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return {"planned": lazy_pgettext("action status", "Planned"),
+                "done": lazy_pgettext("action status", "Done"),
+                "cancelled": lazy_pgettext("action status", "Cancelled")}[self.value]
 
 
 class Action(Model):
@@ -128,9 +132,12 @@ class ActionRoleKind(StrEnum):
     @property
     def label(self) -> str:
         return {
-            "hands_over": "Hands over the letter", "speaker": "Speaker",
-            "police_liaison": "Police liaison", "leafleter": "Leafleter",
-            "photographer": "Photographer", "other": "Other",
+            "hands_over": lazy_pgettext("action role", "Hands over the letter"),
+            "speaker": lazy_pgettext("action role", "Speaker"),
+            "police_liaison": lazy_pgettext("action role", "Police liaison"),
+            "leafleter": lazy_pgettext("action role", "Leafleter"),
+            "photographer": lazy_pgettext("action role", "Photographer"),
+            "other": lazy_pgettext("action role", "Other"),
         }[self.value]
 
 
@@ -161,8 +168,12 @@ class CallAnswer(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"not_called": "Not called yet", "reached": "Reached (no answer yet)",
-                "wrong_number": "Wrong number"}.get(self.value, self.value.capitalize())
+        return {"not_called": lazy_pgettext("call answer", "Not called yet"),
+                "reached": lazy_pgettext("call answer", "Reached (no answer yet)"),
+                "yes": lazy_pgettext("call answer", "Yes"),
+                "maybe": lazy_pgettext("call answer", "Maybe"),
+                "no": lazy_pgettext("call answer", "No"),
+                "wrong_number": lazy_pgettext("call answer", "Wrong number")}[self.value]
 
 
 class CallListEntry(Model):

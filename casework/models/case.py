@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.extensions import Model, db
@@ -38,14 +39,14 @@ class IssueType(StrEnum):
     @property
     def label(self) -> str:
         return {
-            IssueType.UNPAID_WAGES: "Unpaid wages",
-            IssueType.DEPOSIT: "Stolen deposit",
-            IssueType.REPAIRS: "Repairs",
-            IssueType.ILLEGAL_FEES: "Illegal fees",
-            IssueType.EVICTION: "Eviction",
-            IssueType.WRONGFUL_FIRING: "Wrongful firing",
-            IssueType.HARASSMENT: "Harassment",
-            IssueType.OTHER: "Other",
+            IssueType.UNPAID_WAGES: lazy_pgettext("issue type", "Unpaid wages"),
+            IssueType.DEPOSIT: lazy_pgettext("issue type", "Stolen deposit"),
+            IssueType.REPAIRS: lazy_pgettext("issue type", "Repairs"),
+            IssueType.ILLEGAL_FEES: lazy_pgettext("issue type", "Illegal fees"),
+            IssueType.EVICTION: lazy_pgettext("issue type", "Eviction"),
+            IssueType.WRONGFUL_FIRING: lazy_pgettext("issue type", "Wrongful firing"),
+            IssueType.HARASSMENT: lazy_pgettext("issue type", "Harassment"),
+            IssueType.OTHER: lazy_pgettext("issue type", "Other"),
         }[self]
 
 
@@ -57,8 +58,8 @@ class InquirySource(StrEnum):
 
     @property
     def label(self) -> str:
-        return {InquirySource.LOGGED: "Logged in Casework",
-                InquirySource.WEB_FORM: "Web form"}[self]
+        return {InquirySource.LOGGED: lazy_pgettext("inquiry source", "Logged in Casework"),
+                InquirySource.WEB_FORM: lazy_pgettext("inquiry source", "Web form")}[self]
 
 
 class Urgency(StrEnum):
@@ -69,7 +70,10 @@ class Urgency(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return {"low": lazy_pgettext("urgency", "Low"),
+                "normal": lazy_pgettext("urgency", "Normal"),
+                "high": lazy_pgettext("urgency", "High"),
+                "urgent": lazy_pgettext("urgency", "Urgent")}[self.value]
 
 
 class DeclineReason(StrEnum):
@@ -81,10 +85,10 @@ class DeclineReason(StrEnum):
     @property
     def label(self) -> str:
         return {
-            "not_winnable": "Not winnable with our capacity",
-            "out_of_scope": "Out of scope",
-            "not_willing": "Person not willing to be active",
-            "referred": "Referred elsewhere",
+            "not_winnable": lazy_pgettext("decline reason", "Not winnable with our capacity"),
+            "out_of_scope": lazy_pgettext("decline reason", "Out of scope"),
+            "not_willing": lazy_pgettext("decline reason", "Person not willing to be active"),
+            "referred": lazy_pgettext("decline reason", "Referred elsewhere"),
         }[self.value]
 
 
@@ -95,7 +99,9 @@ class RetaliationRisk(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return {"unknown": lazy_pgettext("retaliation risk", "Unknown"),
+                "low": lazy_pgettext("retaliation risk", "Low"),
+                "high": lazy_pgettext("retaliation risk", "High")}[self.value]
 
 
 case_team = sa.Table(

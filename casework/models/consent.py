@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.extensions import Model
@@ -27,16 +28,22 @@ class ConsentSubject(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"demands": "The demands", "offer": "An offer",
-                "publication": "Publishing the victory, without their name",
-                "publication_named": "Publishing the victory, with their name"}[self.value]
+        return {"demands": lazy_pgettext("consent subject", "The demands"),
+                "offer": lazy_pgettext("consent subject", "An offer"),
+                "publication": lazy_pgettext("consent subject",
+                                             "Publishing the victory, without their name"),
+                "publication_named": lazy_pgettext(
+                    "consent subject", "Publishing the victory, with their name")}[self.value]
 
     @property
     def agreed_to(self) -> str:
         """How the case page lists it: "To the demands", "To the offer", ..."""
-        return {"demands": "To the demands", "offer": "To the offer",
-                "publication": "To publishing the victory, without their name",
-                "publication_named": "To publishing the victory, with their name"}[self.value]
+        return {"demands": lazy_pgettext("consent subject", "To the demands"),
+                "offer": lazy_pgettext("consent subject", "To the offer"),
+                "publication": lazy_pgettext(
+                    "consent subject", "To publishing the victory, without their name"),
+                "publication_named": lazy_pgettext(
+                    "consent subject", "To publishing the victory, with their name")}[self.value]
 
 
 PUBLICATION_SUBJECTS = (ConsentSubject.PUBLICATION, ConsentSubject.PUBLICATION_NAMED)
@@ -50,8 +57,10 @@ class ConsentMethod(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"in_person": "In person", "phone": "By phone", "in_writing": "In writing",
-                "portal": "Through the member portal"}[self.value]
+        return {"in_person": lazy_pgettext("consent method", "In person"),
+                "phone": lazy_pgettext("consent method", "By phone"),
+                "in_writing": lazy_pgettext("consent method", "In writing"),
+                "portal": lazy_pgettext("consent method", "Through the member portal")}[self.value]
 
 
 class Consent(Model):

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.extensions import Model
@@ -30,12 +31,12 @@ class DocumentType(StrEnum):
     @property
     def label(self) -> str:
         return {
-            DocumentType.PDF: "PDF",
-            DocumentType.PNG: "PNG image",
-            DocumentType.JPEG: "JPEG image",
-            DocumentType.GIF: "GIF image",
-            DocumentType.WEBP: "WebP image",
-            DocumentType.TEXT: "Text",
+            DocumentType.PDF: lazy_pgettext("document type", "PDF"),
+            DocumentType.PNG: lazy_pgettext("document type", "PNG image"),
+            DocumentType.JPEG: lazy_pgettext("document type", "JPEG image"),
+            DocumentType.GIF: lazy_pgettext("document type", "GIF image"),
+            DocumentType.WEBP: lazy_pgettext("document type", "WebP image"),
+            DocumentType.TEXT: lazy_pgettext("document type", "Text"),
         }[self]
 
     @property

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.extensions import Model
@@ -25,8 +26,9 @@ class DecisionKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"take_fight": "Take on the fight", "accept_offer": "Accept an offer",
-                "other": "Other"}[self.value]
+        return {"take_fight": lazy_pgettext("decision", "Take on the fight"),
+                "accept_offer": lazy_pgettext("decision", "Accept an offer"),
+                "other": lazy_pgettext("decision", "Other")}[self.value]
 
 
 class Decision(Model):
@@ -108,8 +110,12 @@ class ContactChannel(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"in_person": "In person", "lawyer": "Through a lawyer"}.get(
-            self.value, self.value.capitalize())
+        return {"phone": lazy_pgettext("contact channel", "Phone"),
+                "in_person": lazy_pgettext("contact channel", "In person"),
+                "letter": lazy_pgettext("contact channel", "Letter"),
+                "email": lazy_pgettext("contact channel", "Email"),
+                "text": lazy_pgettext("contact channel", "Text"),
+                "lawyer": lazy_pgettext("contact channel", "Through a lawyer")}[self.value]
 
 
 class OfferStatus(StrEnum):
@@ -154,9 +160,13 @@ class OutcomeKind(StrEnum):
     @property
     def label(self) -> str:
         return {
-            "full": "Won in full", "more_than_owed": "Won more than owed",
-            "partial": "Partial win", "lost": "Lost", "withdrawn": "Withdrawn",
-            "referred_out": "Referred out", "moot": "Moot (e.g. business closed)",
+            "full": lazy_pgettext("outcome", "Won in full"),
+            "more_than_owed": lazy_pgettext("outcome", "Won more than owed"),
+            "partial": lazy_pgettext("outcome", "Partial win"),
+            "lost": lazy_pgettext("outcome", "Lost"),
+            "withdrawn": lazy_pgettext("outcome", "Withdrawn"),
+            "referred_out": lazy_pgettext("outcome", "Referred out"),
+            "moot": lazy_pgettext("outcome", "Moot (e.g. business closed)"),
         }[self.value]
 
 

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.extensions import Model
@@ -23,7 +24,8 @@ class TargetKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return {"company": lazy_pgettext("target kind", "Company"),
+                "person": lazy_pgettext("target kind", "Person")}[self.value]
 
 
 class Target(Model):
@@ -61,9 +63,13 @@ class TargetFactKind(StrEnum):
     @property
     def label(self) -> str:
         return {
-            "owner": "Owner", "manager": "Manager", "address": "Address",
-            "related_business": "Related business", "property": "Property",
-            "leverage_point": "Leverage point", "source": "Source",
+            "owner": lazy_pgettext("target fact", "Owner"),
+            "manager": lazy_pgettext("target fact", "Manager"),
+            "address": lazy_pgettext("target fact", "Address"),
+            "related_business": lazy_pgettext("target fact", "Related business"),
+            "property": lazy_pgettext("target fact", "Property"),
+            "leverage_point": lazy_pgettext("target fact", "Leverage point"),
+            "source": lazy_pgettext("target fact", "Source"),
         }[self.value]
 
     @property

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import lazy_pgettext
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -27,10 +28,10 @@ class Role(StrEnum):
     @property
     def label(self) -> str:
         return {
-            Role.INTAKE: "Intake volunteer",
-            Role.ORGANIZER: "Organizer",
-            Role.COORDINATOR: "Coordinator",
-            Role.MEMBER: "Member",
+            Role.INTAKE: lazy_pgettext("role", "Intake volunteer"),
+            Role.ORGANIZER: lazy_pgettext("role", "Organizer"),
+            Role.COORDINATOR: lazy_pgettext("role", "Coordinator"),
+            Role.MEMBER: lazy_pgettext("role", "Member"),
         }[self]
 
 

@@ -84,7 +84,7 @@ def charts_for(table: Table, *, standalone: bool = False) -> list[Chart]:
 def series_of(spec: ChartSpec, table: Table) -> list[tuple[str, list[float | None]]]:
     """(name, values) for each series; timing draws only its day measures."""
     if spec.series == ("*",):  # every count column but the first label and the totals
-        names = [c.label for c in table.columns[1:] if c.label not in ("All actions",
+        names = [str(c.label) for c in table.columns[1:] if c.label not in ("All actions",
                                                                         "Median turnout")]
     else:
         names = list(spec.series)

@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from casework.formatting import month_year
+
 # A chosen range may cover at most this many days (ten years): the monthly figures group
 # by one SQL CASE branch per month.
 MAX_DAYS = 3660
@@ -29,7 +31,7 @@ class Month:
 
     @property
     def label(self) -> str:
-        return f"{self.first_day:%b %Y}"
+        return month_year(self.first_day)
 
     @property
     def key(self) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+from casework.formatting import money, number
 from casework.reports.figures import MoneyRow, OutcomeRow, Report
 
 Cell = str | int | float | Decimal | None
@@ -223,9 +224,9 @@ def display(value: Cell, kind: str) -> str:
     if kind == Kind.PERCENT:
         return f"{float(value) * 100:.0f}%"
     if kind == Kind.MONEY:
-        return f"${Decimal(value):,.2f}"
+        return money(Decimal(value))
     if kind == Kind.DAYS:
         return format_number(float(value))
     if isinstance(value, int):
-        return f"{value:,}"
+        return number(value)
     return str(value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
@@ -12,14 +13,15 @@ from casework.models import Case
 
 class TaskForm(FlaskForm):
     title = StringField(
-        "Task", validators=[DataRequired(message="Say what needs doing."), Length(max=200),
-                            printable_text],
+        _l("Task"), validators=[DataRequired(message=_l("Say what needs doing.")),
+                                Length(max=200), printable_text],
         filters=[strip_whitespace],
     )
     # No Optional(): it would also clear "Not a valid choice" for whitespace ("\n" reached
     # int() in the view); "" (nobody) is one of the choices, and the default when left out.
-    assignee_id = SelectField("Assigned to", choices=options([("", "Nobody yet")]), default="")
-    due_on = DateField("Due", validators=[Optional(), plausible_date])
+    assignee_id = SelectField(_l("Assigned to"), choices=options([("", _l("Nobody yet"))]),
+                              default="")
+    due_on = DateField(_l("Due"), validators=[Optional(), plausible_date])
 
 
 def assignee_choices(case: Case) -> list[SelectChoice]:
@@ -28,4 +30,4 @@ def assignee_choices(case: Case) -> list[SelectChoice]:
     if case.created_by is not None:  # a web-form inquiry has no one who logged it
         people.setdefault(case.created_by.id, case.created_by.name)
     ordered = sorted(people.items(), key=lambda item: item[1])
-    return options([("", "Nobody yet"), *((str(uid), name) for uid, name in ordered)])
+    return options([("", _l("Nobody yet")), *((str(uid), name) for uid, name in ordered)])

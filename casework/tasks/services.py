@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from casework.errors import PermissionDenied
@@ -18,11 +19,11 @@ def add_task(
 ) -> Task:
     """Add a task to a case; the assignee must be on the team or have logged the case."""
     if not case.can_edit(author):
-        raise PermissionDenied("You may not add tasks to this case.")
+        raise PermissionDenied(_("You may not add tasks to this case."))
     may_be_assigned = assignee is None or case.is_on_team(assignee) \
         or assignee.id == case.created_by_id
     if not may_be_assigned:
-        raise PermissionDenied("Tasks can only be assigned to the case team.")
+        raise PermissionDenied(_("Tasks can only be assigned to the case team."))
     task = Task(case=case, title=title, assignee=assignee, due_on=due_on, created_by_id=author.id)
     db.session.add(task)
     db.session.add(Event(case=case, actor=author, kind=EventKind.TASK_ADDED, note=title))
@@ -33,7 +34,7 @@ def add_task(
 def set_task_done(task: Task, actor: User, is_done: bool) -> None:
     """Mark a task done (or open again), recording it on the timeline."""
     if not task.case.can_edit(actor):
-        raise PermissionDenied("You may not change tasks on this case.")
+        raise PermissionDenied(_("You may not change tasks on this case."))
     if task.was_done == is_done and task.is_done == is_done:
         return
     task.is_done = is_done
@@ -47,12 +48,12 @@ def set_task_done(task: Task, actor: User, is_done: bool) -> None:
 def set_task_no_longer_needed(task: Task, actor: User) -> None:
     """Close an open task nobody needs to do any more (it is not recorded as done)."""
     if not task.case.can_edit(actor):
-        raise PermissionDenied("You may not change tasks on this case.")
+        raise PermissionDenied(_("You may not change tasks on this case."))
     if task.is_done:
         return
     mark_no_longer_needed(task)
     db.session.add(Event(case=task.case, actor=actor, kind=EventKind.TASK_NO_LONGER_NEEDED,
-                         note=f"Task no longer needed: “{task.title}”"))
+                         note=_("Task no longer needed: “%(task)s”", task=task.title)))
     db.session.flush()
 
 

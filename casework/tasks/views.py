@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -32,7 +33,7 @@ def create(case_id: int) -> Response | tuple[str, int]:
         form.assignee_id.errors = [str(error)]
         return render_template("tasks/new.html", form=form, case=case), 400
     db.session.commit()
-    flash("Task added.", "success")
+    flash(_("Task added."), "success")
     return redirect(url_for("cases.show", case_id=case.id, _anchor="tasks"))
 
 
@@ -57,7 +58,7 @@ def toggle_done(task_id: int) -> Response:
     if form.validate_on_submit():
         set_task_done(task, user, not task.is_done)
         db.session.commit()
-        flash("Task done." if task.is_done else "Task open again.", "success")
+        flash(_("Task done.") if task.is_done else _("Task open again."), "success")
     return redirect(url_for("cases.show", case_id=task.case_id, _anchor="tasks"))
 
 
@@ -68,5 +69,5 @@ def no_longer_needed(task_id: int) -> Response:
     if ActionForm().validate_on_submit():
         set_task_no_longer_needed(task, acting_user())
         db.session.commit()
-        flash("Task closed as no longer needed.", "success")
+        flash(_("Task closed as no longer needed."), "success")
     return redirect(url_for("cases.show", case_id=task.case_id, _anchor="tasks"))

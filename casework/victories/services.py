@@ -159,7 +159,7 @@ def record_publication_consent(case: Case, actor: User, consent: PublicationCons
     subject = ConsentSubject.PUBLICATION_NAMED if consent.may_name \
         else ConsentSubject.PUBLICATION
     record = Consent(case=case, subject=subject, given_on=consent.given_on,
-                     method=consent.method, consented_to=subject.label, note=consent.note,
+                     method=consent.method, consented_to=str(subject.label), note=consent.note,
                      recorded_by_id=actor.id)
     db.session.add(record)
     db.session.add(Event(case=case, actor=actor, kind=EventKind.CONSENT_RECORDED,

@@ -24,7 +24,7 @@ def workflow_svg(current: CaseState | None = None) -> str:
     for state in CaseState:
         fill = CURRENT_FILL if state == current else ENDED_FILL if state in ENDED_STATES \
             else "white"
-        label = f"{state.label}\n(now)" if state == current else state.label
+        label = f"{state.label}\n(now)" if state == current else str(state.label)
         graph.node(state.value, label=label, fillcolor=fill,
                    penwidth="3" if state == current else "1")
     for transition in TRANSITIONS:

@@ -14,6 +14,7 @@ from casework.errors import CaseworkError, PermissionDenied, StaleCase
 from casework.extensions import db
 from casework.fight.dates import delivery_date_problem, outcome_date_problem
 from casework.fight.services import RecordRefused
+from casework.formatting import money
 from casework.letters.services import freeze_demand_letter, start_revision
 from casework.models import Case, Delivery, Event, EventKind, Outcome, User
 from casework.models.base import utcnow
@@ -137,7 +138,7 @@ def record_move(case: Case, transition: Transition, source: CaseState, dest: Cas
             decided_on=outcome.decided_on, conditions=outcome.conditions,
             debrief=outcome.debrief, recorded_by_id=actor.id,
         ))
-        amount = f": ${outcome.amount_recovered:,.2f}" if outcome.amount_recovered else ""
+        amount = f": {money(outcome.amount_recovered)}" if outcome.amount_recovered else ""
         return f"{outcome.kind.label}{amount}"
     return move.reason
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from flask_babel import lazy_pgettext
+
 
 class CaseState(StrEnum):
     INQUIRY = "inquiry"
@@ -21,12 +23,26 @@ class CaseState(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return STATE_LABELS[self]
 
     @property
     def is_open(self) -> bool:
         return self not in ENDED_STATES
 
 
+STATE_LABELS = {
+    CaseState.INQUIRY: lazy_pgettext("case state", "Inquiry"),
+    CaseState.SCREENING: lazy_pgettext("case state", "Screening"),
+    CaseState.PROPOSED: lazy_pgettext("case state", "Proposed"),
+    CaseState.DRAFTING: lazy_pgettext("case state", "Drafting"),
+    CaseState.READY: lazy_pgettext("case state", "Ready"),
+    CaseState.DELIVERED: lazy_pgettext("case state", "Delivered"),
+    CaseState.ESCALATING: lazy_pgettext("case state", "Escalating"),
+    CaseState.NEGOTIATING: lazy_pgettext("case state", "Negotiating"),
+    CaseState.PAUSED: lazy_pgettext("case state", "Paused"),
+    CaseState.DECLINED: lazy_pgettext("case state", "Declined"),
+    CaseState.WON: lazy_pgettext("case state", "Won"),
+    CaseState.CLOSED: lazy_pgettext("case state", "Closed"),
+}
 ENDED_STATES = frozenset({CaseState.DECLINED, CaseState.WON, CaseState.CLOSED})
 OPEN_STATES = tuple(state for state in CaseState if state not in ENDED_STATES)

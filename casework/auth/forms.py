@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, StringField
+from wtforms import EmailField, HiddenField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp, ValidationError
 
 from casework.forms import strip_whitespace
+from casework.i18n import LANGUAGES
 from casework.models import User
 from casework.security.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 
@@ -69,3 +71,10 @@ class ChangePasswordForm(FlaskForm):
         problem = password_problem(field.data or "", email=self.user.email, name=self.user.name)
         if problem is not None:
             raise ValidationError(problem)
+
+
+class LanguageForm(FlaskForm):
+    """The language of one's own pages, each language named in its own words."""
+
+    ui_language = RadioField(_l("Language of your pages"), choices=list(LANGUAGES.items()),
+                             validators=[DataRequired(message=_l("Choose a language."))])

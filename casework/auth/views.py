@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from casework.auth import account  # noqa: F401 - registers the account pages on bp
+from casework.auth import account, language  # noqa: F401 - register the account pages on bp
 from casework.auth.blueprint import bp, too_many_attempts
 from casework.auth.forms import WRONG_CODE, CodeForm, LoginForm
 from casework.auth.services import (

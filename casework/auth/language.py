@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import get_locale, refresh
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from casework.auth.blueprint import bp

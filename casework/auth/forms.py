@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp, ValidationError
 
-from casework.forms import strip_whitespace
+from casework.forms import options, strip_whitespace
 from casework.i18n import LANGUAGES
 from casework.models import User
 from casework.security.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
@@ -78,5 +78,5 @@ class ChangePasswordForm(FlaskForm):
 class LanguageForm(FlaskForm):
     """The language of one's own pages, each language named in its own words."""
 
-    ui_language = RadioField(_l("Language of your pages"), choices=list(LANGUAGES.items()),
+    ui_language = RadioField(_l("Language of your pages"), choices=options(LANGUAGES.items()),
                              validators=[DataRequired(message=_l("Choose a language."))])

@@ -4,6 +4,7 @@ without a login ("English · Español"), which remembers a visitor's choice in a
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, refresh
@@ -21,9 +22,9 @@ from casework.permissions import acting_user, public, roles_required
 COOKIE_LIFETIME = timedelta(days=365)
 
 
-@bp.route("/account/language", methods=["GET", "POST"])
+@bp.route("/account/language", methods=["GET", "POST"], endpoint="language")
 @roles_required(*STAFF_ROLES, Role.MEMBER)
-def language() -> Response | str:
+def language_page() -> Response | str:
     """Choose the language of one's pages; it applies from the next page on."""
     user = acting_user()
     form = LanguageForm()
@@ -38,9 +39,9 @@ def language() -> Response | str:
     return render_template("auth/language.html", form=form)
 
 
-@bp.route("/language/<any(en, es):code>")
+@bp.route("/language/<any(en, es):language>")
 @public
-def choose_language(code: str) -> Response:
+def choose_language(language: str) -> Response:
     """The switch: remember the visitor's language in a cookie and show the same page again.
 
     Changes no data (a cookie of the visitor's own), so a plain link works without a script.
@@ -49,22 +50,26 @@ def choose_language(code: str) -> Response:
     if not is_local_path(back):
         back = url_for("auth.login")
     response = redirect(back)
-    response.set_cookie(LANGUAGE_COOKIE, code, max_age=int(COOKIE_LIFETIME.total_seconds()),
+    response.set_cookie(LANGUAGE_COOKIE, language, max_age=int(COOKIE_LIFETIME.total_seconds()),
                         samesite="Lax", httponly=True,
                         secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
     return response
 
 
-def language_switch() -> list[tuple[str, str, str, bool]]:
+def language_switch(stay: bool = True) -> list[tuple[str, str, str, bool]]:
     """The switch's links from this page: (code, the language's own name, link, is current).
 
-    A page whose address holds a secret (``token``) is not repeated in the link: the switch
-    then leads to the login page."""
-    secret = "token" in (request.view_args or {})
-    here = request.full_path.rstrip("?") if request.method == "GET" else request.path
+    The link leads back to this page's path (and the login page's ``next``), never with the
+    rest of its query string; without ``stay`` (error pages, which never repeat the address
+    asked for) or on a page whose address holds a secret (``token``), to the login page."""
+    back = None
+    if stay and "token" not in (request.view_args or {}):
+        back = request.path
+        wanted = request.args.get("next")
+        if is_local_path(wanted):
+            back = f"{back}?{urlencode({'next': wanted})}"
     current = page_language()
-    return [(code, name, url_for("auth.choose_language", code=code,
-                                 next=None if secret else here), code == current)
+    return [(code, name, url_for("auth.choose_language", language=code, next=back), code == current)
             for code, name in LANGUAGES.items()]
 
 

@@ -39,17 +39,20 @@ def language_page() -> Response | str:
     return render_template("auth/language.html", form=form)
 
 
-@bp.route("/language/<any(en, es):language>")
+@bp.route("/language/<language>")
 @public
 def choose_language(language: str) -> Response:
     """The switch: remember the visitor's language in a cookie and show the same page again.
 
     Changes no data (a cookie of the visitor's own), so a plain link works without a script.
+    A language the app does not speak changes nothing.
     """
     back = request.args.get("next")
     if not is_local_path(back):
         back = url_for("auth.login")
     response = redirect(back)
+    if language not in LANGUAGES:
+        return response
     response.set_cookie(LANGUAGE_COOKIE, language, max_age=int(COOKIE_LIFETIME.total_seconds()),
                         samesite="Lax", httponly=True,
                         secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))

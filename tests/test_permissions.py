@@ -82,7 +82,8 @@ class World:
                 "duplicate_id": self.duplicate_id, "action_id": self.action_id,
                 "role_id": self.role_id, "call_id": self.call_id, "direction": "down",
                 "request_id": self.request_id, "proposal_id": self.proposal_id,
-                "invitation_id": self.invitation_id, "code": "sea", "move": "unpublish"}
+                "invitation_id": self.invitation_id, "code": "sea", "move": "unpublish",
+                "language": "es"}
 
 
 @pytest.fixture

@@ -351,7 +351,7 @@ def url_values(portal: Portal, **ids: int) -> dict[str, Any]:
     return {"case_id": portal.case_id, "task_id": 1, "user_id": portal.coordinator_id,
             "demand_id": 1, "contact_id": 1, "letter_id": 1, "version_id": portal.version_id,
             "verdict": "reject", "trigger": "approve_letter", "name": "letter.css",
-            "token": "not-a-calendar-secret", "direction": "up", "code": "sea",
+            "token": "not-a-calendar-secret", "direction": "up", "code": "sea", "language": "es",
             "answer": "yes", "move": "unpublish", **ids}
 
 

@@ -24,7 +24,7 @@ COOKIE_LIFETIME = timedelta(days=365)
 
 @bp.route("/account/language", methods=["GET", "POST"], endpoint="language")
 @roles_required(*STAFF_ROLES, Role.MEMBER)
-def language_page() -> Response | str:
+def language_page() -> Response | tuple[str, int]:
     """Choose the language of one's pages; it applies from the next page on."""
     user = acting_user()
     form = LanguageForm()
@@ -36,23 +36,20 @@ def language_page() -> Response | str:
         return redirect(url_for("auth.language"))
     if not form.is_submitted():
         form.ui_language.data = user.ui_language or select_language()
-    return render_template("auth/language.html", form=form)
+    return render_template("auth/language.html", form=form), 400 if form.errors else 200
 
 
-@bp.route("/language/<language>")
+@bp.route(f"/language/<any({', '.join(LANGUAGES)}):language>")
 @public
 def choose_language(language: str) -> Response:
     """The switch: remember the visitor's language in a cookie and show the same page again.
 
     Changes no data (a cookie of the visitor's own), so a plain link works without a script.
-    A language the app does not speak changes nothing.
     """
     back = request.args.get("next")
     if not is_local_path(back):
         back = url_for("auth.login")
     response = redirect(back)
-    if language not in LANGUAGES:
-        return response
     response.set_cookie(LANGUAGE_COOKIE, language, max_age=int(COOKIE_LIFETIME.total_seconds()),
                         samesite="Lax", httponly=True,
                         secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))

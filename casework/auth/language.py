@@ -24,7 +24,7 @@ COOKIE_LIFETIME = timedelta(days=365)
 
 @bp.route("/account/language", methods=["GET", "POST"], endpoint="language")
 @roles_required(*STAFF_ROLES, Role.MEMBER)
-def language_page() -> Response | tuple[str, int]:
+def language_page() -> Response | str:
     """Choose the language of one's pages; it applies from the next page on."""
     user = acting_user()
     form = LanguageForm()
@@ -36,7 +36,7 @@ def language_page() -> Response | tuple[str, int]:
         return redirect(url_for("auth.language"))
     if not form.is_submitted():
         form.ui_language.data = user.ui_language or select_language()
-    return render_template("auth/language.html", form=form), 400 if form.errors else 200
+    return render_template("auth/language.html", form=form)
 
 
 @bp.route(f"/language/<any({', '.join(LANGUAGES)}):language>")

@@ -31,8 +31,8 @@ def language_page() -> Response | str:
     if form.validate_on_submit():
         set_ui_language(user, form.ui_language.data or "")
         db.session.commit()
-        refresh()  # the confirmation is already in the new language
-        flash(_("Your pages are now in English."), "success")
+        refresh()  # the confirmation is already in the new language, which it names:
+        flash(_("Your pages are now in English."), "success")  # "... en español." in Spanish
         return redirect(url_for("auth.language"))
     if not form.is_submitted():
         form.ui_language.data = user.ui_language or select_language()

@@ -55,6 +55,8 @@ run: system-runtime $(VENV)/.runtime-installed compile-catalogs
 	@echo "Casework is at http://$(HOST):$(PORT)"
 	@echo "Demo login: coordinator@demo.casework.org  password: solidarity-demo-2026"
 	@echo "            (also intake@… and organizer@demo.casework.org, same password)"
+	@echo "En español: lucia@demo.casework.org (organizadora)  contraseña: solidarity-demo-2026"
+	@echo "            (and the member portal, in Spanish: lucia.fernandez@demo.casework.org)"
 	@echo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

@@ -29,6 +29,7 @@ from casework.models import (
     Network,
     OutcomeKind,
     PageSize,
+    Person,
     RetaliationRisk,
     Role,
     Target,
@@ -52,7 +53,12 @@ DEMO_USERS = [
     ("Omar Organizer", "organizer@demo.casework.org", Role.ORGANIZER),
     ("Lena Organizer", "lena@demo.casework.org", Role.ORGANIZER),
     ("Ivan Intake", "intake@demo.casework.org", Role.INTAKE),
+    ("Lucía Morales", "lucia@demo.casework.org", Role.ORGANIZER),
 ]
+# Lucía organizes in Spanish: her pages are in Spanish, and she is on the Spanish speakers'
+# case teams. One of those members, Lucía Fernández, logs in to the portal, in Spanish too.
+SPANISH_ORGANIZER_EMAIL = "lucia@demo.casework.org"
+SPANISH_MEMBER = ("Lucía Fernández", "lucia.fernandez@demo.casework.org")
 
 # (state, facts, amount) — enough variety to try every filter.
 DEMO_CASES: list[tuple[CaseState, CaseFacts]] = [
@@ -180,14 +186,16 @@ def load_demo() -> list[User]:
     db.session.flush()
     users = [create_user(network, name, email, role, DEMO_PASSWORD)
              for name, email, role in DEMO_USERS]
-    coordinator, omar, lena, intake = users
+    coordinator, omar, lena, intake, lucia = users
+    lucia.languages, lucia.ui_language = "es,en", "es"
     for index, (state, facts) in enumerate(DEMO_CASES):
         author = intake if state in (CaseState.INQUIRY, CaseState.SCREENING) else coordinator
         case = create_case(author, facts)
         backdate_logging(case, logged_days_ago(state))
         if state is not CaseState.INQUIRY:
             organizer = omar if index % 2 else lena
-            set_case_team(case, coordinator, [organizer.id])
+            team = [organizer.id, lucia.id] if facts.language == "es" else [organizer.id]
+            set_case_team(case, coordinator, team)
             for trigger in ROADS[state]:
                 prepare_for(case, trigger, organizer, DELIVERED_DAYS_AGO.get(state, 5))
                 apply_transition(case.id, trigger, organizer, demo_input(case, trigger, state),
@@ -198,7 +206,18 @@ def load_demo() -> list[User]:
     add_demo_ladder(network, lena, [lena, omar, coordinator])
     for case in db.session.scalars(select(Case).where(Case.network_id == network.id)):
         refresh_fight_figures(case)  # after the history was dated and the actions carried out
-    return users
+    return [*users, add_spanish_member_login(network)]
+
+
+def add_spanish_member_login(network: Network) -> User:
+    """The portal login of a Spanish-speaking member, whose pages are in Spanish."""
+    name, email = SPANISH_MEMBER
+    case = db.session.scalars(select(Case).where(Case.network_id == network.id)
+                              .join(Case.person).where(Person.name == name)).one()
+    member = create_user(network, name, email, Role.MEMBER, DEMO_PASSWORD)
+    member.person_id, member.languages, member.ui_language = case.person_id, "es,en", "es"
+    db.session.flush()
+    return member
 
 
 def backdate_logging(case: Case, days_ago: int) -> None:

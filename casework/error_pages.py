@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from flask import Flask, Response, make_response, render_template
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -13,28 +15,33 @@ from casework.extensions import db
 
 
 class ErrorText(NamedTuple):
-    title: str
-    message: str
+    title: LazyString
+    message: LazyString
 
 
 ERROR_TEXTS: dict[int, ErrorText] = {
-    400: ErrorText("Bad request", "The form could not be read. Go back and try again."),
-    403: ErrorText("Not allowed", "Your role does not give access to this page."),
-    404: ErrorText("Not found", "There is nothing here, or it is not in your network."),
-    405: ErrorText("Use the button", "This address only works from its button: go back to "
-                   "the page before and press the button again."),
-    409: ErrorText("This changed", "Someone changed this a moment ago. Reload the page to see "
-                   "what changed, then try again."),
-    410: ErrorText("Gone", "This was removed and is no longer kept here."),
-    413: ErrorText("Too large", "What you sent is larger than this server accepts."),
-    429: ErrorText("Too many tries", "Too many tries in a short time. Wait a few minutes, then "
-                   "try again."),
-    500: ErrorText("Something went wrong", "Nothing was saved. Try again in a moment."),
-    503: ErrorText("Not available right now", "Casework is not available for a moment, "
-                   "perhaps for maintenance. Nothing was saved. Try again in a few minutes."),
+    400: ErrorText(_l("Bad request"), _l("The form could not be read. Go back and try again.")),
+    403: ErrorText(_l("Not allowed"), _l("Your role does not give access to this page.")),
+    404: ErrorText(_l("Not found"),
+                   _l("There is nothing here, or it is not in your network.")),
+    405: ErrorText(_l("Use the button"),
+                   _l("This address only works from its button: go back to the page before and "
+                      "press the button again.")),
+    409: ErrorText(_l("This changed"),
+                   _l("Someone changed this a moment ago. Reload the page to see what changed, "
+                      "then try again.")),
+    410: ErrorText(_l("Gone"), _l("This was removed and is no longer kept here.")),
+    413: ErrorText(_l("Too large"), _l("What you sent is larger than this server accepts.")),
+    429: ErrorText(_l("Too many tries"),
+                   _l("Too many tries in a short time. Wait a few minutes, then try again.")),
+    500: ErrorText(_l("Something went wrong"), _l("Nothing was saved. Try again in a moment.")),
+    503: ErrorText(_l("Not available right now"),
+                   _l("Casework is not available for a moment, perhaps for maintenance. Nothing "
+                      "was saved. Try again in a few minutes.")),
 }
-CSRF_TEXT = ErrorText("Form expired", "The form expired or was not sent from this site. "
-                      "Go back, reload the page and try again.")
+CSRF_TEXT = ErrorText(_l("Form expired"),
+                      _l("The form expired or was not sent from this site. Go back, reload the "
+                         "page and try again."))
 # Headers an error must keep: Allow tells what a 405 accepts, Retry-After when to come back.
 KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
 
@@ -45,8 +52,8 @@ def text_for(code: int) -> ErrorText:
         return ERROR_TEXTS[code]
     if code >= 500:
         return ERROR_TEXTS[500]
-    return ErrorText("This did not work", "This request could not be answered. Go back and "
-                     "try again.")
+    return ErrorText(_l("This did not work"), _l("This request could not be answered. Go back "
+                                                  "and try again."))
 
 
 def error_page(error: HTTPException, text: ErrorText | None = None) -> Response | Any:

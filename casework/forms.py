@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import Field, IntegerField, SelectChoice
 from wtforms.validators import InputRequired, NumberRange, StopValidation, ValidationError
@@ -31,13 +32,13 @@ class VersionedForm(FlaskForm):
 def printable_text(_form: Any, field: Field) -> None:
     """Refuse control characters, which no one types and which break exports and letters."""
     if isinstance(field.data, str) and any(ch in _FORBIDDEN_CHARACTERS for ch in field.data):
-        raise ValidationError("This contains characters that cannot be stored (control codes).")
+        raise ValidationError(_("This contains characters that cannot be stored (control codes)."))
 
 
 def finite_amount(_form: Any, field: Field) -> None:
     """Refuse NaN and infinities first: a range check cannot even compare a signalling NaN."""
     if isinstance(field.data, Decimal) and not field.data.is_finite():
-        raise StopValidation("Enter an amount such as 1250 or 1250.50.")
+        raise StopValidation(_("Enter an amount such as 1250 or 1250.50."))
 
 
 # Dates anyone means. Year 1 or 9999 is a typo, and overflows the deadline arithmetic and the
@@ -48,7 +49,8 @@ EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 def plausible_date(_form: Any, field: Field) -> None:
     """Refuse dates (and date-times) outside 1900-2100."""
     if isinstance(field.data, date) and not EARLIEST_YEAR <= field.data.year <= LATEST_YEAR:
-        raise ValidationError(f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}.")
+        raise ValidationError(_("Enter a date between %(first)s and %(last)s.",
+                                first=EARLIEST_YEAR, last=LATEST_YEAR))
 
 
 def strip_whitespace(value: Any) -> Any:

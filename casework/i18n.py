@@ -14,7 +14,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import Babel
 from flask_login import current_user
 
@@ -24,15 +24,27 @@ DEFAULT_LANGUAGE = "en"
 # The visible switch on pages without a login remembers the choice in this cookie.
 LANGUAGE_COOKIE = "lang"
 
+_LOADING_USER = "casework_loading_user"
+
 babel = Babel()
 
 
 def select_language() -> str:
-    """The user's own choice; else the switch's cookie; else the browser's Accept-Language."""
-    if not has_request_context():  # `flask casework tick`, a letter rendered by the CLI
+    """The user's own choice; else the switch's cookie; else the browser's Accept-Language.
+
+    Outside a request (a CLI command, `flask casework tick`) there is no one to ask: the default.
+    """
+    if not has_request_context():
         return DEFAULT_LANGUAGE
-    if current_user and current_user.is_authenticated:
-        chosen = getattr(current_user, "ui_language", None)
+    # Loading the user may itself say something (a session that ended): asked then, the
+    # answer is the visitor's, as the user is being logged out.
+    if not g.get(_LOADING_USER):
+        g.setdefault(_LOADING_USER, True)
+        try:
+            user = current_user._get_current_object()
+        finally:
+            g.pop(_LOADING_USER, None)
+        chosen = getattr(user, "ui_language", None) if user.is_authenticated else None
         if chosen in LANGUAGES:
             return str(chosen)
     cookie = request.cookies.get(LANGUAGE_COOKIE)

@@ -69,7 +69,7 @@ def test_every_error_is_a_styled_page_with_a_way_back(
     assert '<nav aria-label="Main">' in page
     assert '<main id="main"' in page
     assert f"<h1>{ERROR_TEXTS[code].title}</h1>" in page
-    assert ERROR_TEXTS[code].message in page
+    assert str(ERROR_TEXTS[code].message) in page
     assert ">Back to the start</a>" in page
     assert "Log out" in page  # still the signed-in layout, not a bare server page
     assert SECRET not in page

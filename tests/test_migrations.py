@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -109,14 +110,19 @@ def test_feeds_get_their_holder_and_dead_holders_addresses_stop(empty_database_u
                 " contact_email, created_at) VALUES (:name, :code, 'UTC', 'Letter', '', '',"
                 " '2026-11-01 10:00:00.000000+00:00')"), {"name": f"Net {code}", "code": code})
         network_ids = db.session.scalars(sa.text("SELECT id FROM network ORDER BY id")).all()
-        active, gone, organizer = (
-            User(network_id=network_id, name=name, email=f"{name}@example.org", role=role,
-                 password_hash="x", is_disabled=name == "gone")
-            for network_id, name, role in zip(network_ids, ("active", "gone", "orga"),
-                                           (Role.COORDINATOR, Role.COORDINATOR,
-                                            Role.ORGANIZER), strict=True))
-        db.session.add_all([active, gone, organizer])
-        db.session.flush()
+        # Users as that revision had them too.
+        for network_id, name, role in zip(network_ids, ("active", "gone", "orga"),
+                                          (Role.COORDINATOR, Role.COORDINATOR, Role.ORGANIZER),
+                                          strict=True):
+            db.session.execute(sa.text(
+                "INSERT INTO user_account (network_id, name, email, role, password_hash,"
+                " is_disabled, created_at, languages, wants_email_reminders) VALUES (:network,"
+                " :name, :email, :role, 'x', :disabled, '2026-11-01 10:00:00.000000+00:00',"
+                " 'en', :yes)"), {"network": network_id, "name": name,
+                                  "email": f"{name}@example.org", "role": role.value,
+                                  "disabled": name == "gone", "yes": True})
+        active, gone, organizer = (SimpleNamespace(id=user_id) for user_id in db.session.scalars(
+            sa.text("SELECT id FROM user_account ORDER BY id")).all())
         feeds = [(network_ids[0], None, "net-one", active.id), (network_ids[1], None, "net-two",
                  gone.id), (network_ids[2], organizer.id, "mine", None)]
         for feed_id, (network_id, user_id, token, maker) in enumerate(feeds, start=1):

@@ -81,7 +81,7 @@ def test_a_coordinator_sets_the_network_and_the_log_says_what_changed_without_va
 
 @pytest.mark.parametrize(("field", "value", "message"), [
     ("timezone", "Mars/Olympus_Mons", "Choose a time zone from the list"),
-    ("timezone", "", "Choose the network&#39;s time zone."),
+    ("timezone", "", "Choose the network's time zone."),
     ("default_deadline_days", "0", "from 3 to 60"),
     ("default_deadline_days", "61", "from 3 to 60"),
     ("default_deadline_days", "two weeks", "Not a valid integer value"),

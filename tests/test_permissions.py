@@ -90,7 +90,7 @@ class World:
                 "request_id": self.request_id, "proposal_id": self.proposal_id,
                 "invitation_id": self.invitation_id, "code": "sea", "move": "unpublish",
                 "peer_id": self.peer_id, "peer_invitation_id": self.peer_invitation_id,
-                "step": "check"}
+                "step": "check", "language": "es"}
 
 
 @pytest.fixture
@@ -305,3 +305,23 @@ def test_a_member_caller_reaches_only_their_calls(app: Flask, world: World) -> N
     assert request_rule(client, answer, "POST", theirs).status_code == 404
     with app.app_context():
         assert db.session.get_one(CallListEntry, world.call_id).answered_at is None
+
+
+@pytest.mark.parametrize("role", ROLES, ids=str)
+def test_the_language_switch_serves_everyone_and_leads_back_only_to_this_site(
+        app: Flask, make_user: Callable[..., int], role: Role | str) -> None:
+    """Open to anyone (it sets a cookie of the visitor's own and changes no data); its ``next``
+    is followed only to a path of this site, anything else leads to the login page."""
+    client = app.test_client()
+    if role != ANONYMOUS:
+        login(client, app, make_user(Role(role)))
+    for next_url, back in [("/login?next=/cases/", "/login?next=/cases/"),
+                           ("/n/sea/get-in-touch", "/n/sea/get-in-touch"),
+                           ("https://evil.example/", "/login"), ("//evil.example/", "/login"),
+                           ("/\\evil.example", "/login"), ("", "/login")]:
+        response = client.get("/language/es", query_string={"next": next_url})
+        assert (response.status_code, response.location) == (302, back), next_url
+        cookie = response.headers["Set-Cookie"]
+        assert cookie.startswith("lang=es;") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert client.get("/language/fr?next=/login").status_code == 404
+    assert client.post("/language/es").status_code == 405

@@ -352,7 +352,7 @@ def url_values(portal: Portal, **ids: int) -> dict[str, Any]:
             "demand_id": 1, "contact_id": 1, "letter_id": 1, "version_id": portal.version_id,
             "verdict": "reject", "trigger": "approve_letter", "name": "letter.css",
             "token": "not-a-calendar-secret", "direction": "up", "code": "sea",
-            "answer": "yes", "move": "unpublish", "step": "check", **ids}
+            "answer": "yes", "move": "unpublish", "step": "check", "language": "es", **ids}
 
 
 def test_a_member_is_refused_every_staff_route_and_other_peoples_fights(

@@ -70,27 +70,39 @@ def page_text(response: Any) -> str:
     return str(response.get_data(as_text=True))
 
 
-@pytest.mark.parametrize(("headers", "query", "language", "heading"), [
+@pytest.mark.parametrize(("headers", "cookie", "language", "heading"), [
     ({}, "", "en", "Get in touch with Test Network"),
     ({"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"}, "", "es", "Contacta con Test Network"),
     ({"Accept-Language": "fr-FR,fr;q=0.9"}, "", "en", "Get in touch with Test Network"),
-    ({"Accept-Language": "es"}, "?lang=en", "en", "Get in touch with Test Network"),
-    ({}, "?lang=es", "es", "Contacta con Test Network"),
-    ({}, "?lang=xx", "en", "Get in touch with Test Network"),
+    ({"Accept-Language": "es"}, "en", "en", "Get in touch with Test Network"),
+    ({}, "es", "es", "Contacta con Test Network"),
+    ({}, "xx", "en", "Get in touch with Test Network"),
 ])
 def test_the_form_speaks_the_browsers_language_or_the_one_chosen(
-        app: Flask, network: int, headers: dict[str, str], query: str, language: str,
+        app: Flask, network: int, headers: dict[str, str], cookie: str, language: str,
         heading: str) -> None:
-    response = visitor(app).get(URL + query, headers=headers)
+    client = visitor(app)
+    if cookie:
+        client.set_cookie("lang", cookie)
+    response = client.get(URL, headers=headers)
     page = page_text(response)
     assert response.status_code == 200
     assert f'<html lang="{language}"' in page
     assert f"<h1>{heading}</h1>" in page
-    # The switch offers both languages, each named in its own language, without a script.
-    assert re.search(r'href="/n/sea/get-in-touch\?lang=es"[^>]*>(<strong>)?Español', page)
-    assert re.search(r'href="/n/sea/get-in-touch\?lang=en"[^>]*>(<strong>)?English', page)
+    # The app's one switch offers both languages, each named in its own language, no script.
+    assert re.search(r'href="/language/es\?next=/n/sea/get-in-touch"[^>]*>(<strong>)?Español',
+                     page)
+    assert re.search(r'href="/language/en\?next=/n/sea/get-in-touch"[^>]*>(<strong>)?English',
+                     page)
     assert "206-555-0000" in page and "<script" not in page
     assert ("Your privacy" if language == "en" else "Tu privacidad") in page
+
+
+def spanish_visitor(app: Flask, address: str = "203.0.113.7") -> FlaskClient:
+    """A visitor who chose Español on the switch."""
+    client = visitor(app, address)
+    client.set_cookie("lang", "es")
+    return client
 
 
 @pytest.mark.parametrize("where", ["closed", "unknown", "other_closed"])
@@ -120,10 +132,10 @@ def test_a_sent_form_is_a_web_form_inquiry_for_intake_announced_to_the_intake_ad
         make_case: Callable[..., int]) -> None:
     intake = make_user(Role.INTAKE)
     make_case(make_user(Role.INTAKE), target_name="Someone Else's Inquiry")
-    response = visitor(app).post(f"{URL}?lang=es", data=SENT)
+    response = spanish_visitor(app).post(URL, data=SENT)
     assert response.status_code == 303
-    assert response.location == "/n/sea/get-in-touch/thanks?lang=es"  # nothing typed in it
-    thanks = page_text(visitor(app).get(response.location))
+    assert response.location == "/n/sea/get-in-touch/thanks"  # nothing typed in it
+    thanks = page_text(spanish_visitor(app).get(response.location))
     assert "Hemos recibido tu mensaje" in thanks and "Qué pasa ahora" in thanks
     assert not [typed for typed in TYPED if typed in thanks]
 
@@ -174,7 +186,7 @@ def test_intake_loses_a_web_form_inquiry_once_an_organizer_takes_it_up(
 def test_each_field_has_a_size_limit_said_next_to_it_with_the_answers_kept(
         app: Flask, network: int, field: str) -> None:
     limit = MAX_LENGTHS[field]
-    response = visitor(app).post(f"{URL}?lang=es", data={**SENT, field: "x" * (limit + 1)})
+    response = spanish_visitor(app).post(URL, data={**SENT, field: "x" * (limit + 1)})
     page = page_text(response)
     if field == "website":  # the honeypot: a robot is thanked, and nothing is made
         assert response.status_code == 303
@@ -227,9 +239,9 @@ def test_amounts_are_read_as_people_write_them_in_either_language(
 
 def test_a_filled_honeypot_looks_like_success_and_makes_nothing(
         app: Flask, network: int) -> None:
-    response = visitor(app).post(f"{URL}?lang=es", data={**SENT, "website": "http://spam.example"})
+    response = spanish_visitor(app).post(URL, data={**SENT, "website": "http://spam.example"})
     assert response.status_code == 303
-    assert response.location == "/n/sea/get-in-touch/thanks?lang=es"
+    assert response.location == "/n/sea/get-in-touch/thanks"
     assert cases(app) == []
 
 
@@ -240,7 +252,8 @@ def test_one_address_is_limited_per_hour_and_never_blocks_another(
     answers = [spammer.post(URL, data={**SENT, "name": f"Sender {n}"}) for n in range(3)]
     answers.append(spammer.post(URL, data={**SENT, "website": "robot"}))  # counted too
     assert [a.status_code for a in answers] == [303, 303, 303, 429]
-    refused = spammer.post(f"{URL}?lang=es", data={**SENT, "name": "Sender 4"})
+    spammer.set_cookie("lang", "es")
+    refused = spammer.post(URL, data={**SENT, "name": "Sender 4"})
     page = page_text(refused)
     assert refused.status_code == 429
     assert "Hemos recibido varios mensajes desde tu conexión" in page
@@ -284,15 +297,15 @@ def app_with_csrf(app: Flask) -> Iterator[Flask]:
 
 def test_an_expired_form_comes_back_with_the_answers_and_a_fresh_token(
         app_with_csrf: Flask, network: int) -> None:
-    client = visitor(app_with_csrf)
-    response = client.post(f"{URL}?lang=es", data={**SENT, "csrf_token": "stale"})
+    client = spanish_visitor(app_with_csrf)
+    response = client.post(URL, data={**SENT, "csrf_token": "stale"})
     page = page_text(response)
     assert response.status_code == 400
     assert "El formulario caducó" in page and 'value="Rosa Quintero"' in page
     assert cases(app_with_csrf) == []
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
     assert token is not None
-    sent = client.post(f"{URL}?lang=es", data={**SENT, "csrf_token": token.group(1)})
+    sent = client.post(URL, data={**SENT, "csrf_token": token.group(1)})
     assert sent.status_code == 303
     assert len(cases(app_with_csrf)) == 1
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
@@ -15,6 +16,6 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    case = StringField("Case reference", validators=[Optional(), Length(max=24)],
-                       filters=[strip_whitespace], description="For example SEA-2026-0014")
-    user = SelectField("User", choices=options([("", "Anyone")]), default="")
+    case = StringField(_l("Case reference"), validators=[Optional(), Length(max=24)],
+                       filters=[strip_whitespace], description=_l("For example SEA-2026-0014"))
+    user = SelectField(_l("User"), choices=options([("", _l("Anyone"))]), default="")

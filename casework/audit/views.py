@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request, url_for
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from casework.audit.forms import AuditFilterForm
@@ -31,7 +32,7 @@ bp.record_once(lambda _state: install_change_recorder())
 def index() -> str:
     network_id = acting_user().network_id
     form = AuditFilterForm(request.args)
-    form.user.choices = options([("", "Anyone"), *network_user_choices(network_id)])
+    form.user.choices = options([("", _("Anyone")), *network_user_choices(network_id)])
     is_valid = form.validate()
     filters = filters_from(form, network_id) if is_valid else AuditFilters()
     after = parse_id(request.args.get("after"))  # a damaged cursor: the first page
@@ -55,7 +56,7 @@ def filters_from(form: AuditFilterForm, network_id: int) -> AuditFilters:
         return AuditFilters(user_id=user_id)
     case = find_case(network_id, form.case.data)
     if case is None:
-        form.case.errors = [*form.case.errors, "No case with this reference in your network."]
+        form.case.errors = [*form.case.errors, _("No case with this reference in your network.")]
         return AuditFilters(matches_nothing=True)
     return AuditFilters(case=case, user_id=user_id)
 

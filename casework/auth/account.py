@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from casework.auth.blueprint import bp, too_many_attempts
@@ -29,7 +31,7 @@ from casework.security import mfa
 from casework.security.ratelimit import login_wait, record_login_attempt
 
 EVERYONE = (*STAFF_ROLES, Role.MEMBER)
-WRONG_PASSWORD = "That is not your current password."  # noqa: S105 - a message
+WRONG_PASSWORD = _l("That is not your current password.")
 Page = Response | str
 
 
@@ -46,10 +48,10 @@ def change_password_page() -> Page:
         if password_matches(user, form.current_password.data or ""):
             change_password(user, form.new_password.data or "")
             db.session.commit()
-            flash("Your password is changed. Any other device you were logged in on is now "
-                  "logged out.", "success")
+            flash(_("Your password is changed. Any other device you were logged in on is now "
+                    "logged out."), "success")
             return redirect(url_for("auth.change_password"))
-        form.current_password.errors.append(WRONG_PASSWORD)
+        form.current_password.errors.append(str(WRONG_PASSWORD))
     return render_template("auth/password.html", form=form)
 
 
@@ -62,8 +64,8 @@ def reminders() -> Page:
     if form.validate_on_submit():
         set_reminder_preference(user, bool(form.wants_email_reminders.data))
         db.session.commit()
-        flash("Email reminders are on." if user.wants_email_reminders
-              else "Email reminders are off.", "success")
+        flash(_("Email reminders are on.") if user.wants_email_reminders
+              else _("Email reminders are off."), "success")
         return redirect(url_for("auth.reminders"))
     if not form.is_submitted():
         form.wants_email_reminders.data = user.wants_email_reminders
@@ -82,18 +84,19 @@ def two_factor() -> Page:
     if form.validate_on_submit():
         wait = login_wait(user.email)
         if secret is None:
-            form.form_errors.append("This setup expired: add the new key below to your app.")
+            form.form_errors.append(_("This setup expired: add the new key below to your app."))
         elif wait is not None:
             return too_many_attempts(form, "auth/two_factor.html", wait,
                                      **enrolment_context(user, secret))
         elif not password_matches(user, form.password.data or ""):
-            form.password.errors.append(WRONG_PASSWORD)
+            form.password.errors.append(str(WRONG_PASSWORD))
         elif (step := mfa.matching_step(secret, form.code.data or "")) is None:
-            form.code.errors.append(WRONG_CODE)
+            form.code.errors.append(str(WRONG_CODE))
         else:
             turn_on_two_factor(user, secret, step)
             db.session.commit()
-            flash("Two-factor authentication is on. Other devices were logged out.", "success")
+            flash(_("Two-factor authentication is on. Other devices were logged out."),
+                  "success")
             return redirect(safe_next_url(request.args.get("next"),
                                           url_for("auth.two_factor")))
     if secret is None:
@@ -117,9 +120,9 @@ def disable_two_factor() -> Page:
         if code_matches(user, form.code.data or ""):
             turn_off_two_factor(user)
             db.session.commit()
-            flash("Two-factor authentication is off. Other devices were logged out.", "info")
+            flash(_("Two-factor authentication is off. Other devices were logged out."), "info")
             return redirect(url_for("auth.two_factor"))
-        form.code.errors.append(WRONG_CODE)
+        form.code.errors.append(str(WRONG_CODE))
     return render_template("auth/two_factor_on.html", form=form)
 
 
@@ -131,7 +134,7 @@ def verify_second_factor() -> Page:
     requested = request.args.get("next")
     requested = requested if is_local_path(requested) else None
     if not user.has_second_factor:
-        flash("That page needs two-factor authentication: set it up first.", "info")
+        flash(_("That page needs two-factor authentication: set it up first."), "info")
         return redirect(url_for("auth.two_factor", next=requested))
     form = CodeForm()
     if form.validate_on_submit():
@@ -142,7 +145,7 @@ def verify_second_factor() -> Page:
             mfa.mark_second_factor_verified()
             db.session.commit()
             return redirect(safe_next_url(requested, home_url(user)))
-        form.code.errors.append(WRONG_CODE)
+        form.code.errors.append(str(WRONG_CODE))
     return render_template("auth/verify.html", form=form)
 
 

@@ -4,32 +4,35 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, StringField
+from wtforms import EmailField, HiddenField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp, ValidationError
 
-from casework.forms import strip_whitespace
+from casework.forms import options, strip_whitespace
+from casework.i18n import LANGUAGES
 from casework.models import User
 from casework.security.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 
-CODE_HELP = "The 6-digit code your authenticator app shows now."
-WRONG_CODE = "That code is not right, or was used already. Wait for the next code and try again."
+CODE_HELP = _l("The 6-digit code your authenticator app shows now.")
+WRONG_CODE = _l("That code is not right, or was used already. Wait for the next code and "
+                "try again.")
 
 
 class LoginForm(FlaskForm):
     """Email and password. No "remember me": a session ends after idling or some hours."""
 
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
 
 
 class CodeForm(FlaskForm):
     """A 6-digit code from an authenticator app."""
 
     code = StringField(
-        "Code", description=CODE_HELP, filters=[strip_whitespace],
-        validators=[DataRequired(message="Enter the code."),
-                    Regexp(r"^\d{3} ?\d{3}$", message="The code is 6 digits.")],
+        _l("Code"), description=CODE_HELP, filters=[strip_whitespace],
+        validators=[DataRequired(message=_l("Enter the code.")),
+                    Regexp(r"^\d{3} ?\d{3}$", message=_l("The code is 6 digits."))],
         render_kw={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 7},
     )
 
@@ -38,25 +41,26 @@ class EnableTwoFactorForm(CodeForm):
     """Confirm a new authenticator: the signed secret, a code from it, and the password."""
 
     token = HiddenField(validators=[DataRequired(), Length(max=500)])
-    password = PasswordField("Your password", validators=[DataRequired(),
+    password = PasswordField(_l("Your password"), validators=[DataRequired(),
                                                           Length(max=MAX_LENGTH)])
 
 
 class ChangePasswordForm(FlaskForm):
     """The current password, and the new one twice, checked against the password policy."""
 
-    current_password = PasswordField("Current password",
+    current_password = PasswordField(_l("Current password"),
                                      validators=[DataRequired(), Length(max=MAX_LENGTH)])
     new_password = PasswordField(
-        "New password", validators=[DataRequired()],
-        description=f"At least {MIN_LENGTH} characters, not a common password and not your name "
-                    "or email. A few unrelated words are easy to remember and hard to guess.",
+        _l("New password"), validators=[DataRequired()],
+        description=_l("At least %(min)s characters, not a common password and not your name "
+                       "or email. A few unrelated words are easy to remember and hard to guess.",
+                       min=MIN_LENGTH),
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
-        "New password again",
+        _l("New password again"),
         validators=[DataRequired(),
-                    EqualTo("new_password", message="The two new passwords differ.")],
+                    EqualTo("new_password", message=_l("The two new passwords differ."))],
         render_kw={"autocomplete": "new-password"},
     )
 
@@ -69,3 +73,10 @@ class ChangePasswordForm(FlaskForm):
         problem = password_problem(field.data or "", email=self.user.email, name=self.user.name)
         if problem is not None:
             raise ValidationError(problem)
+
+
+class LanguageForm(FlaskForm):
+    """The language of one's own pages, each language named in its own words."""
+
+    ui_language = RadioField(_l("Language of your pages"), choices=options(LANGUAGES.items()),
+                             validators=[DataRequired(message=_l("Choose a language."))])

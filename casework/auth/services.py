@@ -87,6 +87,12 @@ def change_password(user: User, new_password: str) -> None:
     revoke_other_sessions(user)
 
 
+def set_ui_language(user: User, language: str) -> None:
+    """The language of the user's pages (recorded in the audit log like any account change)."""
+    user.ui_language = language
+    db.session.flush()
+
+
 def begin_second_step(user: User, next_url: str) -> None:
     """Password accepted; remember who is logging in until they type their code."""
     session.clear()

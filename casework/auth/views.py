@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from casework.auth import account  # noqa: F401 - registers the account pages on bp
+from casework.auth import account, language  # noqa: F401 - register the account pages on bp
 from casework.auth.blueprint import bp, too_many_attempts
 from casework.auth.forms import WRONG_CODE, CodeForm, LoginForm
 from casework.auth.services import (
@@ -44,7 +46,7 @@ def login() -> Response | str:
     if user is None:
         record_login_attempt(email, succeeded=False)
         db.session.commit()
-        form.password.errors.append("That email and password do not match an active account.")
+        form.password.errors.append(_("That email and password do not match an active account."))
         return render_template("auth/login.html", form=form)
     next_url = safe_next_url(request.args.get("next"), default=home_url(user))
     if user.has_second_factor:
@@ -52,7 +54,8 @@ def login() -> Response | str:
         return redirect(url_for("auth.login_code"))
     log_in(user)
     db.session.commit()
-    flash(f"Welcome, {user.name}.", "success")
+    refresh()  # the user's own language from this message on
+    flash(_("Welcome, %(name)s.", name=user.name), "success")
     return redirect(next_url)
 
 
@@ -64,7 +67,7 @@ def login_code() -> Response | str:
         return redirect(home_url(acting_user()))
     pending = pending_login()
     if pending is None:
-        flash("Log in with your email and password first.", "info")
+        flash(_("Log in with your email and password first."), "info")
         return redirect(url_for("auth.login"))
     user, next_url = pending
     form = CodeForm()
@@ -75,11 +78,12 @@ def login_code() -> Response | str:
         if verify_code(user, form.code.data or ""):
             log_in(user, second_factor=True)
             db.session.commit()
-            flash(f"Welcome, {user.name}.", "success")
+            refresh()
+            flash(_("Welcome, %(name)s.", name=user.name), "success")
             return redirect(next_url)
         record_login_attempt(user.email, succeeded=False)
         db.session.commit()
-        form.code.errors.append(WRONG_CODE)
+        form.code.errors.append(str(WRONG_CODE))
     return render_template("auth/login_code.html", form=form)
 
 
@@ -89,5 +93,6 @@ def logout() -> Response:
     """Log out here and on every other device (see casework.security.sessions)."""
     log_out(acting_user())
     db.session.commit()
-    flash("You are logged out, on this device and any other.", "info")
+    refresh()  # the visitor's language again
+    flash(_("You are logged out, on this device and any other."), "info")
     return redirect(url_for("auth.login"))

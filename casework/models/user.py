@@ -62,6 +62,8 @@ class User(UserMixin, Model):
     # Language codes separated by commas, preferred first: call lists give organizers the
     # people who speak their language.
     languages: Mapped[str] = mapped_column(sa.String(64), default="en")
+    # The language of the user's pages ("en", "es"); None: the browser's choice.
+    ui_language: Mapped[str | None] = mapped_column(sa.String(8))
     # Email reminders of tasks, deadlines and actions (sent by `flask casework tick`).
     wants_email_reminders: Mapped[bool] = mapped_column(default=True)
 

@@ -6,6 +6,8 @@ import functools
 import zoneinfo
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -51,67 +53,76 @@ def suggested_time_zones() -> tuple[str, ...]:
 
 def known_time_zone(_form: Any, field: Any) -> None:
     if field.data and field.data not in time_zones():
-        raise ValidationError("Choose a time zone from the list, e.g. America/Los_Angeles.")
+        raise ValidationError(_("Choose a time zone from the list, e.g. America/Los_Angeles."))
 
 
 def enough_digits(_form: Any, field: Any) -> None:
     if field.data and sum(ch.isascii() and ch.isdigit() for ch in field.data) < 7:
-        raise ValidationError("A phone number has at least 7 digits, e.g. 206-555-0100.")
+        raise ValidationError(_("A phone number has at least 7 digits, e.g. 206-555-0100."))
 
 
-NOT_AN_EMAIL = "This is not an email address."
+NOT_AN_EMAIL = _l("This is not an email address.")
 
 
 class SettingsForm(FlaskForm):
     """What a coordinator sets about the network (DESIGN §10)."""
 
-    name = StringField("Name", validators=[DataRequired(message="The network needs a name."),
-                                           Length(max=120), printable_text],
+    name = StringField(_l("Name"),
+                       validators=[DataRequired(message=_l("The network needs a name.")),
+                                   Length(max=120), printable_text],
                        filters=[strip_whitespace])
     hotline_phone = TelField(
-        "Hotline phone", validators=[Optional(), Length(max=40), printable_text, enough_digits],
+        _l("Hotline phone"),
+        validators=[Optional(), Length(max=40), printable_text, enough_digits],
         filters=[strip_whitespace], render_kw=PHONE_INPUT,
-        description="Printed on letters, posters and flyers. Never a member's own phone.")
+        description=_l("Printed on letters, posters and flyers. Never a member's own phone."))
     contact_email = EmailField(
-        "Public email", validators=[Optional(), Email(message=NOT_AN_EMAIL), Length(max=254)],
-        filters=[strip_whitespace], description="Printed on letters; replies to reminders go here.")
-    address = TextAreaField(
-        "Postal address", validators=[Optional(), Length(max=MAX_ADDRESS), printable_text],
-        filters=[strip_whitespace], description="The network's public address for letterheads.")
-    timezone = StringField(
-        "Time zone", validators=[DataRequired(message="Choose the network's time zone."),
-                                 Length(max=64), known_time_zone],
-        filters=[strip_whitespace], render_kw={"list": "time-zones", "autocomplete": "off"},
-        description="Deadlines, due dates and reports are in this zone, e.g. America/Chicago.")
-    page_size = RadioField("Paper size", choices=options((size.value, size.value)
-                                                         for size in PageSize))
-    default_deadline_days = IntegerField(
-        "Default deadline (days after delivery)",
-        validators=[InputRequired(message="Give a number of days."),
-                    NumberRange(min=MIN_DEADLINE_DAYS, max=MAX_DEADLINE_DAYS,
-                                message=f"Give a number of days from {MIN_DEADLINE_DAYS} to "
-                                        f"{MAX_DEADLINE_DAYS}.")],
-        render_kw={"inputmode": "numeric"},
-        description="What a new fight's deadline rule proposes; each fight can change it.")
-    signature_line = StringField(
-        "Signature line", validators=[Optional(), Length(max=200), printable_text],
-        filters=[strip_whitespace],
-        description="Under the network's signature on letters, e.g. 'Seattle Solidarity "
-                    "Network, case team'. Empty: the network's name.")
-    intake_email = EmailField(
-        "Intake notification address",
+        _l("Public email"),
         validators=[Optional(), Email(message=NOT_AN_EMAIL), Length(max=254)],
         filters=[strip_whitespace],
-        description="Told of each new inquiry (its reference and a link only). Empty: no one.")
+        description=_l("Printed on letters; replies to reminders go here."))
+    address = TextAreaField(
+        _l("Postal address"), validators=[Optional(), Length(max=MAX_ADDRESS), printable_text],
+        filters=[strip_whitespace],
+        description=_l("The network's public address for letterheads."))
+    timezone = StringField(
+        _l("Time zone"),
+        validators=[DataRequired(message=_l("Choose the network's time zone.")),
+                    Length(max=64), known_time_zone],
+        filters=[strip_whitespace], render_kw={"list": "time-zones", "autocomplete": "off"},
+        description=_l("Deadlines, due dates and reports are in this zone, e.g. "
+                       "America/Chicago."))
+    page_size = RadioField(_l("Paper size"), choices=options((size.value, size.value)
+                                                         for size in PageSize))
+    default_deadline_days = IntegerField(
+        _l("Default deadline (days after delivery)"),
+        validators=[InputRequired(message=_l("Give a number of days.")),
+                    NumberRange(min=MIN_DEADLINE_DAYS, max=MAX_DEADLINE_DAYS,
+                                message=_l("Give a number of days from %(min)s to %(max)s.",
+                                           min=MIN_DEADLINE_DAYS, max=MAX_DEADLINE_DAYS))],
+        render_kw={"inputmode": "numeric"},
+        description=_l("What a new fight's deadline rule proposes; each fight can change "
+                       "it."))
+    signature_line = StringField(
+        _l("Signature line"), validators=[Optional(), Length(max=200), printable_text],
+        filters=[strip_whitespace],
+        description=_l("Under the network's signature on letters, e.g. 'Seattle Solidarity "
+                    "Network, case team'. Empty: the network's name."))
+    intake_email = EmailField(
+        _l("Intake notification address"),
+        validators=[Optional(), Email(message=NOT_AN_EMAIL), Length(max=254)],
+        filters=[strip_whitespace],
+        description=_l("Told of each new inquiry (its reference and a link only). Empty: no "
+                       "one."))
     appeals_delegate_id = SelectField(
-        "Appeals delegate", choices=options([("", "None: the coordinators")]), default="",
-        description="Told of each appeal from another network to join a fight.")
-    public_form_open = BooleanField("The public “get in touch” form accepts inquiries")
+        _l("Appeals delegate"), choices=options([("", _l("None: the coordinators"))]), default="",
+        description=_l("Told of each appeal from another network to join a fight."))
+    public_form_open = BooleanField(_l("The public “get in touch” form accepts inquiries"))
 
 
-POSTER_KINDS = {"poster": "Poster (for walls, with tear-off tabs)",
-                "flyer": "Flyer (two handouts per sheet)"}
-POSTER_LANGUAGES = {"both": "English and Spanish", "en": "English", "es": "Spanish"}
+POSTER_KINDS = {"poster": _l("Poster (for walls, with tear-off tabs)"),
+                "flyer": _l("Flyer (two handouts per sheet)")}
+POSTER_LANGUAGES = {"both": _l("English and Spanish"), "en": _l("English"), "es": _l("Spanish")}
 
 
 class PosterForm(FlaskForm):
@@ -120,8 +131,10 @@ class PosterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    kind = RadioField("What", choices=options(POSTER_KINDS.items()), default="poster")
-    paper = RadioField("Paper", choices=options((size.value, size.value) for size in PageSize))
-    language = RadioField("Language", choices=options(POSTER_LANGUAGES.items()), default="both")
-    tabs = BooleanField("Tear-off tabs with the phone and the form's address (posters)",
+    kind = RadioField(_l("What"), choices=options(POSTER_KINDS.items()), default="poster")
+    paper = RadioField(_l("Paper"),
+                       choices=options((size.value, size.value) for size in PageSize))
+    language = RadioField(_l("Language"), choices=options(POSTER_LANGUAGES.items()),
+                          default="both")
+    tabs = BooleanField(_l("Tear-off tabs with the phone and the form's address (posters)"),
                         default=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from casework.errors import PermissionDenied
@@ -54,12 +55,12 @@ def update_settings(network: Network, coordinator: User, settings: NetworkSettin
     written when none did). Only a coordinator of the network; a delegate must be one of
     its enabled organizers or coordinators, or the one already chosen."""
     if coordinator.role != Role.COORDINATOR or coordinator.network_id != network.id:
-        raise PermissionDenied("Only a coordinator of this network can change its settings.")
+        raise PermissionDenied(_("Only a coordinator of this network can change its settings."))
     delegate = settings.appeals_delegate_id
     if delegate is not None and delegate != network.appeals_delegate_id and delegate not in {
             user.id for user in delegate_candidates(network.id)}:
-        raise PermissionDenied("The appeals delegate must be an organizer or a coordinator of "
-                               "this network.")
+        raise PermissionDenied(_("The appeals delegate must be an organizer or a coordinator "
+                                 "of this network."))
     # The intake address is written as the command line writes it (reminders compare it).
     wanted = {**vars(settings), "intake_email": settings.intake_email.lower()}
     changed = [name for name, value in wanted.items() if getattr(network, name) != value]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from casework.audit.sentences import field_words
@@ -35,7 +36,7 @@ def settings() -> BaseResponse | tuple[str, int]:
     now = NetworkSettings.of(network)
     form = SettingsForm(data={**vars(now), "page_size": now.page_size.value,
                               "appeals_delegate_id": str(now.appeals_delegate_id or "")})
-    form.appeals_delegate_id.choices = options([("", "None: the coordinators"), *(
+    form.appeals_delegate_id.choices = options([("", _("None: the coordinators")), *(
         (str(user.id), f"{user.name} ({user.role.label.lower()})")
         for user in delegate_candidates(network.id, now.appeals_delegate_id))])
     if form.validate_on_submit():
@@ -46,8 +47,9 @@ def settings() -> BaseResponse | tuple[str, int]:
             form.appeals_delegate_id.errors = [str(error)]
         else:
             db.session.commit()
-            flash(f"Settings saved: the {field_words(', '.join(changed))} changed."
-                  if changed else "Nothing changed.", "success")
+            flash(_("Settings saved: the %(fields)s changed.",
+                    fields=field_words(", ".join(changed)))
+                  if changed else _("Nothing changed."), "success")
             return redirect(url_for("network.settings"))
     return render_template("network/settings.html", form=form, network=network,
                            time_zones=suggested_time_zones(),
@@ -127,7 +129,7 @@ def poster_download() -> BaseResponse | tuple[str, int]:
     try:
         body = poster_pdf(network, public_form_url(network), chosen)
     except LetterRenderError as error:
-        flash(f"The PDF could not be made: {error}", "error")
+        flash(_("The PDF could not be made: %(error)s", error=error), "error")
         return redirect(url_for("network.posters", **options_args(chosen)))
     response = Response(body, mimetype="application/pdf")
     name = f"{network.code.lower()}-{chosen.file_name}"

@@ -5,6 +5,7 @@ notes, and nothing else of any case (same blueprint as ``views``)."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from casework.actions import calls
@@ -67,6 +68,6 @@ def answer(action_id: int, call_id: int) -> Response:
         except PermissionDenied:
             abort(404)
         else:
-            flash(f"Answer saved: {given.label}.", "success")
+            flash(_("Answer saved: %(answer)s.", answer=given.label), "success")
     return redirect(url_for("portal.action_calls", action_id=action.id,
                             _anchor=f"call-{entry.id}"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import abort
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField
 from wtforms.validators import DataRequired, Email, Length, Regexp
@@ -20,16 +21,18 @@ class MemberLoginForm(FlaskForm):
     """The email and first password a coordinator gives the member of a case."""
 
     email = EmailField(
-        "The member's email (they log in with it)",
-        validators=[DataRequired(message="This is needed."),
-                    Email(message="This is not an email address."), Length(max=254)],
+        _l("The member's email (they log in with it)"),
+        validators=[DataRequired(message=_l("This is needed.")),
+                    Email(message=_l("This is not an email address.")), Length(max=254)],
         filters=[strip_whitespace],
     )
     password = PasswordField(
-        "First password",
-        validators=[DataRequired(message="This is needed."),
-                    Length(min=MIN_PASSWORD_LENGTH, max=200, message="Use 12 to 200 characters.")],
-        description="At least 12 characters. Give it to them in person, never in the letter.",
+        _l("First password"),
+        validators=[DataRequired(message=_l("This is needed.")),
+                    Length(min=MIN_PASSWORD_LENGTH, max=200,
+                           message=_l("Use 12 to 200 characters."))],
+        description=_l("At least 12 characters. Give it to them in person, never in the "
+                       "letter."),
     )
 
 

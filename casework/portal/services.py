@@ -10,6 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -76,12 +77,12 @@ def invite_member(case: Case, coordinator: User, email: str, password: str) -> I
     """Invite the person of ``case`` to the portal (their name, the case's network): the
     login is made at their first login (see casework.users.invitations)."""
     if coordinator.role != Role.COORDINATOR or coordinator.network_id != case.network_id:
-        raise PermissionDenied("Only a coordinator of this network can give a member a login.")
+        raise PermissionDenied(_("Only a coordinator of this network can give a member a login."))
     if member_login_of(case) is not None:
-        raise MemberLoginRefused("This member already has a login.")
+        raise MemberLoginRefused(_("This member already has a login."))
     if member_invitation_of(case) is not None:
-        raise MemberLoginRefused("This member already has a login waiting for their first "
-                                 "login.")
+        raise MemberLoginRefused(_("This member already has a login waiting for their first "
+                                 "login."))
     invitation = invite_user(case.network, coordinator, case.person.name, email, Role.MEMBER,
                              password, case=case)
     # The timeline says that it happened, never the email or password.
@@ -101,13 +102,13 @@ def invite_caller(person: Person, coordinator: User, email: str, password: str) 
     """Invite a person marked as a caller to the portal, where they see only their calls (the
     login is made at their first login, as for a member of a fight)."""
     if coordinator.role != Role.COORDINATOR or coordinator.network_id != person.network_id:
-        raise PermissionDenied("Only a coordinator of this network can give a caller a login.")
+        raise PermissionDenied(_("Only a coordinator of this network can give a caller a login."))
     if not person.is_caller:
-        raise MemberLoginRefused("Mark them as calling people for actions first.")
+        raise MemberLoginRefused(_("Mark them as calling people for actions first."))
     if login_of(person) is not None:
-        raise MemberLoginRefused("They already have a login.")
+        raise MemberLoginRefused(_("They already have a login."))
     if person_invitation_of(person.id, person.network_id) is not None:
-        raise MemberLoginRefused("A login is already waiting for their first login.")
+        raise MemberLoginRefused(_("A login is already waiting for their first login."))
     network = db.session.get_one(Network, person.network_id)
     return invite_user(network, coordinator, person.name, email, Role.MEMBER, password,
                        person=person)
@@ -165,12 +166,12 @@ def approve_as_member(version: LetterVersion, member: User,
     letter = version.letter
     case = letter.case
     if not owns_case(member, case) or letter.kind != LetterKind.DEMAND:
-        raise PermissionDenied("Only the member can approve their own demand letter here.")
+        raise PermissionDenied(_("Only the member can approve their own demand letter here."))
     if version is not letter.latest or version.is_approved or version.is_purged:
-        raise LetterRefused("Only the latest draft can be approved.")
+        raise LetterRefused(_("Only the latest draft can be approved."))
     if seen_fingerprint is not None and seen_fingerprint != letter_fingerprint(version):
-        raise LetterRefused("The letter changed since you opened this page. Read it again, "
-                            "then approve it if you agree.")
+        raise LetterRefused(_("The letter changed since you opened this page. Read it again, "
+                            "then approve it if you agree."))
     version.snapshot = approval_snapshot(version)
     version.approved_at = utcnow()
     version.approved_by_id = member.id

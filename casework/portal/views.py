@@ -20,6 +20,8 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -44,18 +46,18 @@ ANY_LOGGED_IN = (Role.MEMBER, *STAFF_ROLES)
 
 # What each state means, in the member's words rather than the organizers'.
 STATE_EXPLAINED = {
-    "inquiry": "We have your story and will be in touch.",
-    "screening": "Organizers are gathering the facts with you.",
-    "proposed": "Your fight goes to the network's meeting for a decision.",
-    "drafting": "We are writing the demand letter with you.",
-    "ready": "The demand letter is ready to be delivered.",
-    "delivered": "The demand letter was delivered; the deadline is running.",
-    "escalating": "The deadline passed: the network is taking action.",
-    "negotiating": "Talks are going on with the other side.",
-    "paused": "The fight is paused for now.",
-    "declined": "The network could not take this fight on.",
-    "won": "The fight is won.",
-    "closed": "The fight is over.",
+    "inquiry": _l("We have your story and will be in touch."),
+    "screening": _l("Organizers are gathering the facts with you."),
+    "proposed": _l("Your fight goes to the network's meeting for a decision."),
+    "drafting": _l("We are writing the demand letter with you."),
+    "ready": _l("The demand letter is ready to be delivered."),
+    "delivered": _l("The demand letter was delivered; the deadline is running."),
+    "escalating": _l("The deadline passed: the network is taking action."),
+    "negotiating": _l("Talks are going on with the other side."),
+    "paused": _l("The fight is paused for now."),
+    "declined": _l("The network could not take this fight on."),
+    "won": _l("The fight is won."),
+    "closed": _l("The fight is over."),
 }
 
 
@@ -90,7 +92,8 @@ def preview(version_id: int) -> Response | tuple[str, int]:
     if version is None:
         abort(404)
     if version.purged_at is not None:
-        return purged_page(f"Version {version.number} of your demand letter", version.purged_at,
+        return purged_page(_("Version %(number)s of your demand letter", number=version.number),
+                           version.purged_at,
                            url_for("portal.my_fight"))
     html = render_html(context_of(version),
                        stylesheet_href=url_for("portal.asset", name="letter.css"))
@@ -107,7 +110,7 @@ def approve(version_id: int) -> BaseResponse:
         abort(404)
     form = ApproveLetterForm()
     if not form.validate_on_submit():
-        flash("This page is out of date: read the letter again, then approve it.", "error")
+        flash(_("This page is out of date: read the letter again, then approve it."), "error")
     else:
         try:
             services.approve_as_member(version, member, seen_fingerprint=form.fingerprint.data)
@@ -117,13 +120,13 @@ def approve(version_id: int) -> BaseResponse:
             flash(str(error), "error")
         except StaleDataError:
             db.session.rollback()
-            flash("Your fight changed a moment ago. Read the letter again, then approve it.",
+            flash(_("Your fight changed a moment ago. Read the letter again, then approve it."),
                   "error")
         except PermissionDenied:
             abort(404)
         else:
-            flash(f"Thank you: you approved version {version.number} of the demand letter.",
-                  "success")
+            flash(_("Thank you: you approved version %(number)s of the demand letter.",
+                    number=version.number), "success")
     return redirect(url_for("portal.my_fight"))
 
 
@@ -149,9 +152,10 @@ def member_login(case_id: int) -> BaseResponse | tuple[str, int]:
     if invitation is not None:
         db.session.commit()
         # The same words whether or not the email has an account in another network.
-        flash(f"An invitation was recorded for {invitation.email}. {case.person.name}'s "
-              f"login is made when they first log in with this email and the first "
-              f"password you give them, within {INVITATION_DAYS} days.", "success")
+        flash(_("An invitation was recorded for %(email)s. %(name)s's login is made when they "
+                "first log in with this email and the first password you give them, within "
+                "%(days)s days.", email=invitation.email, name=case.person.name,
+                days=INVITATION_DAYS), "success")
         return redirect(url_for("cases.show", case_id=case.id))
     refused = (existing is not None or waiting is not None) and form.is_submitted()
     status = 400 if form.errors or refused else 200

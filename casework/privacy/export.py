@@ -15,6 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -26,17 +27,20 @@ from casework.privacy.pseudonyms import fight_pseudonym, pseudonym
 BATCH_SIZE = 500
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Column names, in the exporter's language (the English ones are stable, for scripts).
 FACT_COLUMNS = [
-    "reference", "state", "issue_type", "logged_on", "state_changed_on", "deadline_on",
-    "amount_claimed", "outcome", "outcome_decided_on", "amount_recovered", "target",
+    _l("reference"), _l("state"), _l("issue_type"), _l("logged_on"), _l("state_changed_on"),
+    _l("deadline_on"), _l("amount_claimed"), _l("outcome"), _l("outcome_decided_on"),
+    _l("amount_recovered"), _l("target"),
 ]
-FULL_PERSON_COLUMNS = ["person_name", "person_phone", "person_email"]
-REDACTED_PERSON_COLUMNS = ["person_pseudonym"]
+FULL_PERSON_COLUMNS = [_l("person_name"), _l("person_phone"), _l("person_email")]
+REDACTED_PERSON_COLUMNS = [_l("person_pseudonym")]
 
 
 def header(full: bool) -> list[str]:
     """The column names: the facts, then the person (identified or pseudonymous)."""
-    return FACT_COLUMNS + (FULL_PERSON_COLUMNS if full else REDACTED_PERSON_COLUMNS)
+    return [str(name) for name in
+            FACT_COLUMNS + (FULL_PERSON_COLUMNS if full else REDACTED_PERSON_COLUMNS)]
 
 
 def count_cases(network_id: int) -> int:

@@ -12,6 +12,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from casework.audit.recorder import record_access
@@ -59,8 +60,8 @@ def ask_for_second_factor() -> Response:
     """Send the coordinator to confirm their two-factor code, then back to the download."""
     target = verify_url(request.path)
     if target is None:
-        flash("Two-factor confirmation is not available on this server yet, so only the "
-              "redacted export can be downloaded.", "error")
+        flash(_("Two-factor confirmation is not available on this server yet, so only the "
+                "redacted export can be downloaded."), "error")
         return redirect(url_for("privacy.export_page"))
-    flash("Confirm your two-factor code to export personal data.", "info")
+    flash(_("Confirm your two-factor code to export personal data."), "info")
     return redirect(target)

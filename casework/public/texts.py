@@ -7,12 +7,8 @@ a msgid and each Spanish one its msgstr.
 
 from __future__ import annotations
 
-from flask import request
-
+from casework.i18n import select_language
 from casework.models import IssueType
-
-PAGE_LANGUAGES = ("en", "es")
-LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
 ENGLISH = {
     "title": "Get in touch with {network}",
@@ -164,8 +160,7 @@ TEXTS = {"en": ENGLISH, "es": SPANISH}
 
 
 def page_language() -> str:
-    """``?lang=`` when it names a language of the page, else the browser's choice, else English."""
-    asked = request.args.get("lang", "")
-    if asked in TEXTS:
-        return asked
-    return request.accept_languages.best_match(PAGE_LANGUAGES, default="en") or "en"
+    """The page's language, as for every page without a login: the switch's cookie, else the
+    browser's Accept-Language (see casework.i18n)."""
+    language = select_language()
+    return language if language in TEXTS else "en"

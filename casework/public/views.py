@@ -21,7 +21,7 @@ from casework.public.services import (
     over_limit,
     record_sending,
 )
-from casework.public.texts import LANGUAGE_NAMES, TEXTS, page_language
+from casework.public.texts import TEXTS, page_language
 from casework.security.ratelimit import client_ip
 
 bp = Blueprint("public", __name__)
@@ -46,7 +46,7 @@ def inquiry_form(code: str) -> Response | tuple[str, int]:
     if not form.honeypot_filled:  # a robot is thanked like anyone, and nothing is created
         create_web_inquiry(network, inquiry_from_form(form))
     db.session.commit()
-    return redirect(url_for("public.inquiry_thanks", code=code, lang=language), 303)
+    return redirect(url_for("public.inquiry_thanks", code=code), 303)
 
 
 @bp.route("/n/<code>/get-in-touch/thanks")
@@ -57,7 +57,7 @@ def inquiry_thanks(code: str) -> tuple[str, int]:
     if network is None:
         return closed_page(language)
     return render_template("public/thanks.html", t=TEXTS[language], network=network,
-                           language=language, switch=language_links(code)), 200
+                           language=language), 200
 
 
 @bp.errorhandler(CSRFError)
@@ -76,15 +76,9 @@ def form_page(network: Network, language: str, form: InquiryForm, status: int,
               problem: str = "") -> tuple[str, int]:
     code = network.code.lower()
     return render_template("public/inquiry_form.html", t=TEXTS[language], form=form,
-                           network=network, language=language, switch=language_links(code),
-                           action=url_for("public.inquiry_form", code=code, lang=language),
+                           network=network, language=language,
+                           action=url_for("public.inquiry_form", code=code),
                            problem=problem), status
-
-
-def language_links(code: str) -> list[tuple[str, str, str]]:
-    """(language, its own name, the page in it) for the language switch."""
-    return [(lang, name, url_for(request.endpoint or "public.inquiry_form", code=code,
-                                 lang=lang)) for lang, name in LANGUAGE_NAMES.items()]
 
 
 def closed_page(language: str) -> tuple[str, int]:

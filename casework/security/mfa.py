@@ -16,6 +16,7 @@ from typing import Any, TypeVar, cast
 import pyotp
 import segno
 from flask import current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import CursorResult, or_, update
@@ -161,7 +162,7 @@ def require_second_factor(view: View) -> View:
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
         if not fresh_second_factor():
-            flash("This page needs a code from your authenticator app: confirm it is you.",
+            flash(_("This page needs a code from your authenticator app: confirm it is you."),
                   "info")
             next_url = request.full_path.rstrip("?") if request.method == "GET" else None
             return redirect(url_for("auth.verify_second_factor", next=next_url))

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash
 from wtforms import Field
 from wtforms.validators import ValidationError
@@ -27,11 +28,11 @@ SITE_WORDS = ("casework",)
 # Parts of a name or email shorter than this are too common to refuse inside a password.
 MIN_PERSONAL_PART = 3
 
-LENGTH_MESSAGE = f"Use {MIN_LENGTH} to {MAX_LENGTH} characters."
-COMMON_MESSAGE = ("This is one of the most common passwords, which are guessed first. "
-                  "Try three or four unrelated words.")
-PERSONAL_MESSAGE = ("Do not use the name or email address of the account, or the name of this "
-                    "site, in the password.")
+LENGTH_MESSAGE = _l("Use %(min)s to %(max)s characters.", min=MIN_LENGTH, max=MAX_LENGTH)
+COMMON_MESSAGE = _l("This is one of the most common passwords, which are guessed first. "
+                    "Try three or four unrelated words.")
+PERSONAL_MESSAGE = _l("Do not use the name or email address of the account, or the name of "
+                      "this site, in the password.")
 
 _EDGE_DIGITS_AND_SYMBOLS = re.compile(r"^[\W\d_]+|[\W\d_]+$")
 _NAME_PARTS = re.compile(r"[\W_]+")
@@ -51,14 +52,14 @@ def common_passwords() -> frozenset[str]:
 def password_problem(password: str, *, email: str = "", name: str = "") -> str | None:
     """What is wrong with ``password`` for the person with this email and name, or None."""
     if not MIN_LENGTH <= len(password) <= MAX_LENGTH:
-        return LENGTH_MESSAGE
+        return str(LENGTH_MESSAGE)
     lowered = password.lower()
     stripped = _EDGE_DIGITS_AND_SYMBOLS.sub("", lowered)
     common = common_passwords()
     if lowered in common or stripped in common:
-        return COMMON_MESSAGE
+        return str(COMMON_MESSAGE)
     if any(part in lowered for part in personal_parts(email, name)):
-        return PERSONAL_MESSAGE
+        return str(PERSONAL_MESSAGE)
     return None
 
 

@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app, request
+from flask_babel import ngettext
 from sqlalchemy import delete, select
 
 from casework.extensions import db
@@ -88,7 +89,8 @@ def record_login_attempt(email: str, succeeded: bool, ip: str | None = None) -> 
 def too_many_attempts_message(wait: timedelta) -> str:
     """The message shown instead of checking the password."""
     minutes = max(1, math.ceil(wait.total_seconds() / 60))
-    return f"Too many failed attempts. Try again in {minutes} minute{'' if minutes == 1 else 's'}."
+    return ngettext("Too many failed attempts. Try again in %(num)d minute.",
+                    "Too many failed attempts. Try again in %(num)d minutes.", minutes)
 
 
 def client_ip() -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app, flash, session
+from flask_babel import gettext as _
 from flask_login import login_user
 
 from casework.models import User
@@ -73,14 +74,16 @@ def end_reason(user: User, login_at: datetime | None, seen_at: datetime | None,
     if login_at is None or seen_at is None:
         return ""  # not made by start_session: an old cookie or remember-me cookie
     if user.sessions_valid_after is not None and login_at < user.sessions_valid_after:
-        return ("You were logged out because you logged out elsewhere, your password changed "
-                "or your account was changed. Log in again.")
+        return _("You were logged out because you logged out elsewhere, your password changed "
+                 "or your account was changed. Log in again.")
     idle_minutes = int(current_app.config["CASEWORK_IDLE_MINUTES"])
     max_hours = int(current_app.config["CASEWORK_SESSION_HOURS"])
     if now - login_at > timedelta(hours=max_hours):
-        return f"You were logged out {max_hours} hours after logging in. Log in again."
+        return _("You were logged out %(hours)s hours after logging in. Log in again.",
+                 hours=max_hours)
     if now - seen_at > timedelta(minutes=idle_minutes):
-        return f"You were logged out after {idle_minutes} minutes without activity."
+        return _("You were logged out after %(minutes)s minutes without activity.",
+                 minutes=idle_minutes)
     return None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
@@ -14,22 +15,23 @@ MIN_PASSWORD_LENGTH = MIN_LENGTH
 
 
 class UserForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=120), printable_text],
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120), printable_text],
                        filters=[strip_whitespace])
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)],
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)],
                        filters=[strip_whitespace])
-    role = SelectField("Role", choices=options((role.value, role.label) for role in STAFF_ROLES))
+    role = SelectField(_l("Role"),
+                       choices=options((role.value, role.label) for role in STAFF_ROLES))
     password = PasswordField(
-        "First password",
+        _l("First password"),
         validators=[DataRequired(), PasswordPolicy(email_field="email", name_field="name")],
-        description="At least 12 characters, not a common password and not their name or "
-                    "email. Give it to them in person.",
+        description=_l("At least 12 characters, not a common password and not their name or "
+                       "email. Give it to them in person."),
     )
 
 
 class RoleForm(FlaskForm):
     """Choose a new role, then confirm on the page that says what changes."""
 
-    role = SelectField("New role",
+    role = SelectField(_l("New role"),
                        choices=options((role.value, role.label) for role in STAFF_ROLES))
     confirmed = HiddenField(default="")

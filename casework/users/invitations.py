@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -29,8 +31,8 @@ from casework.models.base import utcnow
 from casework.security.passwords import check_password_policy, spend_a_password_check
 
 INVITATION_DAYS = 14
-TAKEN_HERE = "An account with this email already exists in your network."
-WAITING_HERE = "An invitation for this email is already waiting in your network."
+TAKEN_HERE = _l("An account with this email already exists in your network.")
+WAITING_HERE = _l("An invitation for this email is already waiting in your network.")
 
 
 def invitation_cutoff(now: datetime | None = None) -> datetime:
@@ -53,7 +55,7 @@ def invite_user(network: Network, inviter: User, name: str, email: str, role: Ro
     has an account in another network is never looked at here.
     """
     if inviter.role != Role.COORDINATOR or inviter.network_id != network.id:
-        raise PermissionDenied("Only a coordinator of this network can do this.")
+        raise PermissionDenied(_("Only a coordinator of this network can do this."))
     email = email.strip().lower()
     check_password_policy(password, email=email, name=name)
     forget_expired_invitations()
@@ -103,7 +105,7 @@ def person_invitation_of(person_id: int, network_id: int) -> Invitation | None:
 def withdraw_invitation(invitation: Invitation, coordinator: User) -> None:
     """Drop an invitation of the coordinator's network: its first password stops working."""
     if coordinator.role != Role.COORDINATOR or coordinator.network_id != invitation.network_id:
-        raise PermissionDenied("Only a coordinator of this network can do this.")
+        raise PermissionDenied(_("Only a coordinator of this network can do this."))
     db.session.delete(invitation)
     db.session.flush()
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from casework.audit.recorder import add_entry
@@ -33,7 +35,7 @@ def create_user(network: Network, name: str, email: str, role: Role, password: s
         select(User.id).where(func.lower(User.email) == email)
     ).first()
     if taken is not None:
-        raise DuplicateEmail("An account with this email already exists.")
+        raise DuplicateEmail(_("An account with this email already exists."))
     user = User(network_id=network.id, name=name.strip(), email=email, role=role)
     user.set_password(password)
     db.session.add(user)
@@ -85,7 +87,7 @@ def set_user_disabled(user: User, coordinator: User, is_disabled: bool) -> Revok
     """
     require_coordinator_of(user, coordinator)
     if user.id == coordinator.id:
-        raise PermissionDenied("You cannot disable your own account.")
+        raise PermissionDenied(_("You cannot disable your own account."))
     user.is_disabled = is_disabled
     revoked = revoke_credentials(user) if is_disabled else None
     db.session.flush()
@@ -94,11 +96,11 @@ def set_user_disabled(user: User, coordinator: User, is_disabled: bool) -> Revok
 
 # What each staff role may do, for the confirmation page of a role change (DESIGN §2).
 ROLE_POWERS = {
-    Role.INTAKE: "logs inquiries and sees only the inquiries they logged themselves",
-    Role.ORGANIZER: "runs the fights they are on (full record, letters, actions, moves) and "
-                    "sees summaries of the rest",
-    Role.COORDINATOR: "does everything in the network: users, reopening fights, reports and "
-                      "exports with members' personal data",
+    Role.INTAKE: _l("logs inquiries and sees only the inquiries they logged themselves"),
+    Role.ORGANIZER: _l("runs the fights they are on (full record, letters, actions, moves) and "
+                       "sees summaries of the rest"),
+    Role.COORDINATOR: _l("does everything in the network: users, reopening fights, reports and "
+                         "exports with members' personal data"),
 }
 # Letters and digits that cannot be mistaken for each other when read aloud or copied.
 UNAMBIGUOUS_CHARACTERS = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -106,7 +108,7 @@ UNAMBIGUOUS_CHARACTERS = "abcdefghjkmnpqrstuvwxyz23456789"
 
 def require_coordinator_of(user: User, coordinator: User) -> None:
     if coordinator.role != Role.COORDINATOR or coordinator.network_id != user.network_id:
-        raise PermissionDenied("Only a coordinator of this network can do this.")
+        raise PermissionDenied(_("Only a coordinator of this network can do this."))
 
 
 def enabled_coordinators(network_id: int) -> int:
@@ -121,9 +123,9 @@ def change_role(user: User, coordinator: User, role: Role) -> Revoked:
     once. Never one's own role, and never the network's last coordinator."""
     require_coordinator_of(user, coordinator)
     if user.id == coordinator.id:
-        raise PermissionDenied("You cannot change your own role: ask another coordinator.")
+        raise PermissionDenied(_("You cannot change your own role: ask another coordinator."))
     if user.role not in STAFF_ROLES or role not in STAFF_ROLES:
-        raise PermissionDenied("Member logins belong to their fight: their role stays.")
+        raise PermissionDenied(_("Member logins belong to their fight: their role stays."))
     if (user.role == Role.COORDINATOR and role != Role.COORDINATOR
             and enabled_coordinators(user.network_id) <= 1):
         raise PermissionDenied(f"{user.name} is the network's only coordinator: make someone "
@@ -149,7 +151,7 @@ def reset_password(user: User, coordinator: User) -> str:
     sessions and other credentials end. Never one's own (the Password page is for that)."""
     require_coordinator_of(user, coordinator)
     if user.id == coordinator.id:
-        raise PermissionDenied("Change your own password on your Password page.")
+        raise PermissionDenied(_("Change your own password on your Password page."))
     password = new_temporary_password()
     user.set_password(password)
     revoke_credentials(user)

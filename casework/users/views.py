@@ -12,6 +12,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -56,9 +58,9 @@ def index() -> Response | str | tuple[str, int]:
         else:
             db.session.commit()
             # The same words whether or not the email has an account in another network.
-            flash(f"An invitation was recorded for {invitation.email}. Their account is made "
-                  f"when they first log in with this email and the first password you give "
-                  f"them, within {INVITATION_DAYS} days.", "success")
+            flash(_("An invitation was recorded for %(email)s. Their account is made when they "
+                    "first log in with this email and the first password you give them, within "
+                    "%(days)s days.", email=invitation.email, days=INVITATION_DAYS), "success")
             return redirect(url_for("users.index"))
     users = db.session.scalars(
         select(User).where(User.network_id == coordinator.network_id).order_by(User.name)
@@ -101,7 +103,8 @@ def role(user_id: int) -> Response | str | tuple[str, int]:
         return render_template("users/role.html", **page), 400 if form.is_submitted() else 200
     new_role = Role(form.role.data)
     if new_role == user.role:
-        flash(f"{user.name} is already {new_role.label.lower()}: nothing changed.", "success")
+        flash(_("%(name)s is already %(role)s: nothing changed.", name=user.name,
+                role=new_role.label.lower()), "success")
         return redirect(url_for("users.index"))
     if form.confirmed.data != new_role.value:  # the page that says what changes
         form.confirmed.data = new_role.value
@@ -113,8 +116,9 @@ def role(user_id: int) -> Response | str | tuple[str, int]:
         db.session.rollback()
         return render_template("users/role.html", **{**page, "refused": str(error)}), 403
     db.session.commit()
-    flash(f"{user.name} is now {new_role.label.lower()} (was {old_role.label.lower()}); they "
-          f"were logged out everywhere and log in again with their own password.", "success")
+    flash(_("%(name)s is now %(role)s (was %(old_role)s); they were logged out everywhere and "
+            "log in again with their own password.", name=user.name,
+            role=new_role.label.lower(), old_role=old_role.label.lower()), "success")
     return redirect(url_for("users.index"))
 
 
@@ -159,7 +163,7 @@ def set_disabled(user: User, *, is_disabled: bool) -> Response:
         else:
             db.session.commit()
             flash(disabled_message(user.name, revoked) if revoked
-                  else f"{user.name} is enabled.", "success")
+                  else _("%(name)s is enabled.", name=user.name), "success")
     return redirect(url_for("users.index"))
 
 
@@ -175,20 +179,20 @@ def withdraw(invitation_id: int) -> Response:
         email = invitation.email
         withdraw_invitation(invitation, coordinator)
         db.session.commit()
-        flash(f"The invitation for {email} is withdrawn.", "success")
+        flash(_("The invitation for %(email)s is withdrawn.", email=email), "success")
     return redirect(url_for("users.index"))
 
 
 def disabled_message(name: str, revoked: Revoked) -> str:
     """What disabling ended, in one message."""
-    message = (f"{name} is disabled: they are logged out everywhere, and any calendar "
-               f"address they held stopped working.")
+    sentences = [_("%(name)s is disabled: they are logged out everywhere, and any calendar "
+                   "address they held stopped working.", name=name)]
     if revoked.network_feed:
-        message += (" The network calendar feed's address was theirs: make a new one on the "
-                    "Calendar page and give it to those who follow it.")
-    if revoked.invitations == 1:
-        message += " The invitation they recorded is withdrawn: invite that person again."
-    elif revoked.invitations:
-        message += (f" The {revoked.invitations} invitations they recorded are withdrawn: "
-                    f"invite those people again.")
-    return message
+        sentences.append(_("The network calendar feed's address was theirs: make a new one on "
+                           "the Calendar page and give it to those who follow it."))
+    if revoked.invitations:
+        sentences.append(ngettext(
+            "The invitation they recorded is withdrawn: invite that person again.",
+            "The %(num)d invitations they recorded are withdrawn: invite those people again.",
+            revoked.invitations))
+    return " ".join(sentences)

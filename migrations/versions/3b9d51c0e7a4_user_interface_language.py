@@ -1,7 +1,7 @@
 """user interface language: each user's choice of the language of their pages
 
 Revision ID: 3b9d51c0e7a4
-Revises: 5e0f2a9c7b31
+Revises: 0985e102c985
 Create Date: 2026-12-03 03:55:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '3b9d51c0e7a4'
-down_revision = '5e0f2a9c7b31'
+down_revision = '0985e102c985'
 branch_labels = None
 depends_on = None
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
+
 
 class CaseState(StrEnum):
     INQUIRY = "inquiry"
@@ -21,7 +23,8 @@ class CaseState(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        """The state's name in the user's language."""
+        return str(STATE_LABELS[self])
 
     @property
     def is_open(self) -> bool:
@@ -30,3 +33,18 @@ class CaseState(StrEnum):
 
 ENDED_STATES = frozenset({CaseState.DECLINED, CaseState.WON, CaseState.CLOSED})
 OPEN_STATES = tuple(state for state in CaseState if state not in ENDED_STATES)
+
+STATE_LABELS = {
+    CaseState.INQUIRY: _l("Inquiry"),
+    CaseState.SCREENING: _l("Screening"),
+    CaseState.PROPOSED: _l("Proposed"),
+    CaseState.DRAFTING: _l("Drafting"),
+    CaseState.READY: _l("Ready"),
+    CaseState.DELIVERED: _l("Delivered"),
+    CaseState.ESCALATING: _l("Escalating"),
+    CaseState.NEGOTIATING: _l("Negotiating"),
+    CaseState.PAUSED: _l("Paused"),
+    CaseState.DECLINED: _l("Declined"),
+    CaseState.WON: _l("Won"),
+    CaseState.CLOSED: _l("Closed"),
+}

@@ -61,6 +61,7 @@ from casework.models import (
 )
 from casework.permissions import acting_user, load_case, roles_required
 from casework.tasks.forms import TaskForm, assignee_choices
+from casework.workflow.states import state_label
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -175,6 +176,7 @@ def show(case_id: int) -> str:
         team_candidates=organizer_choices(user) if user.role == Role.COORDINATOR else [],
         team=team_section(case, user),
         target_proposal=target_proposal_of(case) if full else None,
+        state_label=state_label,
         **fight,
         **action_sections(case, user),
     )

@@ -48,3 +48,10 @@ STATE_LABELS = {
     CaseState.WON: _l("Won"),
     CaseState.CLOSED: _l("Closed"),
 }
+
+
+def state_label(value: str | None) -> str:
+    """The label of a state stored as text (the timeline's), or the text if no state has it."""
+    if value in CaseState._value2member_map_:
+        return CaseState(value).label
+    return value or "—"

@@ -43,6 +43,7 @@ from casework.cases.team import (
     set_case_team,
     team_section,
 )
+from casework.cases.timeline import changed_field_names
 from casework.errors import PermissionDenied, StaleCase
 from casework.extensions import db
 from casework.fight.page import fight_sections
@@ -176,7 +177,7 @@ def show(case_id: int) -> str:
         team_candidates=organizer_choices(user) if user.role == Role.COORDINATOR else [],
         team=team_section(case, user),
         target_proposal=target_proposal_of(case) if full else None,
-        state_label=state_label,
+        state_label=state_label, changed_field_names=changed_field_names,
         **fight,
         **action_sections(case, user),
     )

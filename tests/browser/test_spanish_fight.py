@@ -131,7 +131,7 @@ def decide_and_accept(page: Page) -> None:
     page.locator("input[name='consent-method'][value='phone']").check()
     page.get_by_role("button", name="Registrar consentimiento").click()
     expect(page.get_by_role("status")).to_have_text("Consentimiento registrado.")
-    move(page, "Aceptar la lucha", "En redacción")
+    move(page, "Aceptar la lucha", "Redacción")
 
 
 def demands_and_deadline(page: Page) -> None:

@@ -52,6 +52,6 @@ STATE_LABELS = {
 
 def state_label(value: str | None) -> str:
     """The label of a state stored as text (the timeline's), or the text if no state has it."""
-    if value in CaseState._value2member_map_:
-        return CaseState(value).label
-    return value or "—"
+    if not value:
+        return "—"
+    return CaseState(value).label if value in CaseState._value2member_map_ else value

@@ -18,7 +18,7 @@ from tests.browser.test_fight_flow import (
     region,
 )
 
-ORGANIZA = "rosa@demo.casework.org"
+ORGANIZA = "organizadora.prueba@example.org"  # not a demo account: made by the test
 TARGET = "Panadería Los Pinos"
 PHONE_WIDTH = 360
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 
 class CaseworkError(Exception):
     """Base of the errors a service raises for a user to read."""
@@ -16,8 +18,10 @@ class StaleCase(CaseworkError):
 
     def __init__(self, changed_by: str | None = None) -> None:
         self.changed_by = changed_by
-        who = changed_by or "someone else"
-        super().__init__(f"This case was changed by {who} a moment ago — reload to see it.")
+        super().__init__(
+            _("This case was changed by %(name)s a moment ago — reload to see it.",
+              name=changed_by) if changed_by else
+            _("This case was changed by someone else a moment ago — reload to see it."))
 
 
 class DuplicateEmail(CaseworkError):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 
@@ -22,7 +24,7 @@ class BoardFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    organizer = SelectField("Organizer", choices=options([("", "Anyone")]), default="")
+    organizer = SelectField(_l("Organizer"), choices=options([("", _l("Anyone"))]), default="")
 
 
 @bp.route("")
@@ -30,7 +32,7 @@ class BoardFilterForm(FlaskForm):
 def index() -> str:
     user = acting_user()
     form = BoardFilterForm(request.args)
-    form.organizer.choices = options([("", "Anyone"), *organizer_choices(user)])
+    form.organizer.choices = options([("", _("Anyone")), *organizer_choices(user)])
     if not form.validate():
         # A stale or hand-edited link (?organizer=abc, a disabled user) means "anyone".
         form.organizer.data = ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -42,11 +43,11 @@ def possible_duplicates(user: User, facts: CaseFacts) -> list[PossibleDuplicate]
     """People of the user's network the new inquiry's person may be, most reasons first."""
     reasons: dict[int, list[str]] = {}
     for person_id in people_with_phone(user.network_id, facts.person_phone):
-        reasons.setdefault(person_id, []).append("the same phone")
+        reasons.setdefault(person_id, []).append(_("the same phone"))
     for person_id in same_email(user.network_id, facts.person_email):
-        reasons.setdefault(person_id, []).append("the same email")
+        reasons.setdefault(person_id, []).append(_("the same email"))
     for person_id in same_name_and_target(user.network_id, facts):
-        reasons.setdefault(person_id, []).append("the same name and target")
+        reasons.setdefault(person_id, []).append(_("the same name and target"))
     if not reasons:
         return []
     chosen = sorted(reasons, key=lambda pid: (-len(reasons[pid]), pid))[:MAX_SHOWN]

@@ -17,6 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app, request, session
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, exists, select
 from werkzeug.datastructures import MultiDict
 from wtforms import Field
@@ -27,8 +28,8 @@ from casework.models.base import utcnow
 
 SESSION_KEY = "search_tokens"
 KEPT = 5  # recent searches whose links (back button, pages, other tabs) keep working
-SEARCH_FORGOTTEN = ("This search is no longer kept (searches last as long as the session): "
-                    "type it again.")
+SEARCH_FORGOTTEN = _l("This search is no longer kept (searches last as long as the session): "
+                      "type it again.")
 
 
 def remember_search(user: User, text: str) -> str:
@@ -102,7 +103,7 @@ def recall_into(search_field: Field, user: User) -> str:
     token = request.args.get("search", "")
     text = recall_search(user, token) if token else ""
     if text is None:
-        search_field.errors = [*search_field.errors, SEARCH_FORGOTTEN]
+        search_field.errors = [*search_field.errors, str(SEARCH_FORGOTTEN)]
         text, token = "", ""
     search_field.data = text
     return token

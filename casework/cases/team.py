@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from casework.errors import CaseworkError, PermissionDenied
@@ -33,9 +34,12 @@ class RequestNotOpen(CaseworkError):
 
 
 def already_answered(request: TeamJoinRequest) -> RequestNotOpen:
-    who = request.decided_by.name if request.decided_by else "Someone"
-    return RequestNotOpen(f"{who} already answered {request.user.name}'s request "
-                          f"({request.status.value}).")
+    who = request.decided_by.name if request.decided_by else _("Someone")
+    if request.status == JoinRequestStatus.APPROVED:
+        return RequestNotOpen(_("%(who)s already answered %(name)s's request (approved).",
+                                who=who, name=request.user.name))
+    return RequestNotOpen(_("%(who)s already answered %(name)s's request (refused).",
+                            who=who, name=request.user.name))
 
 
 @dataclass(frozen=True)
@@ -82,8 +86,9 @@ def answer_join_request(request: TeamJoinRequest, answerer: User, approve: bool)
         raise already_answered(request)
     requester = request.user
     if approve and (requester.is_disabled or requester.role not in CASE_TEAM_ROLES):
-        raise RequestNotOpen(f"{requester.name} can no longer join a case team: their account "
-                             "is disabled or is no longer an organizer's. Refuse the request.")
+        raise RequestNotOpen(_("%(name)s can no longer join a case team: their account is "
+                               "disabled or is no longer an organizer's. Refuse the request.",
+                               name=requester.name))
     decide(request, answerer, approve)
     if approve and not case.is_on_team(requester):
         case.team.append(requester)

@@ -14,6 +14,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -42,6 +43,7 @@ from casework.cases.team import (
     set_case_team,
     team_section,
 )
+from casework.cases.timeline import changed_field_names
 from casework.errors import PermissionDenied, StaleCase
 from casework.extensions import db
 from casework.fight.page import fight_sections
@@ -60,6 +62,7 @@ from casework.models import (
 )
 from casework.permissions import acting_user, load_case, roles_required
 from casework.tasks.forms import TaskForm, assignee_choices
+from casework.workflow.states import state_label
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -94,7 +97,7 @@ def search() -> Response | tuple[str, int]:
 def filter_form(user: User, args: MultiDict[str, str] | None = None) -> CaseFilterForm:
     """The search and filter form, from the list's link (``args``) or from the POST."""
     form = CaseFilterForm(args, meta={"csrf": False}) if args is not None else CaseFilterForm()
-    form.organizer.choices = options([("", "Anyone"), (NO_ORGANIZER, "No organizer yet"),
+    form.organizer.choices = options([("", _("Anyone")), (NO_ORGANIZER, _("No organizer yet")),
                                       *organizer_choices(user)])
     return form
 
@@ -129,15 +132,15 @@ def new() -> Response | str:
         if choice.startswith("person:"):
             person = existing_person_for(user, facts, parse_id(choice[7:]) or 0)
             if person is None:
-                form.form_errors.append("That person is not a match you can choose: choose "
-                                        "again below.")
+                form.form_errors.append(_("That person is not a match you can choose: choose "
+                                          "again below."))
         if person is None and choice != "new":
             duplicates = possible_duplicates(user, facts)
         if not duplicates and not form.form_errors:
             case = create_case(user, facts_for_existing(facts, person) if person else facts,
                                person)
             db.session.commit()
-            flash(f"Inquiry {case.reference} logged.", "success")
+            flash(_("Inquiry %(reference)s logged.", reference=case.reference), "success")
             flash_target_proposal(case)
             return redirect(url_for("cases.show", case_id=case.id))
     return render_template("cases/new.html", form=form, targets=target_names(),
@@ -174,6 +177,7 @@ def show(case_id: int) -> str:
         team_candidates=organizer_choices(user) if user.role == Role.COORDINATOR else [],
         team=team_section(case, user),
         target_proposal=target_proposal_of(case) if full else None,
+        state_label=state_label, changed_field_names=changed_field_names,
         **fight,
         **action_sections(case, user),
     )
@@ -206,7 +210,7 @@ def edit(case_id: int) -> Response | tuple[str, int] | str:
             form.form_errors.append(message)
             return render_template("cases/edit.html", form=form, case=case,
                                    targets=target_names()), 409
-        flash("Saved." if changed else "Nothing changed.", "success")
+        flash(_("Saved.") if changed else _("Nothing changed."), "success")
         flash_target_proposal(case)
         return redirect(url_for("cases.show", case_id=case.id))
     return render_template("cases/edit.html", form=form, case=case, targets=target_names())
@@ -226,15 +230,15 @@ def team(case_id: int) -> Response | tuple[str, int]:
                                team_candidates=organizer_choices(user)), 400
     if user.role == Role.COORDINATOR and "member_ids" in request.form:
         set_case_team(case, user, [int(value) for value in form.member_ids.data or []])
-        done = "Case team updated."
+        done = _("Case team updated.")
     elif user.role == Role.COORDINATOR:
         join_case_team(case, user)
-        done = "You joined the case team."
+        done = _("You joined the case team.")
     else:
         asked = ask_to_join_case_team(case, user)
-        done = ("You are on the case team." if asked is None else
-                "You asked to join the case team. A coordinator or an organizer on the team "
-                "will answer; until then you see the summary only.")
+        done = (_("You are on the case team.") if asked is None else
+                _("You asked to join the case team. A coordinator or an organizer on the team "
+                  "will answer; until then you see the summary only."))
     db.session.commit()
     flash(done, "success")
     return redirect(url_for("cases.show", case_id=case.id, _anchor="team"))
@@ -257,8 +261,8 @@ def answer_join(case_id: int, request_id: int, verdict: str) -> Response:
     except PermissionDenied:
         abort(403)
     else:
-        flash(f"{name} joined the case team." if verdict == "accept"
-              else f"{name}'s request to join was refused.", "success")
+        flash(_("%(name)s joined the case team.", name=name) if verdict == "accept"
+              else _("%(name)s's request to join was refused.", name=name), "success")
     return redirect(url_for("cases.show", case_id=case.id, _anchor="team"))
 
 
@@ -274,9 +278,9 @@ def load_join_request(case: Case, request_id: int) -> TeamJoinRequest:
 def flash_target_proposal(case: Case) -> None:
     """Say so when the target's details the form gave wait for review instead of applying."""
     if target_proposal_of(case) is not None:
-        flash(f"{case.target.name} is one of the network's targets already, so its kind and "
-              "address were not changed: what you gave differently waits for an organizer to "
-              "review it.", "success")
+        flash(_("%(target)s is one of the network's targets already, so its kind and address "
+                "were not changed: what you gave differently waits for an organizer to review "
+                "it.", target=case.target.name), "success")
 
 
 def organizer_choices(user: User) -> list[tuple[str, str]]:

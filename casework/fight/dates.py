@@ -7,6 +7,9 @@ next to the date field, or None when the date is possible; services raise it, fo
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
+
+from flask_babel import gettext as _
 
 from casework.clock import local_date_of
 from casework.formatting import local_date
@@ -24,12 +27,36 @@ def delivered_on(case: Case) -> date | None:
     return local_date_of(delivery.delivered_at, case.network) if delivery else None
 
 
-def not_future_nor_before_logged(case: Case, day: date, today: date, what: str) -> str | None:
+Dated = Literal["delivery", "outcome", "consent"]
+
+
+def in_future_message(what: Dated, today: date) -> str:
+    """Why the date of ``what`` is refused: it is after today."""
+    day = local_date(today)
+    if what == "delivery":
+        return _("The delivery date can't be in the future: today is %(today)s.", today=day)
+    if what == "outcome":
+        return _("The outcome can't be in the future: today is %(today)s.", today=day)
+    return _("The consent can't be in the future: today is %(today)s.", today=day)
+
+
+def before_logged_message(what: Dated, logged: date) -> str:
+    """Why the date of ``what`` is refused: it is before the case was logged."""
+    day = local_date(logged)
+    if what == "delivery":
+        return _("This case was logged on %(day)s; the delivery date can't come before it.",
+                 day=day)
+    if what == "outcome":
+        return _("This case was logged on %(day)s; the outcome can't come before it.", day=day)
+    return _("This case was logged on %(day)s; the consent can't come before it.", day=day)
+
+
+def not_future_nor_before_logged(case: Case, day: date, today: date,
+                                 what: Dated) -> str | None:
     if day > today:
-        return f"{what} can't be in the future: today is {local_date(today)}."
+        return in_future_message(what, today)
     if day < logged_on(case):
-        return (f"This case was logged on {local_date(logged_on(case))}; {what.lower()} "
-                "can't come before it.")
+        return before_logged_message(what, logged_on(case))
     return None
 
 
@@ -37,16 +64,16 @@ def delivery_date_problem(case: Case, delivered_at: datetime, today: date) -> st
     """A delivery is not in the future, not before the case was logged, and (when corrected)
     not after a contact from the target or the outcome already recorded."""
     day = local_date_of(delivered_at, case.network)
-    problem = not_future_nor_before_logged(case, day, today, "The delivery date")
+    problem = not_future_nor_before_logged(case, day, today, "delivery")
     if problem or case.delivery is None:  # the first delivery: nothing was logged after it yet
         return problem
     contacts = [local_date_of(c.happened_at, case.network) for c in case.contacts]
     if contacts and min(contacts) < day:
-        return (f"A contact from the target is logged on {local_date(min(contacts))}; the "
-                "delivery can't come after it.")
+        return _("A contact from the target is logged on %(day)s; the delivery can't come "
+                 "after it.", day=local_date(min(contacts)))
     if case.outcome is not None and case.outcome.decided_on < day:
-        return (f"The outcome is dated {local_date(case.outcome.decided_on)}; the delivery "
-                "can't come after it.")
+        return _("The outcome is dated %(day)s; the delivery can't come after it.",
+                 day=local_date(case.outcome.decided_on))
     return None
 
 
@@ -54,33 +81,39 @@ def contact_date_problem(case: Case, happened_at: datetime, today: date,
                          is_offer: bool) -> str | None:
     """A contact or offer from the target is not in the future nor before the delivery."""
     day = local_date_of(happened_at, case.network)
-    what = "An offer" if is_offer else "A contact from the target"
     if day > today:
-        return f"{what} can't be in the future: today is {local_date(today)}."
+        return (_("An offer can't be in the future: today is %(today)s.",
+                  today=local_date(today)) if is_offer else
+                _("A contact from the target can't be in the future: today is %(today)s.",
+                  today=local_date(today)))
     delivered = delivered_on(case)
     if delivered is None:
-        return (f"The letter has not been delivered yet; {what.lower()} is logged after "
-                "the delivery.")
+        return (_("The letter has not been delivered yet; an offer is logged after the "
+                  "delivery.") if is_offer else
+                _("The letter has not been delivered yet; a contact from the target is logged "
+                  "after the delivery."))
     if day < delivered:
-        return (f"The letter was delivered on {local_date(delivered)}; {what.lower()} "
-                "can't come before it.")
+        return (_("The letter was delivered on %(day)s; an offer can't come before it.",
+                  day=local_date(delivered)) if is_offer else
+                _("The letter was delivered on %(day)s; a contact from the target can't come "
+                  "before it.", day=local_date(delivered)))
     return None
 
 
 def outcome_date_problem(case: Case, decided_on: date, today: date) -> str | None:
     """An outcome is not in the future, nor before the delivery (or the case's logging)."""
     if decided_on > today:
-        return f"The outcome can't be in the future: today is {local_date(today)}."
+        return in_future_message("outcome", today)
     delivered = delivered_on(case)
     if delivered is not None and decided_on < delivered:
-        return (f"The letter was delivered on {local_date(delivered)}; the outcome can't "
-                "come before it.")
-    return not_future_nor_before_logged(case, decided_on, today, "The outcome")
+        return _("The letter was delivered on %(day)s; the outcome can't come before it.",
+                 day=local_date(delivered))
+    return not_future_nor_before_logged(case, decided_on, today, "outcome")
 
 
 def consent_date_problem(case: Case, given_on: date, today: date) -> str | None:
     """The member's consent is not in the future nor before the case was logged."""
-    return not_future_nor_before_logged(case, given_on, today, "The consent")
+    return not_future_nor_before_logged(case, given_on, today, "consent")
 
 
 def action_done_problem(action: Action, today: date) -> str | None:
@@ -89,6 +122,6 @@ def action_done_problem(action: Action, today: date) -> str | None:
         return None
     day = local_date_of(action.starts_at, action.case.network)
     if day > today:
-        return (f"This action is planned for {local_date(day)}: record what happened on or "
-                "after that day (or change its date if it already took place).")
+        return _("This action is planned for %(day)s: record what happened on or after that "
+                 "day (or change its date if it already took place).", day=local_date(day))
     return None

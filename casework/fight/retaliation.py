@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from casework.cases.services import CaseFacts, create_case, facts_of
 from casework.errors import PermissionDenied
 from casework.extensions import db
@@ -15,7 +17,7 @@ def open_retaliation_case(case: Case, actor: User) -> Case:
     if not case.can_edit(actor):
         raise PermissionDenied("Only the case team can open a retaliation case.")
     if case.state != CaseState.WON:
-        raise RecordRefused("Retaliation cases follow a won fight; this one is not won.")
+        raise RecordRefused(_("Retaliation cases follow a won fight; this one is not won."))
     old = facts_of(case)
     facts = CaseFacts(**{
         **vars(old), "issue_type": IssueType.HARASSMENT, "amount_claimed": None,

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import gettext as _
+
 from casework.clock import network_today
 from casework.errors import CaseworkError, PermissionDenied
 from casework.extensions import db
@@ -106,7 +108,7 @@ def record_decision(case: Case, actor: User, decision: DecisionInput) -> Decisio
     """Record a meeting's vote (the member's consent is recorded on its own)."""
     require_edit(case, actor)
     if decision.offer_id is not None and all(c.id != decision.offer_id for c in case.contacts):
-        raise RecordRefused("That offer is not on this case.")
+        raise RecordRefused(_("That offer is not on this case."))
     record = Decision(case=case, recorded_by_id=actor.id, **vars(decision))
     db.session.add(record)
     result = "carried" if record.is_carried else "did not carry"
@@ -141,7 +143,7 @@ def record_consent(case: Case, actor: User, consent: ConsentInput,
     if consent.subject == ConsentSubject.OFFER:
         offer = next((c for c in case.contacts if c.is_offer and c.id == consent.offer_id), None)
         if offer is None:
-            raise RecordRefused("Choose the offer the member consents to.", "offer_id")
+            raise RecordRefused(_("Choose the offer the member consents to."), "offer_id")
     consented_to = consent.consented_to.strip() or (
         offer_text(offer) if offer is not None else demands_text(case))
     record = Consent(case=case, subject=consent.subject, offer=offer, given_on=consent.given_on,
@@ -230,13 +232,13 @@ def decide_offer(contact: TargetContact, case: Case, actor: User, accept: bool) 
     """Accept or reject an offer; lower amounts or conditions need a binding decision."""
     require_edit(case, actor)
     if contact.offer_status != OfferStatus.OPEN:
-        raise RecordRefused("This offer was already decided.")
+        raise RecordRefused(_("This offer was already decided."))
     if accept and needs_decision(contact, case) and not (any(
         d.offer_id == contact.id and d.kind == DecisionKind.ACCEPT_OFFER and d.is_carried
         for d in case.decisions
     ) and has_consent(case, ConsentSubject.OFFER, contact.id)):
-        raise RecordRefused("This offer has conditions or is below the claim: record the "
-                            "meeting's vote and the member's consent to accept it first.")
+        raise RecordRefused(_("This offer has conditions or is below the claim: record the "
+                              "meeting's vote and the member's consent to accept it first."))
     contact.offer_status = OfferStatus.ACCEPTED if accept else OfferStatus.REJECTED
     touch(case, actor, f"Offer {contact.offer_status.value}")
     db.session.flush()

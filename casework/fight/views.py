@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -55,7 +56,7 @@ def blank_or_sent(form_class: type[F], **filled: Any) -> F:
 
 def save(case: Case, form: FlaskForm, title: str, anchor: str,
          change: Callable[[], Any], done: str, then: str | None = None,
-         submit: str = "Save") -> Outcome:
+         submit: str | None = None) -> Outcome:
     """The shared shape of a record view: show the form, validate, change, commit, or show
     what is wrong.
 
@@ -64,6 +65,7 @@ def save(case: Case, form: FlaskForm, title: str, anchor: str,
     after it) leads to the case page, and a refused button says why there.
     """
     back = url_for("cases.show", case_id=case.id, _anchor=anchor)
+    submit = submit or _("Save")
     is_button = isinstance(form, ActionForm)
     if request.method == "GET":
         if is_button:
@@ -103,9 +105,9 @@ def save(case: Case, form: FlaskForm, title: str, anchor: str,
 def screening(case_id: int) -> Outcome:
     case = load_case(case_id, edit=True)
     form = blank_or_sent(forms.ScreeningForm, obj=case)
-    return save(case, form, "Screening notes", "screening", lambda: record.save_screening(
+    return save(case, form, _("Screening notes"), "screening", lambda: record.save_screening(
         case, acting_user(), form.screening_notes.data or "", form.winnability_notes.data or ""),
-        "Screening notes saved.", submit="Save screening notes")
+        _("Screening notes saved."), submit=_("Save screening notes"))
 
 
 @bp.route("/decisions", methods=["GET", "POST"])
@@ -128,8 +130,8 @@ def decision(case_id: int) -> Outcome:
         and offer_id.isdigit()
     then = url_for("fight.offer_decision", case_id=case.id,  # on to accepting it
                    contact_id=int(offer_id)) if about_offer else None
-    return save(case, form, "Meeting decision", "decisions", change, "Decision recorded.", then,
-                submit="Record decision")
+    return save(case, form, _("Meeting decision"), "decisions", change, _("Decision recorded."),
+                then, submit=_("Record decision"))
 
 
 @bp.route("/consents", methods=["GET", "POST"])
@@ -148,8 +150,8 @@ def consent(case_id: int) -> Outcome:
             offer_id=int(form.offer_id.data)
             if subject == ConsentSubject.OFFER and form.offer_id.data else None))
 
-    return save(case, form, "The member's consent", "consent", change, "Consent recorded.",
-                submit="Record consent")
+    return save(case, form, _("The member's consent"), "consent", change,
+                _("Consent recorded."), submit=_("Record consent"))
 
 
 @bp.route("/demands", methods=["GET", "POST"])
@@ -157,9 +159,10 @@ def consent(case_id: int) -> Outcome:
 def demand(case_id: int) -> Outcome:
     case = load_case(case_id, edit=True)
     form = blank_or_sent(forms.DemandForm)
-    return save(case, form, "Add a demand", "demands", lambda: record.add_demand(
+    return save(case, form, _("Add a demand"), "demands", lambda: record.add_demand(
         case, acting_user(), DemandKind(form.kind.data), form.description.data or "",
-        form.amount.data, form.calculation.data or ""), "Demand added.", submit="Add demand")
+        form.amount.data, form.calculation.data or ""), _("Demand added."),
+        submit=_("Add demand"))
 
 
 @bp.route("/demands/<int:demand_id>/delete", methods=["GET", "POST"])
@@ -170,8 +173,8 @@ def delete_demand(case_id: int, demand_id: int) -> Outcome:
                                                    Demand.case_id == case.id)).one_or_none()
     if item is None:
         abort(404)
-    return save(case, ActionForm(), "Remove a demand", "demands",
-                lambda: record.remove_demand(item, case, acting_user()), "Demand removed.")
+    return save(case, ActionForm(), _("Remove a demand"), "demands",
+                lambda: record.remove_demand(item, case, acting_user()), _("Demand removed."))
 
 
 @bp.route("/deadline-rule", methods=["GET", "POST"])
@@ -183,11 +186,11 @@ def deadline_rule(case_id: int) -> Outcome:
                          deadline_days=str(case.deadline_days or default_days),
                          planned_delivery_on=case.planned_delivery_on)
     form.deadline_days.choices = forms.deadline_choices(default_days, case.deadline_days)
-    return save(case, form, "Deadline rule and planned delivery", "demands",
+    return save(case, form, _("Deadline rule and planned delivery"), "demands",
                 lambda: record.set_deadline_rule(case, acting_user(),
                                                  int(form.deadline_days.data or default_days),
                                                  form.planned_delivery_on.data),
-                "Deadline rule saved.", submit="Save deadline rule")
+                _("Deadline rule saved."), submit=_("Save deadline rule"))
 
 
 @bp.route("/contacts", methods=["GET", "POST"])
@@ -203,8 +206,8 @@ def contact(case_id: int) -> Outcome:
             is_offer=bool(form.is_offer.data), offer_amount=form.offer_amount.data,
             offer_conditions=form.offer_conditions.data or ""))
 
-    return save(case, form, "Contact from the target", "contacts", change, "Contact logged.",
-                submit="Log contact")
+    return save(case, form, _("Contact from the target"), "contacts", change,
+                _("Contact logged."), submit=_("Log contact"))
 
 
 @bp.route("/contacts/<int:contact_id>/<any(accept, reject):verdict>", methods=["GET", "POST"])
@@ -218,9 +221,9 @@ def decide_offer(case_id: int, contact_id: int, verdict: str) -> Outcome:
             and offer.offer_status == OfferStatus.OPEN
             and not record.offer_agreement(offer, case).can_accept):
         return redirect(url_for("fight.offer_decision", case_id=case.id, contact_id=offer.id))
-    return save(case, ActionForm(), "Decide on the offer", "contacts",
+    return save(case, ActionForm(), _("Decide on the offer"), "contacts",
                 lambda: record.decide_offer(offer, case, acting_user(), verdict == "accept"),
-                f"Offer {verdict}ed.")
+                _("Offer accepted.") if verdict == "accept" else _("Offer rejected."))
 
 
 @bp.route("/contacts/<int:contact_id>/decision")
@@ -251,10 +254,17 @@ def load_offer(case: Case, contact_id: int) -> TargetContact:
 
 def offer_proposal(offer: TargetContact) -> str:
     """The proposal a meeting votes on, in words: accept this offer, with its conditions."""
-    amount = f" of {money(offer.offer_amount)}" if offer.offer_amount is not None else ""
+    amount = money(offer.offer_amount) if offer.offer_amount is not None else ""
     conditions = offer.offer_conditions.strip()
-    return f"Accept the offer{amount}" + (f" with these conditions: {conditions}"
-                                          if conditions else "")
+    if amount and conditions:
+        return _("Accept the offer of %(amount)s with these conditions: %(conditions)s",
+                 amount=amount, conditions=conditions)
+    if amount:
+        return _("Accept the offer of %(amount)s", amount=amount)
+    if conditions:
+        return _("Accept the offer with these conditions: %(conditions)s",
+                 conditions=conditions)
+    return _("Accept the offer")
 
 
 @bp.route("/delivery-date", methods=["GET", "POST"])
@@ -266,13 +276,13 @@ def delivery_date(case_id: int) -> Outcome:
         # The form shows wall-clock time where the network is, as the user typed it.
         local = case.delivery.delivered_at.astimezone(zone_of(case.network))
         form.delivered_at.data = local.replace(tzinfo=None)
-    return save(case, form, "Correct the delivery date", "delivery",
+    return save(case, form, _("Correct the delivery date"), "delivery",
                 lambda: correct_delivery_date(
                     case.id, acting_user(),
                     local_to_utc(form.delivered_at.data, case.network),
                     form.version.data or 0),
-                "Delivery date corrected: the deadline and its tasks moved.",
-                submit="Correct date")
+                _("Delivery date corrected: the deadline and its tasks moved."),
+                submit=_("Correct date"))
 
 
 @bp.route("/notes", methods=["GET", "POST"])
@@ -280,9 +290,9 @@ def delivery_date(case_id: int) -> Outcome:
 def note(case_id: int) -> Outcome:
     case = load_case(case_id, edit=True)
     form = blank_or_sent(forms.NoteForm)
-    return save(case, form, "Add a note", "timeline",
-                lambda: record.add_note(case, acting_user(), form.note.data or ""), "Note added.",
-                submit="Add note")
+    return save(case, form, _("Add a note"), "timeline",
+                lambda: record.add_note(case, acting_user(), form.note.data or ""),
+                _("Note added."), submit=_("Add note"))
 
 
 @bp.route("/retaliation", methods=["POST"])
@@ -299,14 +309,15 @@ def retaliation(case_id: int) -> Response:
         flash(str(error), "error")
         return redirect(url_for("cases.show", case_id=case.id))
     db.session.commit()
-    flash(f"Retaliation case {new_case.reference} opened, linked to {case.reference}.",
-          "success")
+    flash(_("Retaliation case %(new)s opened, linked to %(old)s.", new=new_case.reference,
+            old=case.reference), "success")
     return redirect(url_for("cases.show", case_id=new_case.id))
 
 
 def offer_choices(case: Case) -> list[Any]:
     """The case's offers, for a decision about one."""
     offers = [c for c in case.contacts if c.is_offer]
-    return options([("", "No offer"), *((str(o.id), f"Offer of {o.offer_amount or '—'}")
-                                        for o in offers)])
+    return options([("", _("No offer")), *((str(o.id), _("Offer of %(amount)s",
+                                                         amount=o.offer_amount or "—"))
+                                           for o in offers)])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from transitions import MachineError
 
@@ -64,10 +65,13 @@ def apply_transition(case_id: int, trigger: str, actor: User, move: MoveInput,
     case = lock_case(case_id)
     transition = BY_TRIGGER.get(trigger)
     if transition is None:
-        raise TransitionNotAllowed([f"There is no move called “{trigger}”."])
+        raise TransitionNotAllowed([_("There is no move called “%(move)s”.", move=trigger)])
     if not case.can_move(actor, coordinator_only=transition.coordinator_only):
-        who = "a coordinator" if transition.coordinator_only else "the case team"
-        raise PermissionDenied(f"Only {who} can {transition.label.lower()} this fight.")
+        raise PermissionDenied(
+            _("Only a coordinator can make the move “%(move)s” on this fight.",
+              move=transition.label) if transition.coordinator_only else
+            _("Only the case team can make the move “%(move)s” on this fight.",
+              move=transition.label))
     if case.version != seen_version:
         raise StaleCase(last_editor_name(case))
     today = today or network_today(case.network)
@@ -79,10 +83,11 @@ def apply_transition(case_id: int, trigger: str, actor: User, move: MoveInput,
         moved = fight.trigger(trigger)
     except MachineError as error:
         raise TransitionNotAllowed(
-            [f"A fight in “{source.label}” cannot move with “{transition.label}”."]
+            [_("A fight in “%(state)s” cannot move with “%(move)s”.", state=source.label,
+               move=transition.label)]
         ) from error
     if not moved:
-        raise TransitionNotAllowed(fight.missing or ["Nothing to go back to."])
+        raise TransitionNotAllowed(fight.missing or [_("Nothing to go back to.")])
     dest = CaseState(fight.state)
     note = record_move(case, transition, source, dest, actor, move)
     case.state = dest

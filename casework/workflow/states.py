@@ -23,7 +23,8 @@ class CaseState(StrEnum):
 
     @property
     def label(self) -> str:
-        return STATE_LABELS[self]
+        """The state's name in the user's language."""
+        return str(STATE_LABELS[self])
 
     @property
     def is_open(self) -> bool:
@@ -46,3 +47,10 @@ STATE_LABELS = {
 }
 ENDED_STATES = frozenset({CaseState.DECLINED, CaseState.WON, CaseState.CLOSED})
 OPEN_STATES = tuple(state for state in CaseState if state not in ENDED_STATES)
+
+
+def state_label(value: str | None) -> str:
+    """The label of a state stored as text (the timeline's), or the text if no state has it."""
+    if not value:
+        return "—"
+    return CaseState(value).label if value in CaseState._value2member_map_ else value

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from casework.workflow import guards
 from casework.workflow.guards import Guard
 from casework.workflow.states import CaseState as S
@@ -22,7 +24,7 @@ class Transition:
     trigger: str
     sources: tuple[S, ...]
     dest: S | None
-    label: str
+    label: str  # lazy: in the user's language wherever it is shown
     guard: Guard = Guard()
     # The move's form asks for these (a reason, the delivery record, the outcome).
     asks_for: tuple[str, ...] = ()
@@ -37,35 +39,35 @@ class Transition:
 
 
 TRANSITIONS: tuple[Transition, ...] = (
-    Transition("screen", (S.INQUIRY,), S.SCREENING, "Start screening",
+    Transition("screen", (S.INQUIRY,), S.SCREENING, _l("Start screening"),
                Guard(records=guards.organizer_assigned)),
-    Transition("propose", (S.SCREENING,), S.PROPOSED, "Propose to the meeting",
+    Transition("propose", (S.SCREENING,), S.PROPOSED, _l("Propose to the meeting"),
                Guard(records=guards.ready_to_propose)),
-    Transition("decline", (S.INQUIRY, S.SCREENING, S.PROPOSED), S.DECLINED, "Decline",
+    Transition("decline", (S.INQUIRY, S.SCREENING, S.PROPOSED), S.DECLINED, _l("Decline"),
                Guard(inputs=guards.decline_reason_given), asks_for=("decline_reason",),
                is_destructive=True),
-    Transition("accept", (S.PROPOSED,), S.DRAFTING, "Accept the fight",
+    Transition("accept", (S.PROPOSED,), S.DRAFTING, _l("Accept the fight"),
                Guard(records=guards.meeting_voted_and_member_consents)),
-    Transition("approve_letter", (S.DRAFTING,), S.READY, "Approve the letter",
+    Transition("approve_letter", (S.DRAFTING,), S.READY, _l("Approve the letter"),
                Guard(records=guards.letter_ready)),
-    Transition("revise_letter", (S.READY,), S.DRAFTING, "Revise the letter",
+    Transition("revise_letter", (S.READY,), S.DRAFTING, _l("Revise the letter"),
                Guard(inputs=guards.reason_given), asks_for=("reason",)),
-    Transition("deliver", (S.READY,), S.DELIVERED, "Record the delivery",
+    Transition("deliver", (S.READY,), S.DELIVERED, _l("Record the delivery"),
                Guard(inputs=guards.delivery_recorded), asks_for=("delivery",)),
-    Transition("open_talks", (S.DELIVERED, S.ESCALATING), S.NEGOTIATING, "Open talks",
+    Transition("open_talks", (S.DELIVERED, S.ESCALATING), S.NEGOTIATING, _l("Open talks"),
                Guard(records=guards.contact_logged)),
-    Transition("escalate", (S.DELIVERED, S.NEGOTIATING), S.ESCALATING, "Escalate",
+    Transition("escalate", (S.DELIVERED, S.NEGOTIATING), S.ESCALATING, _l("Escalate"),
                Guard(inputs=guards.deadline_passed_or_reason), asks_for=("optional_reason",)),
-    Transition("win", (S.DELIVERED, S.ESCALATING, S.NEGOTIATING), S.WON, "Record a win",
+    Transition("win", (S.DELIVERED, S.ESCALATING, S.NEGOTIATING), S.WON, _l("Record a win"),
                Guard(inputs=guards.win_recorded), asks_for=("win_outcome",)),
     Transition("close", (S.DRAFTING, S.READY, S.DELIVERED, S.ESCALATING, S.NEGOTIATING,
-                         S.PAUSED), S.CLOSED, "Close",
+                         S.PAUSED), S.CLOSED, _l("Close"),
                Guard(inputs=guards.close_recorded), asks_for=("close_outcome",),
                is_destructive=True),
-    Transition("pause", OPEN_BUT_PAUSED, S.PAUSED, "Pause",
+    Transition("pause", OPEN_BUT_PAUSED, S.PAUSED, _l("Pause"),
                Guard(inputs=guards.reason_given), asks_for=("reason",)),
-    Transition("resume", (S.PAUSED,), None, "Resume"),
-    Transition("reopen", (S.DECLINED, S.WON, S.CLOSED), None, "Reopen",
+    Transition("resume", (S.PAUSED,), None, _l("Resume")),
+    Transition("reopen", (S.DECLINED, S.WON, S.CLOSED), None, _l("Reopen"),
                Guard(inputs=guards.reason_given), asks_for=("reason",), coordinator_only=True),
 )
 

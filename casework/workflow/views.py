@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -61,7 +62,8 @@ def move(case_id: int, trigger: str) -> BaseResponse | tuple[str, int] | str:
         return render_template("fight/move.html", **page), 400
     except PermissionDenied:
         abort(403)
-    flash(f"{transition.label}: the fight is now “{case.state.label}”.", "success")
+    flash(_("%(move)s: the fight is now “%(state)s”.", move=transition.label,
+            state=case.state.label), "success")
     return redirect(url_for("cases.show", case_id=case.id))
 
 

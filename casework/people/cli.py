@@ -8,7 +8,6 @@ from typing import BinaryIO
 
 import click
 from flask.cli import AppGroup
-from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from casework.audit.recorder import acting_as
@@ -30,8 +29,7 @@ people_cli = AppGroup("people", help="The network's people.")
                    "the first match (fills only what is missing), skip it, or add it anyway.")
 def import_command(file: BinaryIO, network_code: str, dry_run: bool, duplicates: str) -> None:
     """Import a CSV of people (the same checks as the web import: all rows or none)."""
-    # Outside a request there is no browser to choose the language: the command speaks English.
-    with force_locale("en"), write_intent():
+    with write_intent():
         network = db.session.scalars(
             select(Network).where(func.upper(Network.code) == network_code.upper())
         ).one_or_none()

@@ -104,6 +104,14 @@ class CallerCheckboxes(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Bound per form, during the request: the lazy messages become text in its language,
+        # escaped when shown like any other text (a lazy string is shown unescaped).
+        for name in ("invalid_choice_message", "invalid_value_message"):
+            if kwargs.get(name) is not None:
+                kwargs[name] = str(kwargs[name])
+        super().__init__(*args, **kwargs)
+
 
 class SplitForm(FlaskForm):
     """Callers among the network's organizers and its members marked as callers."""

@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -110,8 +112,9 @@ def build(case_id: int, action_id: int) -> Response:
 
     def change() -> str:
         added = calls.build_call_list(action, acting_user())
-        return f"{added} {'person' if added == 1 else 'people'} added to the call list." \
-            if added else "Everyone with a phone is already on the list."
+        return ngettext("%(num)d person added to the call list.",
+                        "%(num)d people added to the call list.", added) \
+            if added else _("Everyone with a phone is already on the list.")
 
     run(ActionForm(), change)
     return redirect(url_for("calls.call_list", case_id=case_id, action_id=action.id))
@@ -126,9 +129,11 @@ def split(case_id: int, action_id: int) -> Page:
     if form.validate_on_submit() and attempt(form, lambda: done.append(calls.split_call_list(
             action, acting_user(), form.callers.data or [], form.size.data or 0,
             form.member_callers.data or []))):
-        left = f"; {done[0].unassigned} left without a caller: add callers" \
-            if done[0].unassigned else ""
-        flash(f"Split: {done[0].assigned} people to call{left}.", "success")
+        result = done[0]
+        flash(_("Split: %(assigned)s people to call; %(left)s left without a caller: add "
+                "callers.", assigned=result.assigned, left=result.unassigned)
+              if result.unassigned else
+              _("Split: %(assigned)s people to call.", assigned=result.assigned), "success")
         return redirect(url_for("calls.call_list", case_id=case.id, action_id=action.id))
     return render_call_list(case, action, form), 400
 
@@ -161,7 +166,7 @@ def answer(case_id: int, action_id: int, call_id: int) -> Response:
     def change() -> str:
         given = CallAnswer(form.answer.data)
         calls.record_answer(entry, acting_user(), given)
-        return f"Answer saved: {given.label}."
+        return _("Answer saved: %(answer)s.", answer=given.label)
 
     run(form, change)
     return redirect(url_for("calls.mine", case_id=case.id, action_id=action.id,
@@ -192,7 +197,7 @@ def set_check_in(case_id: int, action_id: int, call_id: int) -> Response:
     def change() -> str:
         present = form.present.data == "yes"
         calls.set_checked_in(entry, acting_user(), present)
-        return "Checked in." if present else "Check-in undone."
+        return _("Checked in.") if present else _("Check-in undone.")
 
     run(form, change)
     return redirect(url_for("calls.check_in", case_id=case_id, action_id=action.id,

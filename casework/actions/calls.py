@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Literal, TypeVar
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, joinedload
 
@@ -67,8 +68,8 @@ class Reliability:
     @property
     def summary(self) -> str:
         if not (self.said_yes or self.came):
-            return "no record yet"
-        return f"said yes {self.said_yes}×, came {self.came}×"
+            return _("no record yet")
+        return _("said yes %(yes)s×, came %(came)s×", yes=self.said_yes, came=self.came)
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,9 @@ def languages(codes: str) -> list[str]:
 
 def require_open(action: Action) -> None:
     if action.status != ActionStatus.PLANNED:
-        raise ActionRefused(f"This action is {action.status.value}: its call list is closed.")
+        raise ActionRefused(_("This action is cancelled: its call list is closed.")
+                            if action.status == ActionStatus.CANCELLED else
+                            _("This action is done: its call list is closed."))
 
 
 def build_call_list(action: Action, actor: User) -> int:
@@ -137,13 +140,13 @@ def split_call_list(action: Action, actor: User, caller_ids: Sequence[int],
     require_team(action.case, actor)
     require_open(action)
     if size not in CALLS_PER_CALLER:
-        raise ActionRefused("Give each caller 10 to 20 people.")
+        raise ActionRefused(_("Give each caller 10 to 20 people."))
     staff = [u for u in caller_choices(action) if u.id in set(caller_ids)]
     members = [p for p in member_caller_choices(action) if p.id in set(member_caller_ids)]
     if not (staff or members) or len(staff) != len(set(caller_ids)) \
             or len(members) != len(set(member_caller_ids)):
-        raise ActionRefused("Choose callers among the network's organizers and members marked "
-                            "as callers.")
+        raise ActionRefused(_("Choose callers among the network's organizers and members marked "
+                              "as callers."))
     callers: list[tuple[CallerKey, list[str]]] = [
         *((("user", u.id), languages(u.languages)) for u in staff),
         *((("person", p.id), languages(p.languages)) for p in members)]
@@ -239,7 +242,7 @@ def record_answer(entry: CallListEntry, actor: User, answer: CallAnswer) -> None
     action = entry.action
     if not calls_entry(entry, actor) and (
             actor.role == Role.MEMBER or not can_run_actions(action.case, actor)):
-        raise PermissionDenied("This person is on someone else's list.")
+        raise PermissionDenied(_("This person is on someone else's list."))
     set_answer(entry, answer)
 
 
@@ -247,7 +250,7 @@ def set_answer(entry: CallListEntry, answer: CallAnswer) -> None:
     """Record the person's answer on the call list, given to a caller or through the links of
     a mobilization email (whoever may record it was checked by the caller of this)."""
     if entry.action.status == ActionStatus.CANCELLED:
-        raise ActionRefused("This action was cancelled.")
+        raise ActionRefused(_("This action was cancelled."))
     entry.answer, entry.answered_at = answer, utcnow()
     db.session.flush()
 
@@ -257,7 +260,7 @@ def set_checked_in(entry: CallListEntry, actor: User, present: bool) -> None:
     action = entry.action
     require_team(action.case, actor)
     if action.status == ActionStatus.CANCELLED:
-        raise ActionRefused("This action was cancelled.")
+        raise ActionRefused(_("This action was cancelled."))
     entry.is_checked_in = present
     entry.checked_in_at = utcnow() if present else None
     db.session.flush()

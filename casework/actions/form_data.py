@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import cast
 
+from flask_babel import gettext as _
+
 from casework.actions.forms import ActionPlanForm, ActionRoleForm
 from casework.actions.services import (
     ActionPlan,
@@ -26,10 +28,10 @@ def plan_form(case: Case, action: Action | None = None, *, submitted: bool = Tru
     form = ActionPlanForm() if submitted else ActionPlanForm(formdata=None)
     facts = pressable_facts(case)
     form.pressure_point_id.choices = options([
-        ("", f"{case.target.name} (the target)"),
+        ("", _("%(target)s (the target)", target=case.target.name)),
         *((str(f.id), f"{f.name} ({f.kind.label.lower()})") for f in facts)])
     form.leaflet_id.choices = options([
-        ("", "None"), *((str(letter.id), f"{KIND_LABELS[letter.kind]} · "
+        ("", _("None")), *((str(letter.id), f"{KIND_LABELS[letter.kind]} · "
                          f"{letter.language_name} "
                          f"(#{letter.id})") for letter in leaflets_of(case))])
     if action is not None and not submitted:
@@ -65,6 +67,6 @@ def role_form(action: Action, *, submitted: bool = True) -> ActionRoleForm:
     """The role form, offering the fight's member and the people on the call list."""
     form = ActionRoleForm() if submitted else ActionRoleForm(formdata=None)
     form.person_id.choices = options([
-        ("", "Someone not listed (type the name)"),
+        ("", _("Someone not listed (type the name)")),
         *((str(p.id), p.name) for p in role_candidates(action))])
     return form

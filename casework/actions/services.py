@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from casework.clock import network_today, zone_of
@@ -84,12 +85,14 @@ def can_run_actions(case: Case, user: User) -> bool:
 
 def require_team(case: Case, user: User) -> None:
     if not can_run_actions(case, user):
-        raise PermissionDenied("Only the case team plans and records this fight's actions.")
+        raise PermissionDenied(_("Only the case team plans and records this fight's actions."))
 
 
 def require_planned(action: Action) -> None:
     if action.status != ActionStatus.PLANNED:
-        raise ActionRefused(f"This action is already {action.status.value}: it cannot change.")
+        raise ActionRefused(_("This action is already cancelled: it cannot change.")
+                            if action.status == ActionStatus.CANCELLED else
+                            _("This action is already done: it cannot change."))
 
 
 def when(moment: datetime | None, network: Network) -> str:
@@ -116,17 +119,17 @@ def check_plan(case: Case, plan: ActionPlan) -> None:
     """The pressure point and the leaflet must belong to this fight."""
     if plan.pressure_point_id is not None and plan.pressure_point_id not in {
             fact.id for fact in pressable_facts(case)}:
-        raise ActionRefused("That pressure point is not one of this target's facts.")
+        raise ActionRefused(_("That pressure point is not one of this target's facts."))
     if plan.leaflet_id is not None and plan.leaflet_id not in {
             letter.id for letter in leaflets_of(case)}:
-        raise ActionRefused("That leaflet is not one of this case's letters.")
+        raise ActionRefused(_("That leaflet is not one of this case's letters."))
 
 
 def plan_action(case: Case, actor: User, plan: ActionPlan) -> Action:
     """Add an action at the end of the case's ladder."""
     require_team(case, actor)
     if not case.state.is_open:
-        raise ActionRefused("This fight has ended: it takes no new actions.")
+        raise ActionRefused(_("This fight has ended: it takes no new actions."))
     check_plan(case, plan)
     last = db.session.scalar(select(func.max(Action.position)).where(Action.case_id == case.id))
     action = Action(case=case, position=(last + 1) if last is not None else 0,
@@ -174,7 +177,7 @@ def move_action(action: Action, actor: User, step: int) -> None:
     planned = [a for a in actions if a.status == ActionStatus.PLANNED]
     here = planned.index(action)
     if not 0 <= here + step < len(planned):
-        raise ActionRefused("This action is already at that end of the ladder.")
+        raise ActionRefused(_("This action is already at that end of the ladder."))
     other = planned[here + step]
     i, j = actions.index(action), actions.index(other)
     actions[i], actions[j] = other, action
@@ -194,7 +197,7 @@ def record_done(action: Action, actor: User, report: ActionReport) -> Action:
     checked_in = checked_in_count(action)
     turnout = checked_in if checked_in else report.turnout_actual
     if turnout is None:
-        raise ActionRefused("Record how many people came (nobody was checked in).")
+        raise ActionRefused(_("Record how many people came (nobody was checked in)."))
     action.result, action.incidents = report.result, report.incidents
     action.police_present, action.turnout_actual = report.police_present, turnout
     action.status, action.done_at = ActionStatus.DONE, utcnow()
@@ -226,11 +229,11 @@ def add_role(action: Action, actor: User, role: ActionRoleKind, person_id: int |
     """Give someone a role at the action: a person of the network, or a name typed in."""
     require_team(action.case, actor)
     if action.status == ActionStatus.CANCELLED:
-        raise ActionRefused("This action was cancelled.")
+        raise ActionRefused(_("This action was cancelled."))
     if (person_id is None) == (not name):
-        raise ActionRefused("Choose a person or type a name (one of the two).")
+        raise ActionRefused(_("Choose a person or type a name (one of the two)."))
     if person_id is not None and person_id not in {p.id for p in role_candidates(action)}:
-        raise ActionRefused("That person is not among those who can take a role here.")
+        raise ActionRefused(_("That person is not among those who can take a role here."))
     entry = ActionRole(action=action, role=role, person_id=person_id, name=name)
     db.session.add(entry)
     db.session.flush()

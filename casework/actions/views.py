@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -74,7 +75,7 @@ def new(case_id: int) -> Page:
     form = plan_form(case, submitted=request.method == "POST")
     if form.validate_on_submit() and attempt(form, lambda: services.plan_action(
             case, acting_user(), plan_from(form, case))):
-        flash("Action planned.", "success")
+        flash(_("Action planned."), "success")
         return redirect(url_for("cases.show", case_id=case.id, _anchor="actions"))
     status = 400 if request.method == "POST" else 200
     return render_template("actions/plan.html", case=case, form=form, action=None), status
@@ -109,8 +110,8 @@ def edit(case_id: int, action_id: int) -> Page:
     changed: list[str] = []
     if form.validate_on_submit() and attempt(form, lambda: changed.extend(
             services.update_action(action, acting_user(), plan_from(form, case)))):
-        flash("Rescheduled." if "starts_at" in changed else
-              "Saved." if changed else "Nothing changed.", "success")
+        flash(_("Rescheduled.") if "starts_at" in changed else
+              _("Saved.") if changed else _("Nothing changed."), "success")
         return redirect(action_url(action))
     status = 400 if request.method == "POST" else 200
     return render_template("actions/plan.html", case=case, form=form, action=action), status
@@ -125,7 +126,8 @@ def move(case_id: int, action_id: int, direction: str) -> Response:
     if not form.validate_on_submit():
         abort(400)
     if attempt(form, lambda: services.move_action(action, acting_user(), step)):
-        flash(f"Moved {action.display_title} {direction}.", "success")
+        flash(_("Moved %(title)s up.", title=action.display_title) if direction == "up" else
+              _("Moved %(title)s down.", title=action.display_title), "success")
     else:
         flash(" ".join(form.form_errors), "error")
     return redirect(url_for("cases.show", case_id=case.id, _anchor="actions"))
@@ -139,7 +141,7 @@ def add_role(case_id: int, action_id: int) -> Page:
     if form.validate_on_submit() and attempt(form, lambda: services.add_role(
             action, acting_user(), ActionRoleKind(form.role.data),
             int(form.person_id.data) if form.person_id.data else None, form.name.data or "")):
-        flash("Role added.", "success")
+        flash(_("Role added."), "success")
         return redirect(action_url(action, "roles"))
     return render_show(case, action, role_form=form), 400
 
@@ -156,7 +158,7 @@ def remove_role(case_id: int, action_id: int, role_id: int) -> Response:
     if not form.validate_on_submit():
         abort(400)
     if attempt(form, lambda: services.remove_role(role, acting_user())):
-        flash("Role removed.", "success")
+        flash(_("Role removed."), "success")
     return redirect(action_url(action, "roles"))
 
 
@@ -170,8 +172,8 @@ def done(case_id: int, action_id: int) -> Page:
                 result=form.result.data or "", incidents=form.incidents.data or "",
                 police_present=bool(form.police_present.data),
                 turnout_actual=form.turnout_actual.data if "turnout_actual" in form else None))):
-        flash(f"{action.display_title} recorded as done: turnout {action.turnout_actual}.",
-              "success")
+        flash(_("%(title)s recorded as done: turnout %(turnout)s.", title=action.display_title,
+                turnout=action.turnout_actual), "success")
         return redirect(url_for("cases.show", case_id=case.id, _anchor="actions"))
     return render_show(case, action, done_form=form), 400
 
@@ -183,6 +185,6 @@ def cancel(case_id: int, action_id: int) -> Page:
     form = CancelActionForm()
     if form.validate_on_submit() and attempt(form, lambda: services.cancel_action(
             action, acting_user(), form.reason.data or "")):
-        flash(f"{action.display_title} cancelled.", "success")
+        flash(_("%(title)s cancelled.", title=action.display_title), "success")
         return redirect(url_for("cases.show", case_id=case.id, _anchor="actions"))
     return render_show(case, action, cancel_form=form), 400

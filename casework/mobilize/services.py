@@ -20,6 +20,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
@@ -40,6 +42,7 @@ from casework.models import (
     User,
 )
 from casework.models.base import utcnow
+from casework.people.languages import language_name
 
 LINK_SALT = "casework.mobilization-link"
 LINK_MAX_AGE = timedelta(days=400)  # unsubscribing from an old email still works for a year
@@ -116,7 +119,7 @@ def save_draft(action: Action, actor: User, written: dict[str, dict[str, str]]) 
     require_open(action)
     email = draft_of(action)
     if email is not None and email.is_sent:
-        raise ActionRefused("This email was already sent: its text no longer changes.")
+        raise ActionRefused(_("This email was already sent: its text no longer changes."))
     if email is None:
         email = MobilizationEmail(action_id=action.id)
         db.session.add(email)
@@ -148,10 +151,11 @@ class Audience:
 
     def summary(self) -> str:
         """'12 people: 8 in English, 4 in Spanish'."""
-        parts = [f"{count} in {texts.LANGUAGE_NAMES[language]}"  # type: ignore[index]
+        parts = [_("%(num)s in %(language)s", num=count, language=language_name(language))
                  for language, count in sorted(self.by_language.items()) if count]
-        people = "1 person" if self.total == 1 else f"{self.total} people"
-        return f"{people}: {', '.join(parts)}" if parts else people
+        people = ngettext("%(num)d person", "%(num)d people", self.total)
+        return _("%(people)s: %(languages)s", people=people, languages=", ".join(parts)) \
+            if parts else people
 
 
 def audience_of(action: Action) -> Audience:
@@ -173,16 +177,16 @@ def send_email(action: Action, actor: User) -> int:
     db.session.refresh(action, with_for_update=True)  # two Sends at once queue here
     require_open(action)
     if not answers_open(action):
-        raise ActionRefused("This action has started or has no date: it is too late to invite "
-                            "people by email.")
+        raise ActionRefused(_("This action has started or has no date: it is too late to invite "
+                              "people by email."))
     email = draft_of(action)
     if email is None:
-        raise ActionRefused("Write the email first.")
+        raise ActionRefused(_("Write the email first."))
     people = db.session.execute(select(Person.id, Person.languages).where(
         *not_yet_mailed(action)).order_by(Person.id)).all()
     if not people:
-        raise ActionRefused("Nobody is left to send it to: everyone the action mobilizes who "
-                            "agreed to email has it already.")
+        raise ActionRefused(_("Nobody is left to send it to: everyone the action mobilizes who "
+                              "agreed to email has it already."))
     on_list = set(db.session.scalars(select(CallListEntry.person_id).where(
         CallListEntry.action_id == action.id)))
     db.session.add_all(CallListEntry(action_id=action.id, person_id=person_id)

@@ -11,6 +11,8 @@ credential, and a forged request could only do what the token's holder may do an
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from casework.actions.services import ActionRefused
@@ -22,6 +24,7 @@ from casework.forms import ActionForm
 from casework.mobilize import services, texts
 from casework.mobilize.forms import MobilizationEmailForm
 from casework.models import CASE_TEAM_ROLES, CallAnswer, MobilizationRecipient
+from casework.people.languages import language_name
 from casework.permissions import acting_user, public, roles_required
 
 bp = Blueprint("mobilize", __name__)
@@ -50,10 +53,10 @@ def review(case_id: int, action_id: int) -> Page:
     case, action = load_action(case_id, action_id)
     email = services.draft_of(action)
     if email is None:
-        flash("Write the email first.", "error")
+        flash(_("Write the email first."), "error")
         return redirect(action_url(action, "email"))
     written = services.texts_of(action, email)
-    link = "‹a link of their own›"
+    link = _("‹a link of their own›")
     # Rendered apart, as text: a .txt template included in a page would not be escaped.
     previews = {language: render_template(
         "mobilize/email.txt", body=text["body"], words=texts.WORDS[language],  # type: ignore[index]
@@ -61,7 +64,8 @@ def review(case_id: int, action_id: int) -> Page:
         for language, text in written.items()}
     return render_template(
         "mobilize/review.html", case=case, action=action, email=email, texts=written,
-        previews=previews, names=texts.LANGUAGE_NAMES, audience=services.audience_of(action),
+        previews=previews, names={code: language_name(code) for code in texts.LANGUAGES},
+        audience=services.audience_of(action),
         is_open=services.answers_open(action), form=ActionForm())
 
 
@@ -74,10 +78,11 @@ def send(case_id: int, action_id: int) -> Response:
     queued: list[int] = []
     if form.validate_on_submit() and attempt(form, lambda: queued.append(
             services.send_email(action, acting_user()))):
-        people = "1 person" if queued[0] == 1 else f"{queued[0]} people"
-        flash(f"Email queued for {people}: it goes out within minutes.", "success")
+        flash(ngettext("Email queued for %(num)d person: it goes out within minutes.",
+                       "Email queued for %(num)d people: it goes out within minutes.", queued[0]),
+              "success")
     else:
-        flash(" ".join(form.form_errors) or "The email was not sent: try again.", "error")
+        flash(" ".join(form.form_errors) or _("The email was not sent: try again."), "error")
     return redirect(action_url(action, "email"))
 
 

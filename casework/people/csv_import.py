@@ -22,6 +22,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
+from flask_babel import format_number
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from casework.errors import CaseworkError
@@ -62,9 +65,10 @@ HEADERS: dict[str, tuple[str, ...]] = {
                            "safecontactnotes", "howtoreach", "contactnotes"),
 }
 FIELD_BY_HEADER = {spelling: name for name, spellings in HEADERS.items() for spelling in spellings}
-LABELS = {"name": "Name", "phone": "Phone", "email": "Email", "languages": "Languages",
-          "tier": "Tier", "sms_consent": "SMS consent", "email_consent": "Email consent",
-          "safe_contact_notes": "Notes", "row": "Row"}
+LABELS = {"name": _l("Name"), "phone": _l("Phone"), "email": _l("Email"),
+          "languages": _l("Languages"), "tier": _l("Tier"), "sms_consent": _l("SMS consent"),
+          "email_consent": _l("Email consent"), "safe_contact_notes": _l("Notes"),
+          "row": _l("Row")}
 YES = {"yes", "y", "true", "t", "1", "x", "✓", "✔", "ok", "si", "sí", "oui"}
 NO = {"no", "n", "false", "f", "0", "", "-"}
 
@@ -77,8 +81,8 @@ def no_longer_possible(line: int) -> ImportRefused:
     """The one refusal for a choice that cannot be taken, whatever the reason (the person
     is gone, is not a match, or is someone the importer may not see), so that it tells
     nothing about who exists."""
-    return ImportRefused(f"Line {line}: this choice is no longer possible; review the file "
-                         "again.")
+    return ImportRefused(_("Line %(line)s: this choice is no longer possible; review the file "
+                           "again.", line=line))
 
 
 @dataclass
@@ -125,27 +129,27 @@ def read_limited(stream: BinaryIO, limit: int = MAX_BYTES) -> bytes:
     """The upload's bytes, refused when larger than ``limit``."""
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise ImportRefused(f"This file is larger than {limit // (1024 * 1024)} MB. "
-                            "Split it into smaller files and import each.")
+        raise ImportRefused(_("This file is larger than %(size)s MB. Split it into smaller files "
+                              "and import each.", size=limit // (1024 * 1024)))
     if not data.strip():
-        raise ImportRefused("This file is empty.")
+        raise ImportRefused(_("This file is empty."))
     return data
 
 
 def decode(data: bytes) -> str:
     """The text of a CSV saved as UTF-8 (with or without the BOM Excel writes)."""
     if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportRefused("This is a spreadsheet file (Excel, LibreOffice…), not a CSV. "
-                            "In your spreadsheet choose “Save as” or “Download” › CSV (UTF-8) "
-                            "and upload that file.")
+        raise ImportRefused(_("This is a spreadsheet file (Excel, LibreOffice…), not a CSV. "
+                              "In your spreadsheet choose “Save as” or “Download” › CSV "
+                              "(UTF-8) and upload that file."))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ImportRefused("This is not a CSV saved as UTF-8 text. In your spreadsheet "
-                            "choose “Save as” or “Download” › CSV (UTF-8).") from error
+        raise ImportRefused(_("This is not a CSV saved as UTF-8 text. In your spreadsheet "
+                              "choose “Save as” or “Download” › CSV (UTF-8).")) from error
     if "\x00" in text or data.startswith(b"%PDF"):
-        raise ImportRefused("This is not a CSV file (it holds binary data). Upload the "
-                            "spreadsheet saved as CSV (UTF-8).")
+        raise ImportRefused(_("This is not a CSV file (it holds binary data). Upload the "
+                              "spreadsheet saved as CSV (UTF-8)."))
     return text
 
 
@@ -179,9 +183,9 @@ def map_columns(header: list[str]) -> tuple[dict[int, str], dict[str, str], list
         by_index[index], written[name] = name, shorten(title)
     if "name" not in written and not {"first_name", "last_name"} & written.keys():
         found = ", ".join(f"“{shorten(title)}”" for title in header[:8] if title.strip())
-        raise ImportRefused("The first row must name the columns, one of them the name "
-                            f"(“Name”, “Full name” or “First name”/“Last name”). Found: "
-                            f"{found or 'nothing'}.")
+        raise ImportRefused(_("The first row must name the columns, one of them the name "
+                              "(“Name”, “Full name” or “First name”/“Last name”). Found: "
+                              "%(found)s.", found=found or _("nothing")))
     return by_index, written, ignored
 
 
@@ -199,8 +203,9 @@ def records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
             yield start, cells
             start = reader.line_num + 1
     except csv.Error as error:
-        raise ImportRefused(f"Line {start} cannot be read as CSV ({error}). Check its "
-                            "quotes, or save the file again as CSV (UTF-8).") from error
+        raise ImportRefused(_("Line %(line)s cannot be read as CSV (%(error)s). Check its "
+                              "quotes, or save the file again as CSV (UTF-8).", line=start,
+                              error=error)) from error
 
 
 def parse_csv(data: bytes, network_id: int, *, importer: User | None) -> ParsedFile:
@@ -210,15 +215,16 @@ def parse_csv(data: bytes, network_id: int, *, importer: User | None) -> ParsedF
     rows_read = records(text, sniff_delimiter(text))
     first = next(rows_read, None)
     if first is None:
-        raise ImportRefused("This file is empty.")
+        raise ImportRefused(_("This file is empty."))
     by_index, columns, ignored = map_columns(first[1])
     rows: list[ImportRow] = []
     for line, cells in rows_read:
         if not any(cell.strip() for cell in cells):
             continue  # spreadsheets end with empty rows
         if len(rows) == MAX_ROWS:
-            raise ImportRefused(f"This file has more than {MAX_ROWS:,} people. Split it into "
-                                "smaller files and import each.")
+            raise ImportRefused(_("This file has more than %(rows)s people. Split it into "
+                                  "smaller files and import each.",
+                                  rows=format_number(MAX_ROWS)))
         rows.append(check_row(line, cells, by_index, len(first[1])))
     find_duplicates(rows, index_network(network_id))
     if importer is not None:
@@ -235,8 +241,8 @@ def check_row(line: int, cells: list[str], by_index: Mapping[int, str], width: i
         values["name"] = " ".join(part for part in first_last if part)
     row = ImportRow(line=line, values=values)
     if any(cell.strip() for cell in cells[width:]):
-        row.errors.append("Row: more cells than the header has columns (a comma or semicolon "
-                          "in a cell that is not in quotes?).")
+        row.errors.append(_("Row: more cells than the header has columns (a comma or semicolon "
+                            "in a cell that is not in quotes?)."))
     checked: dict[str, object] = {}
     for name, check in (("name", rules.check_name), ("phone", rules.check_phone),
                         ("email", rules.check_email), ("languages", rules.check_languages),
@@ -257,7 +263,7 @@ def consent(text: str) -> bool:
         return True
     if word in NO:
         return False
-    raise Invalid("write yes or no (y/n, true/false, 1/0 or x also work).")
+    raise Invalid(_("write yes or no (y/n, true/false, 1/0 or x also work)."))
 
 
 def find_duplicates(rows: list[ImportRow], network: PeopleIndex) -> None:
@@ -312,7 +318,7 @@ def import_rows(parsed: ParsedFile, network_id: int, decisions: Mapping[int, str
     row was skipped, this one is imported in its place. A merge into someone the importer
     could not edit by hand is refused (``None``, the command line, may edit everyone)."""
     if parsed.rows_with_errors:
-        raise ImportRefused("Some rows have errors: nothing was imported.")
+        raise ImportRefused(_("Some rows have errors: nothing was imported."))
     result = ImportResult()
     became: dict[int, Person | None] = {}
     matched = list(db.session.scalars(
@@ -322,11 +328,11 @@ def import_rows(parsed: ParsedFile, network_id: int, decisions: Mapping[int, str
     people = {person.id: person for person in matched if person.id in editable}
     for row in parsed.rows:
         if row.details is None:  # rows without errors have their details
-            raise ImportRefused(f"Line {row.line} was not checked.")
+            raise ImportRefused(_("Line %(line)s was not checked.", line=row.line))
         allowed = decision_values(row)
         choice = decisions.get(row.line) or (
             duplicates if row.is_duplicate and duplicates != "merge" else allowed[0])
-        kind, _, number = choice.partition("-")
+        kind, _separator, number = choice.partition("-")
         if choice not in allowed or (kind == "person" and int(number) not in people):
             raise no_longer_possible(row.line)
         target = people.get(int(number)) if kind == "person" else \

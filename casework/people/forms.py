@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -23,11 +25,11 @@ from wtforms.widgets import HiddenInput
 from casework.forms import PHONE_INPUT, options, printable_text, strip_whitespace
 from casework.models import Tier
 from casework.people import rules
-from casework.people.languages import LANGUAGES
+from casework.people.languages import LANGUAGES, lazy_language_name
 from casework.people.rules import Invalid, PersonDetails
 
 TIER_CHOICES = [(tier.value, label) for tier, label in rules.TIER_LABELS.items()]
-LANGUAGE_CHOICES = [(code, names[0]) for code, names in LANGUAGES.items()]
+LANGUAGE_CHOICES = [(code, lazy_language_name(code)) for code in LANGUAGES]
 MAX_STRAY_SHOWN = 5  # a forged form may name thousands of lines: a few say enough
 
 
@@ -46,30 +48,30 @@ def checked_by(check: Callable[[str], Any]) -> Callable[[Any, Field], None]:
 class PersonForm(FlaskForm):
     """Add or edit a person."""
 
-    name = StringField("Name or alias", filters=[strip_whitespace],
-                       validators=[DataRequired("A name or an alias is needed."),
+    name = StringField(_l("Name or alias"), filters=[strip_whitespace],
+                       validators=[DataRequired(_l("A name or an alias is needed.")),
                                    checked_by(rules.check_name)])
-    phone = TelField("Phone", filters=[strip_whitespace], validators=[
-        checked_by(rules.check_phone)], description="Written any way, e.g. (206) 555-0100.",
+    phone = TelField(_l("Phone"), filters=[strip_whitespace], validators=[
+        checked_by(rules.check_phone)], description=_l("Written any way, e.g. (206) 555-0100."),
         render_kw=PHONE_INPUT)
-    email = EmailField("Email", filters=[strip_whitespace], validators=[
+    email = EmailField(_l("Email"), filters=[strip_whitespace], validators=[
         checked_by(rules.check_email)])
     languages = StringField(
-        "Languages", filters=[strip_whitespace], default="en",
+        _l("Languages"), filters=[strip_whitespace], default="en",
         validators=[checked_by(rules.check_languages)],
-        description="Codes or names, the one they prefer first: e.g. “es, en” or "
-                    "“Spanish, English”.")
-    tier = SelectField("Tier", choices=options(TIER_CHOICES), default=Tier.SUPPORTER.value)
-    sms_consent = BooleanField("Agreed to receive text messages")
-    email_consent = BooleanField("Agreed to receive emails")
+        description=_l("Codes or names, the one they prefer first: e.g. “es, en” or "
+                        "“Spanish, English”."))
+    tier = SelectField(_l("Tier"), choices=options(TIER_CHOICES), default=Tier.SUPPORTER.value)
+    sms_consent = BooleanField(_l("Agreed to receive text messages"))
+    email_consent = BooleanField(_l("Agreed to receive emails"))
     safe_contact_notes = TextAreaField(
-        "How to reach them safely", filters=[strip_whitespace],
+        _l("How to reach them safely"), filters=[strip_whitespace],
         validators=[checked_by(rules.check_notes)],
-        description="Best times, who may answer, whether texts are safe. Never shared.")
+        description=_l("Best times, who may answer, whether texts are safe. Never shared."))
     is_caller = BooleanField(
-        "Calls people for actions",
-        description="Organizers can give them people to call; with a login they see only "
-                    "those calls.")
+        _l("Calls people for actions"),
+        description=_l("Organizers can give them people to call; with a login they see only "
+                       "those calls."))
     # For a person in a fight the case requires a way to reach them.
     needs_contact_route = False
 
@@ -77,8 +79,8 @@ class PersonForm(FlaskForm):
         is_valid = super().validate(extra_validators)
         if self.needs_contact_route and not (self.phone.data or self.email.data
                                              or self.safe_contact_notes.data):
-            self.phone.errors = [*self.phone.errors, "They are in a fight: give a phone, an "
-                                 "email or a safe way to reach them."]
+            self.phone.errors = [*self.phone.errors, _("They are in a fight: give a phone, an "
+                                                   "email or a safe way to reach them.")]
             return False
         return is_valid
 
@@ -106,17 +108,19 @@ class PeopleFilterForm(FlaskForm):
     a URL; the list's links carry the filters and a token for the search (the case list's
     ``search_session``). Reading those links builds the form with ``csrf=False``."""
 
-    q = StringField("Name", filters=[strip_whitespace],
+    q = StringField(_l("Name"), filters=[strip_whitespace],
                     validators=[Optional(), Length(max=120), printable_text])
-    tier = SelectField("Tier", choices=options([("", "Any tier"), *TIER_CHOICES]), default="")
-    language = SelectField("Language", choices=options([("", "Any language"),
+    tier = SelectField(_l("Tier"), choices=options([("", _l("Any tier")), *TIER_CHOICES]),
+                       default="")
+    language = SelectField(_l("Language"), choices=options([("", _l("Any language")),
                                                         *LANGUAGE_CHOICES]), default="")
 
 
 class ImportUploadForm(FlaskForm):
     """The spreadsheet to import, checked for size, type and content by the import service."""
 
-    upload = FileField("Spreadsheet (CSV)", validators=[FileRequired("Choose a CSV file.")])
+    upload = FileField(_l("Spreadsheet (CSV)"),
+                       validators=[FileRequired(_l("Choose a CSV file."))])
 
 
 class ImportConfirmForm(FlaskForm):
@@ -142,10 +146,10 @@ class ImportConfirmForm(FlaskForm):
         for name in stray[:MAX_STRAY_SHOWN]:
             line = name.removeprefix("line_")
             self.form_errors.append(
-                f"The form sent a choice for line {line}, but this preview offers no choice "
-                "for that row: review the preview and confirm again."
+                _("The form sent a choice for line %(line)s, but this preview offers no choice "
+                  "for that row: review the preview and confirm again.", line=line)
                 if line.isascii() and line.isdigit() and len(line) <= 6 else
-                "This form is out of date or damaged: reload the page and try again.")
+                _("This form is out of date or damaged: reload the page and try again."))
         return is_valid and not stray
 
 
@@ -159,6 +163,6 @@ def confirm_form(choices_by_line: dict[int, list[tuple[str, str]]], **kwargs: An
 
     for line, choices in choices_by_line.items():
         setattr(Form, f"line_{line}", RadioField(
-            f"Line {line}", choices=options(choices), default=choices[0][0],
-            validators=[DataRequired("Choose what to do with this row.")]))
+            _("Line %(line)s", line=line), choices=options(choices), default=choices[0][0],
+            validators=[DataRequired(_("Choose what to do with this row."))]))
     return Form(**kwargs)

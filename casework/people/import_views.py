@@ -9,6 +9,8 @@ as the importer: someone they could not edit by hand is never offered as a match
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -24,6 +26,13 @@ from casework.people.views import bp
 from casework.permissions import acting_user, roles_required
 
 IMPORT_KEY = "people_import"
+# The preview's "Columns read" line: which field each column gives.
+COLUMN_LABELS = {
+    "name": _l("name"), "first_name": _l("first name"), "last_name": _l("last name"),
+    "phone": _l("phone"), "email": _l("email"), "languages": _l("languages"),
+    "tier": _l("tier"), "sms_consent": _l("sms consent"), "email_consent": _l("email consent"),
+    "safe_contact_notes": _l("safe contact notes"),
+}
 ACCEPT = ".csv,.txt,text/csv,text/plain"
 # A 5,000-row preview in one page is 1.4 MB of HTML: errors and duplicates are shown in full,
 # the rows as they will be imported a page at a time.
@@ -89,7 +98,7 @@ def confirm_import(data: bytes) -> Page:
     if not form.validate_on_submit():
         return preview(parsed, form, 400)
     if form.fingerprint.data != fingerprint(data):
-        flash("You uploaded another file since that preview: review this one.", "error")
+        flash(_("You uploaded another file since that preview: review this one."), "error")
         return redirect(url_for("people.import_preview"))
     decisions = {row.line: str(form[f"line_{row.line}"].data) for row in parsed.duplicates}
     try:
@@ -100,8 +109,9 @@ def confirm_import(data: bytes) -> Page:
         return preview(parsed, form, 409)
     db.session.commit()
     forget_pending()
-    flash(f"Imported: {result.created} new, {result.merged} merged into people already "
-          f"known, {result.skipped} skipped.", "success")
+    flash(_("Imported: %(created)s new, %(merged)s merged into people already known, "
+            "%(skipped)s skipped.", created=result.created, merged=result.merged,
+            skipped=result.skipped), "success")
     return redirect(url_for("people.index"))
 
 
@@ -111,7 +121,7 @@ def import_cancel() -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
     forget_pending()
-    flash("The uploaded file was discarded; nothing was imported.", "success")
+    flash(_("The uploaded file was discarded; nothing was imported."), "success")
     return redirect(url_for("people.import_upload"))
 
 
@@ -123,7 +133,8 @@ def preview(parsed: ParsedFile, form: ImportConfirmForm, status: int = 200) -> t
     return render_template(
         "people/preview.html", parsed=parsed, form=form, cancel_form=ActionForm(),
         new_rows=sum(not row.is_duplicate for row in parsed.rows),
-        page_rows=parsed.rows[start:start + PREVIEW_ROWS_PER_PAGE], page=page, pages=pages), status
+        page_rows=parsed.rows[start:start + PREVIEW_ROWS_PER_PAGE], page=page, pages=pages,
+        column_labels=COLUMN_LABELS), status
 
 
 def choices_of(parsed: ParsedFile) -> dict[int, list[tuple[str, str]]]:
@@ -136,15 +147,16 @@ def choices_of(parsed: ParsedFile) -> dict[int, list[tuple[str, str]]]:
     for row in parsed.duplicates:
         labels = []
         for value in decision_values(row):
-            kind, _, number = value.partition("-")
+            kind, _separator, number = value.partition("-")
             if kind == "person":
-                who = names.get(int(number), "someone already known")
-                labels.append((value, f"Merge into {who} (#{number})"))
+                who = names.get(int(number), _("someone already known"))
+                labels.append((value, _("Merge into %(who)s (#%(number)s)", who=who,
+                                        number=number)))
             elif kind == "line":
-                labels.append((value, f"Merge into line {number} of this file"))
+                labels.append((value, _("Merge into line %(number)s of this file", number=number)))
             else:
-                labels.append((value, {"skip": "Skip this row",
-                                       "new": "Import as a new person"}[value]))
+                labels.append((value, {"skip": _("Skip this row"),
+                                       "new": _("Import as a new person")}[value]))
         choices[row.line] = labels
     return choices
 
@@ -182,6 +194,6 @@ def forget_pending() -> None:
 
 
 def nothing_pending() -> Response:
-    flash("No uploaded file is waiting (it was imported, discarded or expired): upload it "
-          "again.", "error")
+    flash(_("No uploaded file is waiting (it was imported, discarded or expired): upload it "
+            "again."), "error")
     return redirect(url_for("people.import_upload"))

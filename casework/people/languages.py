@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from flask_babel import LazyString, get_locale, pgettext
+
 # code: English name, then other names people write in a spreadsheet (lower case, no accents).
 LANGUAGES: dict[str, tuple[str, ...]] = {
     "en": ("English", "ingles"),
@@ -60,6 +62,14 @@ LANGUAGES: dict[str, tuple[str, ...]] = {
     "other": ("Other",),
 }
 MAX_STORED_LENGTH = 64  # Person.languages
+# In another UI language the names come from Babel's locale data, except these it lacks.
+_NAMES_NOT_IN_BABEL = {
+    "mam": lambda: pgettext("language", "Mam"),
+    "yua": lambda: pgettext("language", "Yucatec Maya"),
+    "mix": lambda: pgettext("language", "Mixtec"),
+    "ase": lambda: pgettext("language", "American Sign Language"),
+    "other": lambda: pgettext("language", "Other"),
+}
 _SEPARATORS = re.compile(r"\s*(?:[,;/|+&]|\band\b|\by\b)\s*", re.IGNORECASE)
 
 
@@ -76,9 +86,22 @@ _BY_WORD: dict[str, str] = {
 
 
 def language_name(code: str) -> str:
-    """The English name of a code ('es' -> 'Spanish'); an unknown code as it is."""
+    """The name of a code in the UI's language ('es' -> 'Spanish', 'español'); an unknown
+    code as it is."""
     names = LANGUAGES.get(code)
-    return names[0] if names else code
+    if not names:
+        return code
+    locale = get_locale()
+    if locale is None or locale.language == "en":
+        return names[0]
+    if code in _NAMES_NOT_IN_BABEL:
+        return _NAMES_NOT_IN_BABEL[code]()
+    return locale.languages.get(code) or names[0]
+
+
+def lazy_language_name(code: str) -> LazyString:
+    """``language_name`` when shown (for choices made at import time)."""
+    return LazyString(language_name, code)
 
 
 def language_list(codes: str) -> str:

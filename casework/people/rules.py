@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import format_number
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from casework.models import Tier
 from casework.people.languages import MAX_STORED_LENGTH, UnknownLanguage, parse_languages
@@ -20,10 +23,10 @@ MIN_PHONE_DIGITS = 7
 FORBIDDEN = {chr(code) for code in range(32) if chr(code) not in "\n\r\t"} | {"\x7f"}
 
 TIER_LABELS = {
-    Tier.ORGANIZER: "Organizer",
-    Tier.MEMBER: "Member (a worker or tenant in a fight)",
-    Tier.SUPPORTER: "Supporter",
-    Tier.CONTACT: "Contact",
+    Tier.ORGANIZER: _l("Organizer"),
+    Tier.MEMBER: _l("Member (a worker or tenant in a fight)"),
+    Tier.SUPPORTER: _l("Supporter"),
+    Tier.CONTACT: _l("Contact"),
 }
 _TIER_WORDS = {
     **{tier.value: tier for tier in Tier},
@@ -54,22 +57,23 @@ class PersonDetails:
 def printable(text: str, *, single_line: bool = True) -> str:
     """The text, refused if it holds control characters (or line breaks in a one-line field)."""
     if any(ch in FORBIDDEN for ch in text):
-        raise Invalid("This contains characters that cannot be stored (control codes).")
+        raise Invalid(_("This contains characters that cannot be stored (control codes)."))
     if single_line and any(ch in "\r\n" for ch in text):
-        raise Invalid("This must fit on one line.")
+        raise Invalid(_("This must fit on one line."))
     return text
 
 
 def limited(text: str, length: int) -> str:
     if len(text) > length:
-        raise Invalid(f"This is too long: at most {length:,} characters.")
+        raise Invalid(_("This is too long: at most %(length)s characters.",
+                        length=format_number(length)))
     return text
 
 
 def check_name(text: str) -> str:
     name = printable(text.strip())
     if not name:
-        raise Invalid("A name or an alias is needed.")
+        raise Invalid(_("A name or an alias is needed."))
     return limited(name, NAME_LENGTH)
 
 
@@ -77,8 +81,8 @@ def check_phone(text: str) -> str:
     """Any way of writing a phone number ('(206) 555-0100 ext. 2', '+52 55 1234 5678')."""
     phone = limited(printable(text.strip()), PHONE_LENGTH)
     if phone and sum(ch.isascii() and ch.isdigit() for ch in phone) < MIN_PHONE_DIGITS:
-        raise Invalid(f"A phone number has at least {MIN_PHONE_DIGITS} digits, "
-                      "e.g. 206-555-0100.")
+        raise Invalid(_("A phone number has at least %(digits)s digits, e.g. 206-555-0100.",
+                        digits=MIN_PHONE_DIGITS))
     return phone
 
 
@@ -89,7 +93,7 @@ def check_email(text: str) -> str:
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError as error:
-        raise Invalid("This is not an email address.") from error
+        raise Invalid(_("This is not an email address.")) from error
     return email
 
 
@@ -98,11 +102,12 @@ def check_languages(text: str) -> str:
     try:
         codes = parse_languages(printable(text))
     except UnknownLanguage as error:
-        raise Invalid(f"“{error}” is not a language we know: use codes such as en, es, zh, "
-                      "vi, or “other” (and say which in the notes).") from error
+        raise Invalid(_("“%(word)s” is not a language we know: use codes such as en, es, zh, "
+                        "vi, or “other” (and say which in the notes).", word=str(error))
+                      ) from error
     stored = ",".join(codes or ["en"])
     if len(stored) > MAX_STORED_LENGTH:
-        raise Invalid("Too many languages: list the ones they use most (about 15).")
+        raise Invalid(_("Too many languages: list the ones they use most (about 15)."))
     return stored
 
 
@@ -112,7 +117,7 @@ def check_tier(text: str, default: Tier = Tier.SUPPORTER) -> Tier:
         return default
     tier = _TIER_WORDS.get(word)
     if tier is None:
-        raise Invalid("Unknown tier: write organizer, member, supporter or contact.")
+        raise Invalid(_("Unknown tier: write organizer, member, supporter or contact."))
     return tier
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
@@ -103,7 +104,7 @@ def update_person(person: Person, editor: User, details: PersonDetails) -> list[
     returns the changed field names."""
     fights = fights_of(person)
     if not may_see_details(editor, person, fights):
-        raise PermissionDenied("Only the case team of their fight may change this person.")
+        raise PermissionDenied(_("Only the case team of their fight may change this person."))
     before = details_of(person)
     apply_details(person, details)
     changed = [f.name for f in fields(PersonDetails)
@@ -167,7 +168,7 @@ def merge_people(keep: Person, duplicate: Person, actor: User | None = None) -> 
     roles and member logins move to ``keep``, its details complete ``keep`` (see ``fill_in``),
     and the duplicate is deleted. Each moved fight's timeline says so."""
     if keep.id == duplicate.id or keep.network_id != duplicate.network_id:
-        raise MergeRefused("These two records cannot be merged.")
+        raise MergeRefused(_("These two records cannot be merged."))
     own_fights = fights_of(keep)
     for fight in fights_of(duplicate):
         fight.person = keep

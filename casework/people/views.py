@@ -17,6 +17,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -44,7 +45,7 @@ Page = Response | str | tuple[str, int]
 
 @bp.app_template_filter()
 def tier_label(tier: Tier) -> str:
-    return TIER_LABELS[tier]
+    return str(TIER_LABELS[tier])
 
 
 @bp.route("/")
@@ -102,7 +103,7 @@ def new() -> Page:
     if form.validate_on_submit():
         person = services.create_person(acting_user().network_id, form.details())
         db.session.commit()
-        flash("Person added.", "success")
+        flash(_("Person added."), "success")
         return redirect(url_for("people.show", person_id=person.id))
     return render_template("people/form.html", form=form, person=None), 400 if form.errors else 200
 
@@ -145,7 +146,7 @@ def edit(person_id: int) -> Page:
         except PermissionDenied:
             abort(403)
         db.session.commit()
-        flash("Saved." if changed else "Nothing changed.", "success")
+        flash(_("Saved.") if changed else _("Nothing changed."), "success")
         return redirect(url_for("people.show", person_id=person.id))
     return render_template("people/form.html", form=form, person=person), \
         400 if form.errors else 200
@@ -164,7 +165,7 @@ def merge(person_id: int, duplicate_id: int) -> Page:
     if form.validate_on_submit():
         services.merge_people(keep, duplicate, user)
         db.session.commit()
-        flash("The two records are now one.", "success")
+        flash(_("The two records are now one."), "success")
         return redirect(url_for("people.show", person_id=keep.id))
     for person in (keep, duplicate):
         services.record_details_shown(person, "merge confirmation")
@@ -186,9 +187,9 @@ def caller_login(person_id: int) -> Page:
         portal.invite_caller(person, acting_user(), email, password)))
     if invitation is not None:
         db.session.commit()
-        flash(f"An invitation was recorded for {invitation.email}: their login is made "
-              f"when they first log in with it and the first password you give them, "
-              f"within {INVITATION_DAYS} days.", "success")
+        flash(_("An invitation was recorded for %(email)s: their login is made when they first "
+                "log in with it and the first password you give them, within %(days)s days.",
+                email=invitation.email, days=INVITATION_DAYS), "success")
         return redirect(url_for("people.show", person_id=person.id))
     refused = (existing is not None or waiting is not None) and form.is_submitted()
     return render_template("people/caller_login.html", person=person, form=form,

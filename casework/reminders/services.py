@@ -20,13 +20,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from flask import current_app, render_template
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from casework.clock import network_today, zone_of
 from casework.extensions import db
+from casework.i18n import DEFAULT_LANGUAGE
+from casework.mobilize.texts import language_of
 from casework.models import (
     STAFF_ROLES,
     Action,
@@ -93,11 +98,16 @@ class NetworkDay:
             ZoneInfo("UTC"))
 
     def day(self, value: date) -> str:
-        return f"{value:%a} {value.day} {value:%b %Y}"
+        """'Wed 2 Dec 2026' in the language the message is written in (``force_locale``)."""
+        locale = get_locale()
+        if locale is None or locale.language == "en":
+            return f"{value:%a} {value.day} {value:%b %Y}"
+        return format_date(value, "EEE d MMM y", locale=locale)
 
     def moment(self, value: datetime) -> str:
         local = value.astimezone(self.zone)
-        return f"{local:%a} {local.day} {local:%b %Y} at {local:%H:%M} ({local:%Z})"
+        return _("%(day)s at %(time)s (%(zone)s)", day=self.day(local.date()),
+                 time=f"{local:%H:%M}", zone=f"{local:%Z}")
 
 
 def send_due_reminders() -> SendingReport:
@@ -215,17 +225,20 @@ def task_reminders(day: NetworkDay) -> Iterator[Reminder]:
             continue
         overdue = task.due_on < day.today
         kind = "task-overdue" if overdue else "task-due-tomorrow"
-        when = "overdue" if overdue else "due tomorrow"
-        yield Reminder(
-            network_id=day.network.id, key=f"{kind}:{task.id}:{task.due_on.isoformat()}",
-            recipient_key=f"user:{task.assignee.id}", address=task.assignee.email,
-            subject=f"Task {when} on {task.case.reference}",
-            body=render_template(
-                "reminders/task.txt", user=task.assignee, task=task, case=task.case,
-                may_see=task.case.can_view_full_record(task.assignee),
-                overdue=overdue, due_on=day.day(task.due_on), network=day.network,
-                link=app_url("cases.show", case_id=task.case.id, _anchor="tasks"),
-                settings_link=app_url("auth.reminders")))
+        with force_locale(ui_language(task.assignee)):
+            reminder = Reminder(
+                network_id=day.network.id, key=f"{kind}:{task.id}:{task.due_on.isoformat()}",
+                recipient_key=f"user:{task.assignee.id}", address=task.assignee.email,
+                subject=_("Task overdue on %(reference)s", reference=task.case.reference)
+                if overdue else
+                _("Task due tomorrow on %(reference)s", reference=task.case.reference),
+                body=render_template(
+                    "reminders/task.txt", user=task.assignee, task=task, case=task.case,
+                    may_see=task.case.can_view_full_record(task.assignee),
+                    overdue=overdue, due_on=day.day(task.due_on), network=day.network,
+                    link=app_url("cases.show", case_id=task.case.id, _anchor="tasks"),
+                    settings_link=app_url("auth.reminders")))
+        yield reminder
 
 
 def deadline_reminders(day: NetworkDay) -> Iterator[Reminder]:
@@ -239,18 +252,23 @@ def deadline_reminders(day: NetworkDay) -> Iterator[Reminder]:
     for case in cases:
         if case.deadline_on is None:  # filtered by the query
             continue
-        when = "today" if case.deadline_on == day.today else "tomorrow"
+        is_today = case.deadline_on == day.today
         for user in team_to_remind(case, day.network.id):
-            yield Reminder(
-                network_id=day.network.id, key=f"deadline:{case.id}:{case.deadline_on}",
-                recipient_key=f"user:{user.id}", address=user.email,
-                subject=f"Deadline {when} on {case.reference}",
-                body=render_template(
-                    "reminders/deadline.txt", user=user, case=case, when=when,
-                    may_see=case.can_view_full_record(user),
-                    deadline_on=day.day(case.deadline_on), network=day.network,
-                    link=app_url("cases.show", case_id=case.id),
-                    settings_link=app_url("auth.reminders")))
+            with force_locale(ui_language(user)):
+                reminder = Reminder(
+                    network_id=day.network.id, key=f"deadline:{case.id}:{case.deadline_on}",
+                    recipient_key=f"user:{user.id}", address=user.email,
+                    subject=_("Deadline today on %(reference)s", reference=case.reference)
+                    if is_today else
+                    _("Deadline tomorrow on %(reference)s", reference=case.reference),
+                    body=render_template(
+                        "reminders/deadline.txt", user=user, case=case,
+                        when=_("today") if is_today else _("tomorrow"),
+                        may_see=case.can_view_full_record(user),
+                        deadline_on=day.day(case.deadline_on), network=day.network,
+                        link=app_url("cases.show", case_id=case.id),
+                        settings_link=app_url("auth.reminders")))
+            yield reminder
 
 
 def action_reminders(day: NetworkDay) -> Iterator[Reminder]:
@@ -272,25 +290,34 @@ def action_reminders(day: NetworkDay) -> Iterator[Reminder]:
         key = f"action:{action.id}:{action.starts_at.astimezone(day.zone).date().isoformat()}"
         said_yes = [call for call in action.calls if call.answer == CallAnswer.YES]
         common = {"action": action, "case": action.case, "network": day.network,
-                  "starts": day.moment(action.starts_at), "aimed_at": aimed_at(action)}
+                  "aimed_at": aimed_at(action)}
         local_time = f"{action.starts_at.astimezone(day.zone):%H:%M}"
         for user in team_to_remind(action.case, day.network.id):
-            yield Reminder(
-                network_id=day.network.id, key=key, recipient_key=f"user:{user.id}",
-                address=user.email,
-                subject=f"{action.kind.label} tomorrow at {local_time} on "
-                        f"{action.case.reference}",
-                body=render_template(
-                    "reminders/action_team.txt", user=user, said_yes=len(said_yes),
-                    may_see=action.case.can_view_full_record(user),
-                    called=len(action.calls), link=app_url("cases.show", case_id=action.case.id),
-                    settings_link=app_url("auth.reminders"), **common))
+            with force_locale(ui_language(user)):
+                reminder = Reminder(
+                    network_id=day.network.id, key=key, recipient_key=f"user:{user.id}",
+                    address=user.email,
+                    subject=_("%(kind)s tomorrow at %(time)s on %(reference)s",
+                              kind=action.kind.label, time=local_time,
+                              reference=action.case.reference),
+                    body=render_template(
+                        "reminders/action_team.txt", user=user, said_yes=len(said_yes),
+                        may_see=action.case.can_view_full_record(user),
+                        called=len(action.calls), starts=day.moment(action.starts_at),
+                        link=app_url("cases.show", case_id=action.case.id),
+                        settings_link=app_url("auth.reminders"), **common))
+            yield reminder
         for person in people_to_remind(said_yes, day.network.id):
-            yield Reminder(
-                network_id=day.network.id, key=key, recipient_key=f"person:{person.id}",
-                address=person.email.strip(), reply_to=day.network.contact_email,
-                subject=f"{action.kind.label} tomorrow at {local_time}",
-                body=render_template("reminders/action_person.txt", **common))
+            # A person has no account: the language their mobilization emails are in.
+            with force_locale(language_of(person.languages)):
+                reminder = Reminder(
+                    network_id=day.network.id, key=key, recipient_key=f"person:{person.id}",
+                    address=person.email.strip(), reply_to=day.network.contact_email,
+                    subject=_("%(kind)s tomorrow at %(time)s", kind=action.kind.label,
+                              time=local_time),
+                    body=render_template("reminders/action_person.txt",
+                                         starts=day.moment(action.starts_at), **common))
+            yield reminder
 
 
 def inquiry_notices(day: NetworkDay) -> Iterator[Reminder]:
@@ -306,19 +333,28 @@ def inquiry_notices(day: NetworkDay) -> Iterator[Reminder]:
                Case.created_at >= since)
         .order_by(Case.id).limit(MAX_INQUIRY_NOTICES))
     for case_id, reference, source in inquiries:
-        yield Reminder(
-            network_id=day.network.id, key=f"inquiry:{case_id}",
-            recipient_key=f"intake:{day.network.id}", address=address,
-            subject=f"New inquiry {reference}",
-            body=render_template("reminders/inquiry.txt", reference=reference,
-                                 network=day.network, from_web_form=source == "web_form",
-                                 link=app_url("cases.show", case_id=case_id)))
+        # A shared mailbox has no language of its own: the default one.
+        with force_locale(DEFAULT_LANGUAGE):
+            reminder = Reminder(
+                network_id=day.network.id, key=f"inquiry:{case_id}",
+                recipient_key=f"intake:{day.network.id}", address=address,
+                subject=_("New inquiry %(reference)s", reference=reference),
+                body=render_template("reminders/inquiry.txt", reference=reference,
+                                     network=day.network, from_web_form=source == "web_form",
+                                     link=app_url("cases.show", case_id=case_id)))
+        yield reminder
 
 
 def set_intake_email(network: Network, address: str) -> None:
     """Where new inquiries are announced ("" to stop)."""
     network.intake_email = address.strip().lower()
     db.session.flush()
+
+
+def ui_language(user: User) -> str:
+    """The language a user reads Casework in (English until they choose). The tick has no
+    request, hence no browser to ask: each message is written under ``force_locale``."""
+    return getattr(user, "ui_language", None) or DEFAULT_LANGUAGE
 
 
 def aimed_at(action: Action) -> str:

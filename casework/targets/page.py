@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from casework.extensions import db
@@ -16,10 +17,11 @@ from casework.targets.proposals import pending_proposals
 from casework.targets.services import notes_fingerprint, notes_of
 
 PLURALS = {
-    TargetFactKind.OWNER: "Owners", TargetFactKind.MANAGER: "Managers",
-    TargetFactKind.ADDRESS: "Addresses", TargetFactKind.RELATED_BUSINESS: "Related businesses",
-    TargetFactKind.PROPERTY: "Properties", TargetFactKind.LEVERAGE_POINT: "Leverage points",
-    TargetFactKind.SOURCE: "Sources",
+    TargetFactKind.OWNER: _l("Owners"), TargetFactKind.MANAGER: _l("Managers"),
+    TargetFactKind.ADDRESS: _l("Addresses"),
+    TargetFactKind.RELATED_BUSINESS: _l("Related businesses"),
+    TargetFactKind.PROPERTY: _l("Properties"), TargetFactKind.LEVERAGE_POINT: _l("Leverage points"),
+    TargetFactKind.SOURCE: _l("Sources"),
 }
 
 
@@ -32,7 +34,7 @@ class FactGroup:
 
 def fact_groups(target: Target) -> list[FactGroup]:
     """Every kind of fact, in a fixed order, with the target's facts of that kind."""
-    return [FactGroup(kind, PLURALS[kind], [f for f in target.facts if f.kind is kind])
+    return [FactGroup(kind, str(PLURALS[kind]), [f for f in target.facts if f.kind is kind])
             for kind in TargetFactKind]
 
 

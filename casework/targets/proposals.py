@@ -9,6 +9,7 @@ dismiss it.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -35,8 +36,11 @@ class ProposalAnswered(CaseworkError):
     """Someone accepted or dismissed the proposal first."""
 
     def __init__(self, proposal: TargetProposal) -> None:
-        who = proposal.decided_by.name if proposal.decided_by else "Someone"
-        super().__init__(f"{who} already {proposal.status.value} these proposed details.")
+        who = proposal.decided_by.name if proposal.decided_by else _("Someone")
+        super().__init__(
+            _("%(who)s already accepted these proposed details.", who=who)
+            if proposal.status == ProposalStatus.ACCEPTED else
+            _("%(who)s already dismissed these proposed details.", who=who))
 
 
 def propose_target_details(target: Target, case: Case, author: User, kind: TargetKind,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Numeric, false, func, select, type_coerce
 from sqlalchemy import case as when
 from sqlalchemy.orm import selectinload
@@ -187,7 +188,8 @@ def related_targets(target: Target) -> list[RelatedTarget]:
     for other in db.session.scalars(select(Target).where(
             *others, func.lower(func.trim(Target.name)).in_(names)).limit(RELATED_SHOWN)):
         key = other.name.strip().lower()
-        why = "Same name" if key == own_name else f"{mine[key].kind.label} of this target"
+        why = _("Same name") if key == own_name else _("%(kind)s of this target",
+                                                        kind=mine[key].kind.label)
         found[other.id] = other
         reasons.setdefault(other.id, []).append(why)
     shared = db.session.execute(
@@ -207,10 +209,11 @@ def related_targets(target: Target) -> list[RelatedTarget]:
 def shared_fact_reason(kind: TargetFactKind, name: str, here: TargetFact | None) -> str:
     """Why another target's fact relates it to this one, in words."""
     if here is None:
-        return f"Lists this target as its {kind.label.lower()}"
+        return _("Lists this target as its %(kind)s", kind=kind.label.lower())
     if here.kind is kind:
-        return f"Same {kind.label.lower()}: {name}"
-    return f"{name}: {kind.label.lower()} there, {here.kind.label.lower()} here"
+        return _("Same %(kind)s: %(name)s", kind=kind.label.lower(), name=name)
+    return _("%(name)s: %(kind)s there, %(here)s here", name=name, kind=kind.label.lower(),
+             here=here.kind.label.lower())
 
 
 def planned_actions_pressing(fact: TargetFact) -> int:

@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from casework.errors import CaseworkError, PermissionDenied
@@ -25,10 +26,12 @@ class StaleTarget(CaseworkError):
 
     def __init__(self, changed_by: str | None = None) -> None:
         self.changed_by = changed_by
-        who = changed_by or "Someone else"
-        super().__init__(f"{who} changed these notes while you were editing. Nothing was "
-                         "saved: your text is kept below, next to what is saved now. Merge "
-                         "what you need and save again.")
+        super().__init__(_("%(who)s changed these notes while you were editing. Nothing was "
+                           "saved: your text is kept below, next to what is saved now. Merge "
+                           "what you need and save again.", who=changed_by) if changed_by else
+                         _("Someone else changed these notes while you were editing. Nothing "
+                           "was saved: your text is kept below, next to what is saved now. "
+                           "Merge what you need and save again."))
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,7 @@ class FactInput:
 def require_research(user: User, target: Target) -> None:
     """Refuse anyone but the network's organizers and coordinators."""
     if not may_research(user) or user.network_id != target.network_id:
-        raise PermissionDenied("Only organizers and coordinators change target research.")
+        raise PermissionDenied(_("Only organizers and coordinators change target research."))
 
 
 def notes_of(target: Target) -> dict[str, str]:

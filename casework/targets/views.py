@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -95,11 +96,11 @@ def answer_proposal(target_id: int, proposal_id: int, verdict: str) -> Response:
     try:
         if verdict == "accept":
             changed = proposals.accept_proposal(proposal, acting_user())
-            done = ("The proposed details were accepted." if changed else
-                    "The target already has these details.")
+            done = (_("The proposed details were accepted.") if changed else
+                    _("The target already has these details."))
         else:
             proposals.dismiss_proposal(proposal, acting_user())
-            done = "The proposed details were dismissed."
+            done = _("The proposed details were dismissed.")
         db.session.commit()
     except proposals.ProposalAnswered as error:
         db.session.rollback()
@@ -117,7 +118,7 @@ def notes(target_id: int) -> Outcome:
     target = load_target(target_id)
     form = TargetNotesForm()
     if not form.validate_on_submit():
-        return form_page(target, form, "Edit the notes", "notes"), 400
+        return form_page(target, form, _("Edit the notes"), "notes"), 400
     typed = {name: form[name].data or "" for name in research.NOTE_FIELDS}
     try:
         changed = research.save_notes(target, acting_user(), typed, form.seen.data or "")
@@ -130,7 +131,7 @@ def notes(target_id: int) -> Outcome:
                                saved=research.notes_of(target), typed=typed), 409
     except PermissionDenied:
         abort(403)
-    flash("Notes saved." if changed else "Nothing changed.", "success")
+    flash(_("Notes saved.") if changed else _("Nothing changed."), "success")
     return redirect(url_for("targets.show", target_id=target.id, _anchor="notes"))
 
 
@@ -140,13 +141,13 @@ def add_fact(target_id: int) -> Outcome:
     target = load_target(target_id)
     form = FactForm()
     if not form.validate_on_submit():
-        return form_page(target, form, "Add a fact", "research"), 400
+        return form_page(target, form, _("Add a fact"), "research"), 400
     try:
         fact = research.add_fact(target, acting_user(), fact_input(form))
         db.session.commit()
     except PermissionDenied:
         abort(403)
-    flash(f"{fact.kind.label} added.", "success")
+    flash(_("%(kind)s added.", kind=fact.kind.label), "success")
     return redirect(url_for("targets.show", target_id=target.id, _anchor=f"facts-{fact.kind}"))
 
 
@@ -157,15 +158,17 @@ def edit_fact(target_id: int, fact_id: int) -> Outcome:
     fact = load_fact(target, fact_id)
     form = FactForm(obj=fact) if request.method == "GET" else FactForm()
     if request.method == "GET":
-        return form_page(target, form, f"Correct the {fact.kind.label.lower()}", "research")
+        title = _("Correct the %(kind)s", kind=fact.kind.label.lower())
+        return form_page(target, form, title, "research")
     if not form.validate_on_submit():
-        return form_page(target, form, f"Correct the {fact.kind.label.lower()}", "research"), 400
+        title = _("Correct the %(kind)s", kind=fact.kind.label.lower())
+        return form_page(target, form, title, "research"), 400
     try:
         changed = research.update_fact(fact, acting_user(), fact_input(form))
         db.session.commit()
     except PermissionDenied:
         abort(403)
-    flash("Fact corrected." if changed else "Nothing changed.", "success")
+    flash(_("Fact corrected.") if changed else _("Nothing changed."), "success")
     return redirect(url_for("targets.show", target_id=target.id, _anchor=f"facts-{fact.kind}"))
 
 
@@ -182,7 +185,7 @@ def delete_fact(target_id: int, fact_id: int) -> Outcome:
             db.session.commit()
         except PermissionDenied:
             abort(403)
-        flash(f"{kind.label} removed.", "success")
+        flash(_("%(kind)s removed.", kind=kind.label), "success")
         return redirect(url_for("targets.show", target_id=target.id, _anchor=f"facts-{kind}"))
     return render_template("targets/confirm_delete.html", target=target, fact=fact, form=form,
                            pressing=queries.planned_actions_pressing(fact))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import Babel
 from flask_login import current_user
 
@@ -28,7 +28,10 @@ babel = Babel()
 
 
 def select_language() -> str:
-    """The user's own choice; else the switch's cookie; else the browser's Accept-Language."""
+    """The user's own choice; else the switch's cookie; else the browser's Accept-Language.
+    Outside a request (commands, workers) the default: a message made there must not fail."""
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
     if current_user and current_user.is_authenticated:
         chosen = getattr(current_user, "ui_language", None)
         if chosen in LANGUAGES:

@@ -17,6 +17,9 @@ from casework.reports.tables import display, report_tables, table_csv
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 bp.add_app_template_filter(display, "report_cell")
 
+# Tables naming people: only coordinators may see or download them.
+PEOPLE_TABLES = frozenset({"reliable-members", "load-per-organizer"})
+
 
 @bp.app_template_global()
 def period_label(period: Period) -> str:
@@ -25,9 +28,6 @@ def period_label(period: Period) -> str:
             period.last_day == period.first_day.replace(month=12, day=31):
         return str(period.first_day.year)
     return f"{format_date(period.first_day, 'd MMM y')} – {format_date(period.last_day, 'd MMM y')}"
-
-# Tables naming people: only coordinators may see or download them.
-PEOPLE_TABLES = frozenset({"reliable-members", "load-per-organizer"})
 
 
 def requested_report() -> tuple[PeriodForm, Period | None, Report]:

@@ -51,6 +51,7 @@ def feed(code: str) -> Response:
                      lambda victory: f"{page_url}#victory-{victory.id}")
     response = make_response(body)
     response.mimetype = "application/atom+xml"
+    response.vary.add("Accept-Language")  # its words are in the reader's language
     return response
 
 

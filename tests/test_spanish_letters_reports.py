@@ -135,3 +135,17 @@ def test_a_consent_without_its_method_is_refused_next_to_the_field_in_the_reader
     html = response.get_data(as_text=True)
     assert f'<small id="publication-method-error" class="field-error">{message}</small>' in html
     assert "Said yes on the phone" in html  # what was typed is kept
+
+
+@pytest.mark.parametrize(("language", "title"), [("es", "Victorias de "), ("en", "Victories of ")])
+def test_the_public_victories_page_and_feed_follow_the_visitors_language(
+        app: Flask, make_fight: Fight, language: str, title: str) -> None:
+    make_fight(CaseState.WON)  # the network "SEA" exists
+    visitor = app.test_client()
+    visitor.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+    page = visitor.get("/n/sea/victories").get_data(as_text=True)
+    assert f"<h1>{title}" in page
+    feed = visitor.get("/n/sea/victories.atom")
+    assert f'xml:lang="{language}"' in feed.get_data(as_text=True)
+    assert f"<title>{title}" in feed.get_data(as_text=True)
+    assert "Accept-Language" in feed.headers["Vary"]

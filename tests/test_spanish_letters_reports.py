@@ -17,7 +17,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from casework.extensions import db
-from casework.models import Letter, Outcome, OutcomeKind, User
+from casework.letters import services
+from casework.letters.context import LetterKind
+from casework.models import Case, Letter, Outcome, OutcomeKind, User
 from casework.workflow.states import CaseState
 
 Fight = Callable[..., tuple[int, int]]
@@ -44,8 +46,20 @@ def speak(app: Flask, client: FlaskClient, user_id: int, language: str) -> None:
 def letter_page(app: Flask, make_fight: Fight) -> tuple[int, str]:
     case_id, organizer = make_fight(CaseState.DRAFTING)
     with app.app_context():
-        letter_id = db.session.scalars(select(Letter.id).where(Letter.case_id == case_id)).one()
+        letter_id = db.session.scalars(select(Letter.id).where(Letter.case_id == case_id)
+                                       .order_by(Letter.id)).first()
     return organizer, f"/letters/{letter_id}"
+
+
+def bilingual_letter_page(app: Flask, make_fight: Fight) -> tuple[int, str]:
+    """A new Spanish + English demand letter: its demands' Spanish wording is still to write."""
+    case_id, organizer = make_fight(CaseState.DRAFTING)
+    with app.app_context():
+        letter = services.create_letter(db.session.get_one(Case, case_id),
+                                        db.session.get_one(User, organizer), LetterKind.DEMAND,
+                                        "es+en")
+        db.session.commit()
+        return organizer, f"/letters/{letter.id}"
 
 
 def victory_page(app: Flask, make_fight: Fight) -> tuple[int, str]:
@@ -62,13 +76,17 @@ def reports_page(app: Flask, make_fight: Fight) -> tuple[int, str]:
     return organizer, "/reports/"
 
 
-PAGES = {"letter": letter_page, "victory": victory_page, "reports": reports_page}
+PAGES = {"letter": letter_page, "bilingual letter": bilingual_letter_page,
+         "victory": victory_page, "reports": reports_page}
 
 
 @pytest.mark.parametrize(("page", "spanish", "english"), [
     ("letter", ["<h1>Carta de exigencias</h1>", "El texto de la carta",
                 "Qué pasó (Inglés)", "<th scope=\"col\">Versión</th>"],
      ["<h1>Demand letter</h1>", "The letter’s text", "What happened (English)"]),
+    ("bilingual letter", ["Español + inglés", "Falta escribir (Español): el texto de la "
+                          "exigencia 1", "Qué pasó (Español)", "Qué pasó (Inglés)"],
+     ["Still to write in", "the wording of demand 1", "Spanish + English"]),
     ("victory", ["<h1>Publicar la victoria</h1>", "El consentimiento del miembro",
                  "Título y relato", ">El relato</label>", "Sin su nombre"],
      ["<h1>Publish the victory</h1>", "Title and story", "Without their name"]),

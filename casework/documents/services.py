@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -28,7 +29,7 @@ def add_document(store: DocumentStore, case: Case, uploader: User, stream: Binar
     """Store an upload and add its row; commit inside the block. The file is in place before
     the row is flushed, and is removed again if the block (the commit) fails."""
     if not (uploader.has_role(*CASE_TEAM_ROLES) and case.can_edit(uploader)):
-        raise PermissionDenied("Only the case team may add documents.")
+        raise PermissionDenied(_("Only the case team may add documents."))
     name = clean_file_name(file_name)
     with store.receive(stream) as stored:
         document = Document(case_id=case.id, file_name=name, stored_name=stored.stored_name,
@@ -46,7 +47,7 @@ def remove_document(document: Document, remover: User) -> str:
     discards after the commit (a crash in between leaves an orphan for ``documents check``)."""
     case = document.case
     if not (remover.has_role(*CASE_TEAM_ROLES) and case.can_edit(remover)):
-        raise PermissionDenied("Only the case team may remove documents.")
+        raise PermissionDenied(_("Only the case team may remove documents."))
     db.session.add(Event(case=case, actor=remover, kind=EventKind.UPDATED,
                          changed_fields=["documents"],
                          note=f"Removed document “{document.file_name}”"))

@@ -11,11 +11,14 @@ from __future__ import annotations
 import codecs
 import re
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from casework.errors import CaseworkError
 from casework.models.document import DocumentType
 
 HEAD_SIZE = 1024
-ALLOWED_LIST = "a PDF, a PNG, JPEG, GIF or WebP image, or a plain text file"
+ALLOWED_LIST = _l("a PDF, a PNG, JPEG, GIF or WebP image, or a plain text file")
 
 _ACCEPTED: list[tuple[bytes, DocumentType]] = [
     (b"%PDF-", DocumentType.PDF),
@@ -28,40 +31,42 @@ _ACCEPTED: list[tuple[bytes, DocumentType]] = [
 # Refused, but recognised so the message can say what the file looked like. Binary formats
 # only count when the file is not valid text: a note may well begin with "MZ" or "ID3".
 _RECOGNISED_BINARY: list[tuple[bytes, str]] = [
-    (b"PK\x03\x04", "a ZIP archive (Word, Excel and OpenDocument files are ZIP archives too)"),
-    (b"PK\x05\x06", "an empty ZIP archive"),
-    (b"MZ", "a Windows program"),
-    (b"\x7fELF", "a Linux program"),
-    (b"\xfe\xed\xfa\xce", "a macOS program"),
-    (b"\xfe\xed\xfa\xcf", "a macOS program"),
-    (b"\xce\xfa\xed\xfe", "a macOS program"),
-    (b"\xcf\xfa\xed\xfe", "a macOS program"),
-    (b"\xca\xfe\xba\xbe", "a program (Java class or macOS binary)"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"BZh", "a bzip2 archive"),
-    (b"\xfd7zXZ\x00", "an xz archive"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"Rar!\x1a\x07", "a RAR archive"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office file (save it as PDF)"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
-    (b"ID3", "an audio file"),
-    (b"OggS", "an audio or video file"),
-    (b"fLaC", "an audio file"),
-    (b"\x00\x00\x01\x00", "an icon file"),
+    (b"PK\x03\x04",
+     _l("a ZIP archive (Word, Excel and OpenDocument files are ZIP archives too)")),
+    (b"PK\x05\x06", _l("an empty ZIP archive")),
+    (b"MZ", _l("a Windows program")),
+    (b"\x7fELF", _l("a Linux program")),
+    (b"\xfe\xed\xfa\xce", _l("a macOS program")),
+    (b"\xfe\xed\xfa\xcf", _l("a macOS program")),
+    (b"\xce\xfa\xed\xfe", _l("a macOS program")),
+    (b"\xcf\xfa\xed\xfe", _l("a macOS program")),
+    (b"\xca\xfe\xba\xbe", _l("a program (Java class or macOS binary)")),
+    (b"\x1f\x8b", _l("a gzip archive")),
+    (b"BZh", _l("a bzip2 archive")),
+    (b"\xfd7zXZ\x00", _l("an xz archive")),
+    (b"7z\xbc\xaf\x27\x1c", _l("a 7-Zip archive")),
+    (b"Rar!\x1a\x07", _l("a RAR archive")),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+     _l("an old Microsoft Office file (save it as PDF)")),
+    (b"II*\x00", _l("a TIFF image")),
+    (b"MM\x00*", _l("a TIFF image")),
+    (b"ID3", _l("an audio file")),
+    (b"OggS", _l("an audio or video file")),
+    (b"fLaC", _l("an audio file")),
+    (b"\x00\x00\x01\x00", _l("an icon file")),
 ]
 _RECOGNISED_TEXT: list[tuple[bytes, str]] = [
-    (b"#!", "a script (a program)"),
-    (b"{\\rtf", "an RTF document (save it as PDF)"),
-    (b"%!PS", "a PostScript file"),
+    (b"#!", _l("a script (a program)")),
+    (b"{\\rtf", _l("an RTF document (save it as PDF)")),
+    (b"%!PS", _l("a PostScript file")),
 ]
 
 _MARKUP = [
-    (re.compile(rb"<svg[\s>]|<!doctype\s+svg"), "an SVG image (SVG can carry scripts)"),
+    (re.compile(rb"<svg[\s>]|<!doctype\s+svg"), _l("an SVG image (SVG can carry scripts)")),
     (re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<script[\s>]|<iframe[\s>]"
                 rb"|<meta[\s>]|<object[\s>]|<embed[\s>]"),
-     "a web page (HTML)"),
-    (re.compile(rb"<\?xml[\s?]"), "an XML document"),
+     _l("a web page (HTML)")),
+    (re.compile(rb"<\?xml[\s?]"), _l("an XML document")),
 ]
 
 # Text may hold tabs, line breaks and form feeds; other control characters mean binary data.
@@ -100,7 +105,8 @@ class ContentSniffer:
         looks_like = describe(head, is_text=self._is_text)
         if looks_like is None:
             return DocumentType.TEXT
-        raise DocumentRefused(f"This file looks like {looks_like}. Upload {ALLOWED_LIST}.")
+        raise DocumentRefused(_("This file looks like %(kind)s. Upload %(allowed)s.",
+                                kind=looks_like, allowed=ALLOWED_LIST))
 
     def _check_text(self, chunk: bytes, *, final: bool) -> None:
         try:
@@ -116,19 +122,19 @@ def describe(head: bytes, *, is_text: bool) -> str | None:
     """What a refused file looks like; None for harmless plain text."""
     for signature, description in _RECOGNISED_TEXT:
         if head.startswith(signature):
-            return description
+            return str(description)
     if not is_text:
         for signature, description in _RECOGNISED_BINARY:
             if head.startswith(signature):
-                return description
+                return str(description)
         if head[:4] == b"RIFF":
-            return "an audio or video file"
+            return _("an audio or video file")
         if head[4:8] == b"ftyp":
-            return "a video or an HEIC photo (save photos as JPEG)"
+            return _("a video or an HEIC photo (save photos as JPEG)")
     lowered = head.lower()
     for pattern, description in _MARKUP:
         if pattern.search(lowered):
-            return description
+            return str(description)
     if not is_text:
-        return "a file of a kind we do not recognise (not a PDF, image or UTF-8 text)"
+        return _("a file of a kind we do not recognise (not a PDF, image or UTF-8 text)")
     return None

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
+from flask_babel import gettext as _
+
 from casework.documents.sniffing import ContentSniffer, DocumentRefused
 from casework.models.document import DocumentType
 from casework.private_files import FILE_MODE, make_private_dir
@@ -202,12 +204,12 @@ class DocumentStore:
         while chunk := stream.read(CHUNK_SIZE):
             size += len(chunk)
             if size > self.max_bytes:
-                raise DocumentRefused(f"The file is larger than {self.max_mb} MB.")
+                raise DocumentRefused(_("The file is larger than %(size)s MB.", size=self.max_mb))
             sniffer.feed(chunk)
             digest.update(chunk)
             handle.write(chunk)
         if size == 0:
-            raise DocumentRefused("The file is empty.")
+            raise DocumentRefused(_("The file is empty."))
         return size, digest.hexdigest(), sniffer.verdict()
 
     @contextmanager

@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask.blueprints import BlueprintSetupState
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from casework.audit.recorder import record_access
@@ -58,7 +59,7 @@ def upload(case_id: int) -> Response | tuple[str, int]:
         except PermissionDenied:
             abort(403)
         else:
-            flash(f"Added “{document.file_name}”.", "success")
+            flash(_("Added “%(name)s”.", name=document.file_name), "success")
             return redirect(url_for("cases.show", case_id=case.id, _anchor="documents"))
     return render_template("documents/upload.html", form=form, case=case, accept=ACCEPT), 400
 
@@ -101,12 +102,12 @@ def delete(document_id: int) -> Response | tuple[str, int] | str:
         abort(403)
     db.session.commit()
     store().discard(stored_name)  # after the commit: a failed commit keeps its file
-    flash(f"Removed “{name}”.", "success")
+    flash(_("Removed “%(name)s”.", name=name), "success")
     return redirect(url_for("cases.show", case_id=case_id, _anchor="documents"))
 
 
 def purged_document(document: Document, purged_at: datetime) -> tuple[str, int]:
-    return purged_page("This document", purged_at,
+    return purged_page(_("This document"), purged_at,
                        url_for("cases.show", case_id=document.case_id, _anchor="documents"))
 
 

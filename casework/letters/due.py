@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import load_only
 
@@ -90,7 +91,8 @@ def letters_due(network: Network, today: date, days: int = 7) -> DuePrint:
     for case in upcoming:
         found = demands.get(case.id)
         if found is None:
-            skipped.append(f"{case.reference}: the demand letter is not approved yet")
+            skipped.append(_("%(reference)s: the demand letter is not approved yet",
+                             reference=case.reference))
         elif case.planned_on is None:
             undated.append(found)
         else:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from flask_babel import gettext as _
+
 MAX_DEMANDS = 20
 MAX_DEMAND_DESCRIPTION = 500
 MAX_DEMAND_CALCULATION = 1_000
@@ -41,12 +43,12 @@ def html_lines(html: str) -> int:
 
 
 def too_many_demands_message() -> str:
-    return (f"This case already has {MAX_DEMANDS} demands, the most one letter can hold: "
-            "remove or combine some first.")
+    return _("This case already has %(num)s demands, the most one letter can hold: remove or "
+             "combine some first.", num=MAX_DEMANDS)
 
 
 def too_long_message(limit: int) -> str:
-    return f"Keep this to {limit:,} characters."
+    return _("Keep this to %(limit)s characters.", limit=f"{limit:,}")
 
 
 def overlong_texts(texts: Mapping[str, str]) -> dict[str, str]:

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import jinja2
+from flask_babel import gettext
 
 from casework.letters import i18n, limits
 from casework.letters.context import Demand, Language, LetterContext, LetterKind, LetterText
@@ -80,6 +81,17 @@ class LetterTooLong(LetterRenderError):
             "the case's 'What happened', its demands or this version's texts.")
         self.pages = pages
 
+    def __str__(self) -> str:
+        """In the page's language (the error may be raised in a worker, with no request)."""
+        if self.pages:
+            return gettext("This letter would run to %(pages)s pages; a letter may have at "
+                           "most %(most)s pages. Shorten the case's 'What happened', its "
+                           "demands or this version's texts.", pages=self.pages,
+                           most=limits.MAX_PAGES)
+        return gettext("This letter is too long; a letter may have at most %(most)s pages. "
+                       "Shorten the case's 'What happened', its demands or this version's "
+                       "texts.", most=limits.MAX_PAGES)
+
     def __reduce__(self) -> tuple[type[LetterTooLong], tuple[int | None]]:
         return (type(self), (self.pages,))
 
@@ -90,6 +102,9 @@ class RendererBusy(LetterRenderError):
     def __init__(self) -> None:
         super().__init__("The letter service is busy with other letters: try again in a "
                          "minute.")
+
+    def __str__(self) -> str:
+        return gettext("The letter service is busy with other letters: try again in a minute.")
 
     def __reduce__(self) -> tuple[type[RendererBusy], tuple[()]]:
         return (type(self), ())

@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from casework.clock import network_today
@@ -134,7 +136,7 @@ def create_letter(case: Case, actor: User, kind: LetterKind, language: str | Non
     require_team(case, actor)
     language = language or letter_language(case)
     if language not in LETTER_LANGUAGES:
-        raise LetterRefused("Choose English, Spanish, or Spanish + English.", "language")
+        raise LetterRefused(_("Choose English, Spanish, or Spanish + English."), "language")
     letter = Letter(case=case, kind=kind, language=language, created_by_id=actor.id)
     db.session.add(letter)
     texts = draft_texts(case, letter.languages)
@@ -204,9 +206,9 @@ def approve_version(version: LetterVersion, actor: User, member_note: str) -> No
     letter = version.letter
     require_team(letter.case, actor)
     if version is not letter.latest or version.is_approved or version.is_purged:
-        raise LetterRefused("Only the latest draft can be approved.")
+        raise LetterRefused(_("Only the latest draft can be approved."))
     if letter.needs_member_approval and not member_note.strip():
-        raise LetterRefused("Say how the member approved this version of the demand letter.")
+        raise LetterRefused(_("Say how the member approved this version of the demand letter."))
     version.snapshot = approval_snapshot(version)
     version.approved_at = utcnow()
     version.approved_by_id = actor.id
@@ -220,18 +222,22 @@ def review_version(version: LetterVersion, actor: User, passed: bool, note: str)
     rejection rejects it."""
     require_team(version.letter.case, actor)
     if not version.is_approved or version.is_frozen:
-        raise LetterRefused("Only an approved version that is not delivered can be reviewed.")
+        raise LetterRefused(_("Only an approved version that is not delivered can be reviewed."))
     if version.review_status != ReviewStatus.PENDING:
-        raise LetterRefused(f"Version {version.number} was already {version.review_status.value}"
-                            " by its reviewers.")
+        raise LetterRefused(
+            _("Version %(number)s was already passed by its reviewers.", number=version.number)
+            if version.review_status == ReviewStatus.PASSED else
+            _("Version %(number)s was already rejected by its reviewers.",
+              number=version.number))
     if actor.id in version.author_ids:
-        raise LetterRefused(f"You wrote version {version.number}: someone other than its "
-                            "author must check it for anything self-incriminating.")
+        raise LetterRefused(_("You wrote version %(number)s: someone other than its author "
+                              "must check it for anything self-incriminating.",
+                              number=version.number))
     if any(review.reviewer_id == actor.id for review in version.reviews):
-        raise LetterRefused(f"You already passed version {version.number}: another reviewer "
-                            "must check it too.")
+        raise LetterRefused(_("You already passed version %(number)s: another reviewer must "
+                              "check it too.", number=version.number))
     if not passed and not note.strip():
-        raise LetterRefused("Say what must change before it can pass.")
+        raise LetterRefused(_("Say what must change before it can pass."))
     version.reviews.append(LetterReview(reviewer_id=actor.id, is_passed=passed, note=note))
     version.reviewed_at = utcnow()
     version.reviewed_by_id = actor.id
@@ -249,16 +255,20 @@ def review_version(version: LetterVersion, actor: User, passed: bool, note: str)
 def reviews_missing(version: LetterVersion) -> str:
     """What the review still needs, for the workflow guard and the letter page ('' if none)."""
     if version.review_status == ReviewStatus.REJECTED:
-        return f"The reviewer rejected version {version.number}: start a new version."
+        return _("The reviewer rejected version %(number)s: start a new version.",
+                 number=version.number)
     if version.review_status == ReviewStatus.PASSED:
         return ""
     needed = reviewers_needed()
     done = len(version.passed_reviewer_ids - version.author_ids)
     if needed == 1:
-        return (f"A reviewer other than its author must check version {version.number} for "
-                "anything self-incriminating.")
-    return (f"{needed} reviewers other than its author must check version {version.number} "
-            f"for anything self-incriminating ({done} of {needed} done).")
+        return _("A reviewer other than its author must check version %(number)s for anything "
+                 "self-incriminating.", number=version.number)
+    return ngettext("%(num)d reviewers other than its author must check version %(number)s for "
+                    "anything self-incriminating (%(done)s of %(num)d done).",
+                    "%(num)d reviewers other than its author must check version %(number)s for "
+                    "anything self-incriminating (%(done)s of %(num)d done).", needed,
+                    number=version.number, done=done)
 
 
 def freeze_version(version: LetterVersion, actor: User, letter_date: date,
@@ -272,9 +282,9 @@ def freeze_version(version: LetterVersion, actor: User, letter_date: date,
     )
 
     if version.is_frozen:
-        raise LetterRefused("This version was already delivered.")
+        raise LetterRefused(_("This version was already delivered."))
     if not version.is_approved or version.review_status != ReviewStatus.PASSED:
-        raise LetterRefused("Only an approved version that passed review can be delivered.")
+        raise LetterRefused(_("Only an approved version that passed review can be delivered."))
     ctx = replace(context_of(version), letter_date=letter_date, deadline=deadline)
     html = render_html(ctx)
     try:
@@ -295,10 +305,10 @@ def plan_delivery(case: Case, actor: User, day: date) -> None:
     from casework.fight.services import set_deadline_rule
 
     if case.delivery is not None or case.state not in PLANNABLE_STATES:
-        raise LetterRefused("The letter is delivered: its delivery date is on the record and "
-                            "the planned date can no longer change.", "planned_on")
+        raise LetterRefused(_("The letter is delivered: its delivery date is on the record "
+                              "and the planned date can no longer change."), "planned_on")
     if day < network_today(case.network):
-        raise LetterRefused("Plan the delivery for today or a later day.", "planned_on")
+        raise LetterRefused(_("Plan the delivery for today or a later day."), "planned_on")
     set_deadline_rule(case, actor, case.deadline_days or case.network.default_deadline_days, day)
 
 
@@ -312,20 +322,22 @@ def demand_letter(case: Case) -> Letter | None:
 
 def demand_letter_missing(case: Case) -> list[str]:
     """What stops the demand letter from being ready to deliver (for the workflow guard)."""
-    name = case.person.name.split()[0] if case.person.name.strip() else "the member"
+    name = case.person.name.split()[0] if case.person.name.strip() else _("the member")
     letter = demand_letter(case)
     version = letter.latest if letter else None
     if version is None:
-        return [f"Start the demand letter and record {name}'s approval of a version."]
+        return [_("Start the demand letter and record %(name)s's approval of a version.",
+                  name=name)]
     if not version.is_approved:
         unwritten = missing_texts(version) if not version.is_purged else {}
-        return [*(f"Write the {word} text of demand letter version {version.number} on its "
-                  "page." for word in unwritten),
-                f"Record {name}'s approval of demand letter version {version.number}."]
+        return [*(_("Write the %(language)s text of demand letter version %(number)s on its "
+                    "page.", language=word, number=version.number) for word in unwritten),
+                _("Record %(name)s's approval of demand letter version %(number)s.", name=name,
+                  number=version.number)]
     missing = []
     if version.snapshot and demands_changed(case, version.snapshot):
-        missing.append(f"The demands changed after version {version.number} was approved: "
-                       "start a new version and approve it.")
+        missing.append(_("The demands changed after version %(number)s was approved: start a "
+                         "new version and approve it.", number=version.number))
     if reviews_missing(version):
         missing.append(reviews_missing(version))
     return missing
@@ -356,7 +368,7 @@ def start_revision(case: Case, actor: User) -> None:
 
 def require_team(case: Case, actor: User) -> None:
     if not case.can_move(actor):
-        raise PermissionDenied("Only the case team can work on its letters.")
+        raise PermissionDenied(_("Only the case team can work on its letters."))
 
 
 def touch(case: Case, actor: User, note: str) -> None:

@@ -10,6 +10,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from casework.letters import i18n
 from casework.letters.context import Language, LetterKind
 from casework.letters.limits import (
@@ -30,10 +33,10 @@ KIND_TEXTS: dict[LetterKind, tuple[str, ...]] = {
     LetterKind.SETTLEMENT: ("terms", "note"),
     LetterKind.LEAFLET: ("headline", "note"),
 }
-TEXT_NAMES = {"wrongs": "What happened", "headline": "Leaflet headline",
-              "action_summary": "What the network is doing now", "terms": "Agreed terms",
-              "note": "Closing paragraph"}
-LANGUAGE_WORDS = {"en": "English", "es": "Spanish"}
+TEXT_NAMES = {"wrongs": _l("What happened"), "headline": _l("Leaflet headline"),
+              "action_summary": _l("What the network is doing now"),
+              "terms": _l("Agreed terms"), "note": _l("Closing paragraph")}
+LANGUAGE_WORDS = {"en": _l("English"), "es": _l("Spanish")}
 
 
 def lang(language: str) -> Language:
@@ -85,22 +88,23 @@ def missing_texts(version: LetterVersion) -> dict[str, list[str]]:
     for language, own in texts.items():
         lines = []
         if not own["wrongs"].strip():
-            lines.append("“What happened”")
+            lines.append(_("“%(text)s”", text=TEXT_NAMES["wrongs"]))
         for number, wording in enumerate(own["demands"].values(), start=1):
             if not wording["description"].strip():
-                lines.append(f"the wording of demand {number}")
+                lines.append(_("the wording of demand %(number)s", number=number))
         for key in KIND_TEXTS[version.letter.kind]:
             elsewhere = any(other["extra"].get(key) for other in texts.values())
             if elsewhere and not own["extra"].get(key):
-                lines.append(f"“{TEXT_NAMES[key]}”")
+                lines.append(_("“%(text)s”", text=TEXT_NAMES[key]))
         if lines:
-            missing[LANGUAGE_WORDS.get(language, language)] = lines
+            missing[str(LANGUAGE_WORDS.get(language, language))] = lines
     return missing
 
 
 def missing_message(missing: dict[str, list[str]]) -> str:
     """'Write the Spanish text before approving: “What happened”, the wording of demand 2.'"""
-    return " ".join(f"Write the {word} text before approving: {', '.join(parts)}."
+    return " ".join(_("Write the %(language)s text before approving: %(parts)s.",
+                      language=word, parts=", ".join(parts))
                     for word, parts in missing.items())
 
 
@@ -110,11 +114,11 @@ def text_problem(letter: Letter, texts: dict[str, Any]) -> tuple[str, str] | Non
     allowed = set(KIND_TEXTS[letter.kind])
     for language, own in texts.items():
         if language not in letter.languages:
-            return f"This letter is not written in {language!r}.", ""
+            return _("This letter is not written in %(language)r.", language=language), ""
         wrong_kind = sorted(set(own.get("extra", {})) - allowed)
         if wrong_kind:
-            return (f"A {letter.kind.value.replace('_', ' ')} has no "
-                    f"“{TEXT_NAMES.get(wrong_kind[0], wrong_kind[0])}”.",
+            return (_("A %(kind)s has no “%(text)s”.", kind=letter.kind.value.replace("_", " "),
+                      text=TEXT_NAMES.get(wrong_kind[0], wrong_kind[0])),
                     f"{language}_{wrong_kind[0]}")
         problems = overlong_texts({key: str(value) for key, value in own["extra"].items()})
         if problems:

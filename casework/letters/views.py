@@ -15,6 +15,7 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -34,7 +35,10 @@ from casework.letters.forms import (
     NewLetterForm,
     PlannedDateForm,
     ReviewVersionForm,
+    letter_language,
+    letter_status,
     letter_texts_form,
+    review_label,
     texts_of,
 )
 from casework.models import CASE_TEAM_ROLES, STAFF_ROLES, Case, Letter, LetterVersion, Role
@@ -42,6 +46,8 @@ from casework.permissions import acting_user, load_case, roles_required
 from casework.privacy.gone import purged_page
 
 bp = Blueprint("letters", __name__)
+for helper in (letter_language, letter_status, review_label):
+    bp.add_app_template_global(helper)
 
 
 def load_letter(letter_id: int) -> tuple[Letter, Case]:
@@ -70,7 +76,8 @@ def index(case_id: int) -> BaseResponse | tuple[str, int] | str:
         except PermissionDenied:
             abort(403)
         db.session.commit()
-        flash(f"{KIND_LABELS[letter.kind]} started: version 1 is a draft.", "success")
+        flash(_("%(kind)s started: version 1 is a draft.", kind=KIND_LABELS[letter.kind]),
+              "success")
         return redirect(url_for("letters.show", letter_id=letter.id))
     letters = db.session.scalars(select(Letter).where(Letter.case_id == case.id)
                                  .order_by(Letter.id)).all()
@@ -120,7 +127,7 @@ def new_version(letter_id: int) -> BaseResponse | tuple[str, int]:
         (field.errors if field is not None else form.form_errors).append(str(error))
         return letter_page(letter, case, form), 400
     db.session.commit()
-    flash(f"Draft version {version.number} saved.", "success")
+    flash(_("Draft version %(number)s saved.", number=version.number), "success")
     return redirect(url_for("letters.show", letter_id=letter.id))
 
 
@@ -132,7 +139,8 @@ def approve(version_id: int) -> BaseResponse:
     if form.validate_on_submit():
         return apply(version, lambda: services.approve_version(
             version, acting_user(), form.member_note.data or ""),
-            f"Version {version.number} approved: its text is kept as approved.")
+            _("Version %(number)s approved: its text is kept as approved.",
+              number=version.number))
     flash(" ".join(sum(form.errors.values(), [])), "error")
     return redirect(url_for("letters.show", letter_id=version.letter_id))
 
@@ -145,8 +153,8 @@ def review(version_id: int) -> BaseResponse:
     if form.validate_on_submit():
         return apply(version, lambda: services.review_version(
             version, acting_user(), form.passed.data == "yes", form.note.data or ""),
-            "Review recorded.")
-    flash("Choose passed or rejected.", "error")
+            _("Review recorded."))
+    flash(_("Choose passed or rejected."), "error")
     return redirect(url_for("letters.show", letter_id=version.letter_id))
 
 
@@ -155,13 +163,14 @@ def review(version_id: int) -> BaseResponse:
 def freeze(version_id: int) -> BaseResponse:
     version, case = load_version(version_id)
     if version.letter.kind == LetterKind.DEMAND:
-        flash("A demand letter is frozen when its delivery is recorded (the Deliver move).",
+        flash(_("A demand letter is frozen when its delivery is recorded (the Deliver move)."),
               "error")
         return redirect(url_for("letters.show", letter_id=version.letter_id))
     ActionForm().validate_on_submit()
     return apply(version, lambda: services.freeze_version(
         version, acting_user(), network_today(case.network), case.deadline_on),
-        f"Version {version.number} frozen as sent: it will always download exactly as now.")
+        _("Version %(number)s frozen as sent: it will always download exactly as now.",
+          number=version.number))
 
 
 def apply(version: LetterVersion, change: Callable[[], None], done: str) -> BaseResponse:
@@ -217,7 +226,8 @@ def pdf(version_id: int) -> BaseResponse | tuple[str, int]:
 
 
 def purged_letter(version: LetterVersion, purged_at: datetime) -> tuple[str, int]:
-    return purged_page(f"Version {version.number} of this letter", purged_at,
+    return purged_page(_("Version %(number)s of this letter", number=version.number),
+                       purged_at,
                        url_for("letters.show", letter_id=version.letter_id))
 
 
@@ -279,8 +289,8 @@ def plan_delivery(case_id: int) -> BaseResponse | tuple[str, int]:
         try:
             services.plan_delivery(case, acting_user(), form.planned_on.data)
             db.session.commit()
-            flash(f"{case.reference}: delivery planned for {local_date(form.planned_on.data)}.",
-                  "success")
+            flash(_("%(reference)s: delivery planned for %(day)s.", reference=case.reference,
+                    day=local_date(form.planned_on.data)), "success")
             return redirect(url_for("letters.due"))
         except PermissionDenied:
             abort(403)

@@ -18,11 +18,20 @@ from dataclasses import dataclass
 from typing import Any
 
 import pygal
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from lxml import etree
 from markupsafe import Markup
 from pygal.style import Style
 
-from casework.reports.tables import Cell, Column, Table
+from casework.reports.tables import (
+    ALL_ACTIONS,
+    DURATION_LABELS,
+    MEDIAN_TURNOUT,
+    Cell,
+    Column,
+    Table,
+)
 
 # pygal appends to sys.meta_path a finder for its map plugins that has no find_spec(): every
 # failed import anywhere afterwards then warns (ImportWarning). We draw no maps.
@@ -46,23 +55,25 @@ STYLE = Style(
 class ChartSpec:
     key: str
     table: str  # the key of the table it draws
-    title: str
+    title: str  # lazy: in the page's language when drawn
     kind: str  # "bar", "hbar", "stacked", "line"
     series: tuple[str, ...]  # the table columns drawn, one series each ("*": every count)
 
 
 CHARTS = (
-    ChartSpec("funnel", "funnel", "Fights at each step", "hbar", ("Fights",)),
-    ChartSpec("outcomes-by-issue", "outcomes-by-issue", "Outcomes by issue type", "stacked",
-              ("Won", "Partial", "Lost")),
-    ChartSpec("money", "money", "Money demanded and recovered by issue type (US$)", "bar",
-              ("Demanded", "Recovered")),
-    ChartSpec("timing", "timing", "Median days between the stages", "hbar", ("Median",)),
-    ChartSpec("actions", "actions", "Actions carried out per month, by kind", "stacked",
+    ChartSpec("funnel", "funnel", _l("Fights at each step"), "hbar", (_l("Fights"),)),
+    ChartSpec("outcomes-by-issue", "outcomes-by-issue", _l("Outcomes by issue type"), "stacked",
+              (_l("Won"), _l("Partial"), _l("Lost"))),
+    ChartSpec("money", "money", _l("Money demanded and recovered by issue type (US$)"), "bar",
+              (_l("Demanded"), _l("Recovered"))),
+    ChartSpec("timing", "timing", _l("Median days between the stages"), "hbar",
+              (_l("Median"),)),
+    ChartSpec("actions", "actions", _l("Actions carried out per month, by kind"), "stacked",
               ("*",)),
-    ChartSpec("turnout", "actions", "Median turnout per action, by month", "line",
-              ("Median turnout",)),
-    ChartSpec("calls", "calls", "Call lists: called, said yes, came", "hbar", ("People",)),
+    ChartSpec("turnout", "actions", _l("Median turnout per action, by month"), "line",
+              (MEDIAN_TURNOUT,)),
+    ChartSpec("calls", "calls", _l("Call lists: called, said yes, came"), "hbar",
+              (_l("People"),)),
 )
 
 
@@ -77,17 +88,18 @@ def charts_for(table: Table, *, standalone: bool = False) -> list[Chart]:
     """The charts drawn from a table (none for an empty one)."""
     if table.is_empty:
         return []
-    return [Chart(spec.key, spec.title, Markup(render(spec, table, standalone=standalone)))  # noqa: S704 - pygal's own markup, our labels escaped by lxml
+    return [Chart(spec.key, str(spec.title),
+                  Markup(render(spec, table, standalone=standalone)))  # noqa: S704 - pygal's own markup, our labels escaped by lxml
             for spec in CHARTS if spec.table == table.key]
 
 
 def series_of(spec: ChartSpec, table: Table) -> list[tuple[str, list[float | None]]]:
     """(name, values) for each series; timing draws only its day measures."""
     if spec.series == ("*",):  # every count column but the first label and the totals
-        names = [str(c.label) for c in table.columns[1:] if c.label not in ("All actions",
-                                                                        "Median turnout")]
+        left_out = (str(ALL_ACTIONS), str(MEDIAN_TURNOUT))
+        names = [str(c.label) for c in table.columns[1:] if str(c.label) not in left_out]
     else:
-        names = list(spec.series)
+        names = [str(name) for name in spec.series]
     return [(name, [None if v is None else float(v) for v in table.column(name)])
             for name in names]
 
@@ -103,10 +115,11 @@ def build(spec: ChartSpec, table: Table) -> Any:
     labels = labels_of(spec, table)
     rows = None
     if spec.key == "timing":  # days only: "Actions before a win" is a count
-        rows = [i for i, label in enumerate(labels) if "(days)" in label]
-        labels = [labels[i].removesuffix(" (days)") for i in rows]
+        short = {str(label): str(days) for label, days in DURATION_LABELS.values() if days}
+        rows = [i for i, label in enumerate(labels) if label in short]
+        labels = [short[labels[i]] for i in rows]
     chart = charts[spec.kind](
-        title=spec.title, style=STYLE, js=[], disable_xml_declaration=True, width=640,
+        title=str(spec.title), style=STYLE, js=[], disable_xml_declaration=True, width=640,
         height=400 if spec.kind != "hbar" else 80 + 44 * max(len(labels), 2),
         print_values=spec.kind in ("hbar", "bar"), show_legend=len(spec.series) > 1
         or spec.series == ("*",), legend_at_bottom=True, legend_at_bottom_columns=3,
@@ -139,12 +152,14 @@ def render(spec: ChartSpec, table: Table, *, standalone: bool = False) -> str:
     last charts drawn are kept (a page reloaded with unchanged figures draws nothing).
     """
     rows = tuple(tuple(row) for row in table.rows)
-    return _render(spec, table.key, tuple(table.columns), rows, table.has_total_row, standalone)
+    return _render(spec, str(get_locale()), table.key, tuple(table.columns), rows,
+                   table.has_total_row, standalone)
 
 
 @functools.lru_cache(maxsize=128)
-def _render(spec: ChartSpec, key: str, columns: tuple[Column, ...],
+def _render(spec: ChartSpec, language: str, key: str, columns: tuple[Column, ...],
             rows: tuple[tuple[Cell, ...], ...], has_total_row: bool, standalone: bool) -> str:
+    """``language``: the spec's words are drawn in it (a chart is kept per language)."""
     table = Table(key, "", list(columns), [list(row) for row in rows], "",
                   has_total_row=has_total_row)
     root = build(spec, table).render_tree()

@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+
 from casework.formatting import month_year
 
 # A chosen range may cover at most this many days (ten years): the monthly figures group
@@ -70,11 +72,11 @@ class Period:
     def between(cls, zone: str, first_day: date, last_day: date) -> Period:
         """A chosen range; raises ValueError when it is backwards or longer than ten years."""
         if first_day.year < 1900 or last_day.year > 2999:
-            raise ValueError("Choose days between the years 1900 and 2999.")
+            raise ValueError(_("Choose days between the years 1900 and 2999."))
         if last_day < first_day:
-            raise ValueError("The end of the range is before its start.")
+            raise ValueError(_("The end of the range is before its start."))
         if (last_day - first_day).days >= MAX_DAYS:
-            raise ValueError("Choose a range of at most ten years.")
+            raise ValueError(_("Choose a range of at most ten years."))
         return cls(PeriodKind.RANGE, first_day, last_day, zone)
 
     @property

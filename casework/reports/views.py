@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import format_date
 
 from casework.clock import network_today, zone_of
 from casework.models import Role
@@ -18,6 +19,15 @@ bp.add_app_template_filter(display, "report_cell")
 
 # Tables naming people: only coordinators may see or download them.
 PEOPLE_TABLES = frozenset({"reliable-members", "load-per-organizer"})
+
+
+@bp.app_template_global()
+def period_label(period: Period) -> str:
+    """'2026' for a calendar year, else '3 Jan 2026 – 2 Jan 2027', in the page's language."""
+    if period.first_day.month == 1 and period.first_day.day == 1 and \
+            period.last_day == period.first_day.replace(month=12, day=31):
+        return str(period.first_day.year)
+    return f"{format_date(period.first_day, 'd MMM y')} – {format_date(period.last_day, 'd MMM y')}"
 
 
 def requested_report() -> tuple[PeriodForm, Period | None, Report]:

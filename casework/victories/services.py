@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from casework.audit.recorder import add_entry
@@ -38,6 +40,17 @@ class PublicationConsentInput:
     note: str = ""
 
 
+# What a write-up holds of the member's contact details (``privacy.mentions_of``), as said.
+CONTACT_FOUND: dict[tuple[str, ...], str] = {
+    ("email address",): _l("This contains the member's email address: contact details are "
+                           "never published."),
+    ("phone number",): _l("This contains the member's phone number: contact details are "
+                          "never published."),
+    ("email address", "phone number"): _l("This contains the member's email address and phone "
+                                          "number: contact details are never published."),
+}
+
+
 def may_publish(case: Case, user: User) -> bool:
     """Organizers on the fight's team and the network's coordinators."""
     return case.can_move(user)
@@ -45,13 +58,13 @@ def may_publish(case: Case, user: User) -> bool:
 
 def require_team(case: Case, user: User) -> None:
     if not may_publish(case, user):
-        raise PermissionDenied("Only the fight's team and coordinators publish its victory.")
+        raise PermissionDenied(_("Only the fight's team and coordinators publish its victory."))
 
 
 def require_won(case: Case) -> None:
     if case.state != CaseState.WON:
-        raise VictoryRefused("Only a won fight can be published: this one is "
-                             f"{case.state.value}.")
+        raise VictoryRefused(_("Only a won fight can be published: this one is %(state)s.",
+                               state=case.state.label.lower()))
 
 
 def victory_of(case: Case) -> Victory | None:
@@ -77,11 +90,10 @@ def privacy_problem(case: Case, title: str, write_up: str) -> tuple[str, str] | 
         found = mentions_of(case.person, text, may_name=may_name)
         contact = [what for what in found if what != "name"]
         if contact:
-            return field, (f"This contains the member's {' and '.join(contact)}: contact "
-                           "details are never published.")
+            return field, str(CONTACT_FOUND[tuple(contact)])
         if found:
-            return field, ("This names the member, who has not agreed to be named: take the "
-                           "name out, or record their consent to be named.")
+            return field, _("This names the member, who has not agreed to be named: take the "
+                            "name out, or record their consent to be named.")
     return None
 
 
@@ -91,7 +103,8 @@ def save_write_up(case: Case, actor: User, title: str, write_up: str) -> Victory
     require_won(case)
     for field, text, limit in (("title", title, MAX_TITLE), ("write_up", write_up, MAX_WRITE_UP)):
         if len(text) > limit:
-            raise VictoryRefused(f"Keep this under {limit:,} characters.", field)
+            raise VictoryRefused(_("Keep this under %(limit)s characters.",
+                                   limit=f"{limit:,}"), field)
     problem = privacy_problem(case, title, write_up)
     if problem:
         raise VictoryRefused(problem[1], problem[0])
@@ -109,11 +122,11 @@ def publish_victory(case: Case, actor: User) -> Victory:
     require_won(case)
     victory = victory_of(case)
     if victory is None:
-        raise VictoryRefused("Write the victory's title and story first.")
+        raise VictoryRefused(_("Write the victory's title and story first."))
     if victory.is_published:
-        raise VictoryRefused("This victory is already published.")
+        raise VictoryRefused(_("This victory is already published."))
     if publication_consent(case) is None:
-        raise VictoryRefused("Record the member's consent to publishing it first.")
+        raise VictoryRefused(_("Record the member's consent to publishing it first."))
     problem = privacy_problem(case, victory.title, victory.write_up)
     if problem:
         raise VictoryRefused(problem[1])
@@ -131,7 +144,7 @@ def unpublish_victory(case: Case, actor: User, reason: str = "") -> Victory:
     require_team(case, actor)
     victory = victory_of(case)
     if victory is None or not victory.is_published:
-        raise VictoryRefused("This victory is not published.")
+        raise VictoryRefused(_("This victory is not published."))
     withdraw(case, actor, victory, reason or "Victory taken off the public page and feed.")
     db.session.flush()
     return victory

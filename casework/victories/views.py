@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
@@ -50,6 +51,7 @@ def feed(code: str) -> Response:
                      lambda victory: f"{page_url}#victory-{victory.id}")
     response = make_response(body)
     response.mimetype = "application/atom+xml"
+    response.vary.add("Accept-Language")  # its words are in the reader's language
     return response
 
 
@@ -70,8 +72,8 @@ def edit(case_id: int) -> Page:
                 db.session.rollback()
                 refused(form, error)
             else:
-                flash("Write-up saved." if not is_published(case)
-                      else "Write-up saved: the public page shows it now.", "success")
+                flash(_("Write-up saved.") if not is_published(case)
+                      else _("Write-up saved: the public page shows it now."), "success")
                 return redirect(url_for("victories.edit", case_id=case.id))
         return victory_page(case, write_up_form=form, status=400)
     return victory_page(case)
@@ -84,7 +86,7 @@ def consent(case_id: int) -> Page:
     form = PublicationConsentForm(prefix=CONSENT_PREFIX)
     if form.validate_on_submit():
         try:
-            _, withdrawn = services.record_publication_consent(
+            _record, withdrawn = services.record_publication_consent(
                 case, acting_user(), services.PublicationConsentInput(
                     given_on=form.given_on.data, method=ConsentMethod(form.method.data),
                     may_name=form.may_name.data == "yes", note=form.note.data or ""))
@@ -93,9 +95,8 @@ def consent(case_id: int) -> Page:
             db.session.rollback()
             refused(form, error)
         else:
-            flash("Consent recorded." + (" The victory was taken off the public page: its "
-                                         "story names the member." if withdrawn else ""),
-                  "success")
+            flash(_("Consent recorded. The victory was taken off the public page: its story "
+                    "names the member.") if withdrawn else _("Consent recorded."), "success")
             return redirect(url_for("victories.edit", case_id=case.id))
     return victory_page(case, consent_form=form, status=400)
 
@@ -116,8 +117,8 @@ def publication(case_id: int, move: str) -> Response:
             db.session.rollback()
             flash(str(error), "error")
         else:
-            flash("Published: it is on the public page and in the feed." if move == "publish"
-                  else "Unpublished: it is off the public page and the feed.", "success")
+            flash(_("Published: it is on the public page and in the feed.") if move == "publish"
+                  else _("Unpublished: it is off the public page and the feed."), "success")
     return redirect(url_for("victories.edit", case_id=case.id))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField
 from wtforms.validators import InputRequired
@@ -17,10 +18,11 @@ class YearReviewForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form: it reads, never changes anything
 
-    year = SelectField("Year", validators=[InputRequired(message="Choose a year.")])
-    language = RadioField("Language", default="en",
+    year = SelectField(_l("Year"), validators=[InputRequired(message=_l("Choose a year."))])
+    # Each language in its own words, as language pickers name them.
+    language = RadioField(_l("Language"), default="en",
                           choices=options([("en", "English"), ("es", "Español")]),
-                          validators=[InputRequired(message="Choose a language.")])
+                          validators=[InputRequired(message=_l("Choose a language."))])
 
     def offer_years(self, today: date) -> None:
         """The last ten years, newest first; in January and February, last year first chosen

@@ -214,7 +214,7 @@ def discover(app: Flask, client: FlaskClient, starts: list[str]) -> Walk:
 
 def check_page(page: Page, url: str, texts_in_english: set[str] | None) -> list[str]:
     """axe-core and the width at both widths; in Spanish, texts left in English."""
-    problems = []
+    problems, shown = [], set()
     page.goto(url, wait_until="load")
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 800})
@@ -223,8 +223,9 @@ def check_page(page: Page, url: str, texts_in_english: set[str] | None) -> list[
                             f"{violation['help']} at {violation['nodes']}")
         if (wider := page.evaluate(WIDER_JS)) > 0:
             problems.append(f"{url} @{width}px is {wider} px wider than the screen")
+        if texts_in_english is not None:  # the menus differ with the width
+            shown |= set(page.evaluate(TEXTS_JS))
     if texts_in_english is not None:
-        shown = set(page.evaluate(TEXTS_JS))
         problems += [f"{url} shows {text!r} in English" for text in sorted(
             shown & texts_in_english)]
     return problems

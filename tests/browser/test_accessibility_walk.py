@@ -301,7 +301,7 @@ def test_every_page_is_accessible_and_valid(walk_server: Flask, browser: Browser
     finally:
         context.close()
     output, errors = checker.communicate(timeout=300)
-    assert checker.returncode == 0, errors
-    problems += nu_errors(json.loads(output or "{}").get("messages", []), names)
+    assert checker.returncode == 0 and output.strip(), f"the Nu Html Checker failed: {errors}"
+    problems += nu_errors(json.loads(output)["messages"], names)
     assert not problems, f"{len(problems)} problems on {len(walk.pages)} pages of the " \
         f"{role} ({language}):\n" + "\n".join(problems)

@@ -8,8 +8,9 @@ PORT ?= 5000
 
 # WeasyPrint needs Pango; without libharfbuzz-subset0 it subsets fonts ~3x slower.
 RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 graphviz
-# The suite also drives Debian's Chromium and starts its own PostgreSQL server.
-TEST_PACKAGES := $(RUNTIME_PACKAGES) chromium postgresql
+# The suite also drives Debian's Chromium, starts its own PostgreSQL server and runs the W3C Nu
+# Html Checker (vnu.jar, from the test extras) on Java.
+TEST_PACKAGES := $(RUNTIME_PACKAGES) chromium postgresql default-jre-headless
 
 .PHONY: run test lint catalogs compile-catalogs system-runtime system-test system-bench bench-http clean
 

@@ -9,14 +9,44 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import Field, IntegerField, SelectChoice
+from markupsafe import Markup
+from wtforms import Field, IntegerField, SelectChoice, SelectField
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.validators import InputRequired, NumberRange, StopValidation, ValidationError
-from wtforms.widgets import HiddenInput
+from wtforms.widgets import HiddenInput, Select
 
 # Every phone field: a phone keypad on mobiles and the browser's saved number offered.
 PHONE_INPUT = {"autocomplete": "tel", "inputmode": "tel"}
 # Printable text only: control characters (other than newlines and tabs) and NUL are refused.
 _FORBIDDEN_CHARACTERS = {chr(code) for code in range(32) if chr(code) not in "\n\r\t"} | {"\x7f"}
+
+
+class HiddenInputWithoutId(HiddenInput):
+    """A hidden input with no id: a page with several forms repeats their hidden fields (the
+    CSRF token, the record's version), and ids must be unique; no label points at them."""
+
+    def __call__(self, field: Field, **kwargs: Any) -> Markup:
+        kwargs.setdefault("id", False)  # WTForms leaves out attributes whose value is False
+        return super().__call__(field, **kwargs)
+
+
+class SelectWithPlaceholder(Select):
+    """A required select starts with an empty "Choose…" option unless one of its own options
+    is empty already (HTML requires it, and nothing is chosen for the user by accident)."""
+
+    def __call__(self, field: Field, **kwargs: Any) -> Markup:
+        html = super().__call__(field, **kwargs)
+        first_value = next((choice[0] for choice in field.iter_choices()), "")
+        if not field.flags.required or self.multiple or first_value in ("", None):
+            return html
+        opening, _, rest = str(html).partition(">")
+        placeholder = Markup.escape(_("Choose…"))
+        return Markup(f'{opening}><option value="">{placeholder}</option>{rest}')  # noqa: S704 - escaped parts
+
+
+# Every form of the app: hidden fields without ids, required selects with a placeholder.
+CSRFTokenField.widget = HiddenInputWithoutId()
+SelectField.widget = SelectWithPlaceholder()
 
 
 class ActionForm(FlaskForm):
@@ -26,7 +56,8 @@ class ActionForm(FlaskForm):
 class VersionedForm(FlaskForm):
     """A form that posts back the version of the record the user saw."""
 
-    version = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=1)])
+    version = IntegerField(widget=HiddenInputWithoutId(),
+                           validators=[InputRequired(), NumberRange(min=1)])
 
 
 def printable_text(_form: Any, field: Field) -> None:

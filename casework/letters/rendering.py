@@ -279,7 +279,8 @@ class _Renderer:
                 document = documents[0]
                 if len(documents) > 1:
                     document = document.copy([page for doc in documents for page in doc.pages])
-                pdf: bytes = document.write_pdf()
+                # PDF/UA-1: a tagged PDF with the language and title of the HTML.
+                pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
             except AssetRefused as refused:
                 raise UnsafeResourceError(refused.url, refused.reason) from refused
             except FatalURLFetchingError as error:

@@ -172,6 +172,11 @@ def _render(spec: ChartSpec, language: str, key: str, columns: tuple[Column, ...
     if not standalone:
         for node in list(root.iter("style")):
             node.getparent().remove(node)
+    for node in root.iter():  # valid HTML with several charts on a page
+        if node is not root and node.get("id"):  # pygal's ids serve only its script
+            del node.attrib["id"]
+        if node.tag == "rect" and node.get("width") is None:  # pygal's zero-width bars
+            node.set("width", "0")
     root.set("class", f"pygal-chart {CHART_CLASS}")
     root.set("role", "img")
     title = root.find("title")

@@ -80,8 +80,8 @@ def test_refusal_propagates_out_of_weasyprint_itself() -> None:
 
 def test_bundled_assets_and_small_data_urls_are_served() -> None:
     pdf = render_pdf_from_html(
-        '<link rel="stylesheet" href="letter.css">'
-        f'<img src="data:image/png;base64,{PIXEL}"><p>Bundled</p>'
+        '<html lang="en"><link rel="stylesheet" href="letter.css">'  # PDF/UA: a language
+        f'<img src="data:image/png;base64,{PIXEL}" alt="A dot"><p>Bundled</p>'  # and alt texts
     )
     assert "Bundled" in page_texts(pdf)[0]
     assert font_names(pdf) == {"IBM-Plex-Sans"}

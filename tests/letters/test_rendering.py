@@ -91,6 +91,20 @@ def test_spanish_letter_is_followed_by_the_english_one(kind: LetterKind) -> None
     assert max(spanish_pages) < min(english_pages)  # a page break between, Spanish first
 
 
+@pytest.mark.parametrize(("language", "title"), [("en", "Demand letter"),
+                                                  ("es", "Carta de exigencias")])
+def test_letter_is_a_tagged_pdf_with_its_language_and_title(language: Language,
+                                                             title: str) -> None:
+    """PDF/UA: screen readers find the structure, read in the right voice, say the title."""
+    reader = pdf_reader(rendered(LetterKind.DEMAND, language))
+    catalog = cast(dict[str, Any], reader.trailer["/Root"])
+    assert catalog["/MarkInfo"]["/Marked"].value is True
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/Lang"] == language
+    assert reader.metadata is not None and (reader.metadata.title or "").startswith(title)
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"].value is True
+
+
 @pytest.mark.parametrize(
     ("page_size", "width", "height"), [("A4", 595.28, 841.89), ("Letter", 612.0, 792.0)]
 )

@@ -39,7 +39,7 @@ class SelectWithPlaceholder(Select):
         first_value = next((choice[0] for choice in field.iter_choices()), "")
         if not field.flags.required or self.multiple or first_value in ("", None):
             return html
-        opening, _, rest = str(html).partition(">")
+        opening, _bracket, rest = str(html).partition(">")
         placeholder = Markup.escape(_("Choose…"))
         return Markup(f'{opening}><option value="">{placeholder}</option>{rest}')  # noqa: S704 - escaped parts
 

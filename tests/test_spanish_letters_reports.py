@@ -87,7 +87,7 @@ PAGES = {"letter": letter_page, "bilingual letter": bilingual_letter_page,
     ("bilingual letter", ["Español + inglés", "Falta escribir (Español): el texto de la "
                           "exigencia 1", "Qué pasó (Español)", "Qué pasó (Inglés)"],
      ["Still to write in", "the wording of demand 1", "Spanish + English"]),
-    ("victory", ["<h1>Publicar la victoria</h1>", "El consentimiento del miembro",
+    ("victory", ["<h1>Publicar la victoria</h1>", "El consentimiento de la persona afectada",
                  "Título y relato", ">El relato</label>", "Sin su nombre"],
      ["<h1>Publish the victory</h1>", "Title and story", "Without their name"]),
     ("reports", ["<h1>Informes</h1>", "En resumen", "De la consulta al resultado",

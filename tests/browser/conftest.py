@@ -6,6 +6,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,11 +56,18 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
         load_demo()
         db.session.commit()
         db.session.remove()
+    with served(app) as url:
+        yield LiveServer(url=url, app=app)
+
+
+@contextmanager
+def served(app: Flask) -> Iterator[str]:
+    """The app served over HTTP on a free local port, in a thread; yields its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
-        yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app)
+        yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
         server.server_close()

@@ -15,7 +15,6 @@ import json
 import re
 import shutil
 import subprocess
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,7 +29,6 @@ from flask.testing import FlaskClient
 from playwright.sync_api import Browser, BrowserContext, Page
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
-from werkzeug.serving import make_server
 
 from casework import create_app
 from casework import models as m
@@ -40,6 +38,7 @@ from casework.i18n import TRANSLATIONS_DIR
 from casework.portal.services import invite_member
 from casework.users.invitations import accept_invitation
 from casework.workflow.states import CaseState
+from tests.browser.conftest import served
 from tests.conftest import require
 
 WIDTHS = (1280, 360)
@@ -112,18 +111,9 @@ def walk_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         assert accept_invitation(MEMBER_EMAIL, DEMO_PASSWORD) is not None
         db.session.commit()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="walk-server", daemon=True)
-    thread.start()
-    app.config["WALK_URL"] = f"http://127.0.0.1:{server.server_port}"
-    try:
+    with served(app) as url:
+        app.config["WALK_URL"] = url
         yield app
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
+from babel.dates import format_date
 from playwright.sync_api import Browser, Page, expect
 
 from casework.demo import DEMO_PASSWORD
@@ -166,6 +167,11 @@ def deliver(page: Page) -> None:
         "Registrar la entrega: la lucha ahora está en “Entregada”.")
     expect_state(page, "Entregada")
     expect(region(page, "Entrega y fecha límite")).to_contain_text("(quedan 13 días)")
+    # Dates read the Spanish way: day, Spanish month, year ("2 dic 2026").
+    delivery_day = format_date(delivered_at.date(), "d MMM yyyy", locale="es_US")
+    assert delivery_day != format_date(delivered_at.date(), "d MMM yyyy", locale="en_US") or \
+        delivered_at.month in (2, 4, 5, 6)  # months spelt alike in both languages
+    expect(region(page, "Entrega y fecha límite")).to_contain_text(delivery_day)
 
 
 def escalating_too_early_is_refused(page: Page) -> None:

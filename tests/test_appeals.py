@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 
 import pytest
@@ -14,67 +13,34 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from casework.actions import services as actions
-from casework.database import write_intent
 from casework.extensions import db
 from casework.models import (
     Appeal,
     AppealDirection,
+    AppealKind,
     AppealStatus,
     Case,
     Event,
     FightFigures,
-    Network,
     Peer,
     Role,
     User,
 )
-from casework.solidarity import outbox
-from casework.solidarity.services import answer_link_request, request_local_link
 from casework.workflow.service import TransitionNotAllowed, apply_transition
 from casework.workflow.states import CaseState
 from tests.conftest import login
 from tests.fights import full_input
+from tests.joint_fights import Two, deliver, link_two
 from tests.ladder import WHEN, plan
 
 STRATEGY = "Pickets at every branch, every Saturday, until the deposit is paid."
 END = "We end the fight when the deposit is paid in full."
 
 
-@dataclass(frozen=True)
-class Two:
-    """Seattle (which leads) and Portland, linked; a coordinator and an organizer each."""
-
-    sea: int
-    pdx: int
-    sea_organizer: int
-    pdx_coordinator: int
-    pdx_organizer: int
-
-
-def deliver(app: Flask) -> None:
-    with app.app_context(), write_intent():
-        outbox.deliver_due()
-
-
 @pytest.fixture
 def two(app: Flask, network_id: int, make_network: Callable[..., int],
         make_user: Callable[..., int]) -> Two:
-    pdx = make_network("PDX")
-    with app.app_context():
-        db.session.get_one(Network, network_id).name = "Seattle SolNet"
-        db.session.get_one(Network, pdx).name = "Portland SolNet"
-        db.session.commit()
-        request_local_link(db.session.get_one(Network, network_id), pdx)
-        db.session.commit()
-    deliver(app)
-    with app.app_context():
-        portland = db.session.get_one(Network, pdx)
-        answer_link_request(portland, db.session.scalars(
-            select(Peer).where(Peer.network_id == pdx)).one(), accept=True)
-        db.session.commit()
-    deliver(app)
-    return Two(network_id, pdx, make_user(Role.ORGANIZER), make_user(
-        Role.COORDINATOR, network=pdx), make_user(Role.ORGANIZER, network=pdx))
+    return link_two(app, network_id, make_network, make_user)
 
 
 def as_user(app: Flask, user_id: int) -> FlaskClient:
@@ -221,3 +187,51 @@ def test_a_one_off_request_declined_with_an_offer(
     assert "Offers instead: A call-in day" in client.get(
         f"/solidarity/fights/{case_id}").get_data(as_text=True)
     assert any("Offers instead: A call-in day" in note for note in timeline(app, case_id))
+
+
+def joined_fight(app: Flask, two: Two, case_id: int, organizer: int) -> int:
+    """Seattle's fight offered as a joint fight and accepted by Portland; the linked fight."""
+    from casework.solidarity.appeals import AppealInput, save_strategy, send_appeal
+    from casework.solidarity.joint import answer_appeal
+
+    with app.app_context():
+        case, user = db.session.get_one(Case, case_id), db.session.get_one(User, organizer)
+        save_strategy(case, user, STRATEGY, END)
+        send_appeal(case, user, AppealInput(kind=AppealKind.JOINT,
+                                            peer_ids=[peer_id_of(app, two.sea)], ask="Join"))
+        db.session.commit()
+    deliver(app)
+    with app.app_context():
+        appeal = db.session.get_one(Appeal, received(app, two.pdx).id)
+        linked = answer_appeal(appeal, db.session.get_one(User, two.pdx_coordinator), True, "",
+                               "")
+        assert linked is not None
+        linked.team.append(db.session.get_one(User, two.pdx_organizer))
+        db.session.commit()
+        linked_id = linked.id
+    deliver(app)
+    return linked_id
+
+
+def test_organizers_of_a_joined_fight_see_its_shared_status_and_only_their_records(
+        app: Flask, two: Two, make_fight: Callable[..., tuple[int, int]],
+        make_user: Callable[..., int]) -> None:
+    case_id, organizer = make_fight(CaseState.DELIVERED, two.sea_organizer)
+    linked_id = joined_fight(app, two, case_id, organizer)
+    with app.app_context():
+        case = db.session.get_one(Case, case_id)
+        apply_transition(case_id, "escalate", db.session.get_one(User, organizer),
+                         full_input("escalate"), case.version, today=date(2026, 11, 22))
+        db.session.commit()
+    deliver(app)
+    on_team = as_user(app, two.pdx_organizer)
+    page = on_team.get(f"/cases/{linked_id}").get_data(as_text=True)
+    assert "Seattle SolNet moved the joint fight" in page and "Escalating" in page
+    assert "Maria Example" not in page  # Seattle's member
+    for url in (f"/cases/{case_id}", f"/solidarity/fights/{case_id}",
+                f"/solidarity/fights/{linked_id}"):
+        assert on_team.get(url).status_code == 404, url
+    off_team = as_user(app, make_user(Role.ORGANIZER, network=two.pdx))
+    assert "Seattle SolNet moved the joint fight" not in off_team.get(
+        f"/cases/{linked_id}").get_data(as_text=True)
+    assert off_team.get(f"/solidarity/fights/{linked_id}/forward").status_code == 403

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -72,6 +72,22 @@ def index() -> tuple[str, int]:
 def deliver_now(network: Network) -> None:
     """Send at once what the request queued (the tick retries whatever does not go)."""
     outbox.deliver_due(network_id=network.id)
+
+
+@bp.after_app_request
+def deliver_queued(response: BaseResponse) -> BaseResponse:
+    """Send at once what any request queued for other networks (a move, an action done),
+    once its view committed; the tick retries what does not go."""
+    if response.status_code >= 400:
+        return response
+    for _round in range(3):  # a network on this installation may pass a message on
+        queued = g.pop("outbox_networks", set())
+        if not queued:
+            break
+        db.session.rollback()  # what the view did not commit was not meant to happen
+        for network_id in sorted(queued):
+            outbox.deliver_due(network_id=network_id)
+    return response
 
 
 @bp.post("/link")

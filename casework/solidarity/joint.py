@@ -30,7 +30,7 @@ from casework.models import (
     Network,
     Outcome,
     OutcomeKind,
-    Peer,
+    PeerStatus,
     Person,
     Role,
     Target,
@@ -105,7 +105,7 @@ def answer_appeal(appeal: Appeal, user: User, accept: bool, note: str, offer: st
         raise PermissionDenied(_("Only a coordinator or the appeals delegate answers appeals."))
     if appeal.status != AppealStatus.NEW:
         raise AppealError(_("This appeal was answered already."))
-    if appeal.peer.status != "linked":
+    if appeal.peer.status != PeerStatus.LINKED:
         raise AppealError(_("The network that sent this appeal is no longer linked."))
     appeal.status = AppealStatus.ACCEPTED if accept else AppealStatus.DECLINED
     appeal.answer_note, appeal.offered_action = note.strip(), "" if accept else offer.strip()
@@ -323,7 +323,3 @@ def contact_forwarded(message: Received) -> None:
         return
     joint_event(appeal.case, f"{text(message.object.get('network'), 120)} forwards a contact "
                              f"from the target: {text(message.object.get('note'))}")
-
-
-def peer_name(peer: Peer | None) -> str:
-    return peer.name if peer else "?"

@@ -109,7 +109,7 @@ PLANTED_LINK = re.compile(rf"#{MARK}|^(?:{MARK}:|//|https?://localhost)"
 NOT_PAGES = {"letters.pdf", "letters.asset", "portal.asset", "moves.diagram", "static"}
 # Pages whose forms depend on the case's state, person or letter: fetched for each of them.
 PER_CASE_PAGES = {"cases.show", "portal.member_login", "letters.show", "people.caller_login",
-                  "victories.edit"}
+                  "victories.edit", "solidarity.forward"}
 CASE_IN_PATH = re.compile(r"^/cases/(\d+)/")
 ADDRESSES = itertools.count(1)
 
@@ -199,8 +199,8 @@ def world(app: Flask, make_user: Callable[..., int], make_fight: Callable[..., t
     of a delivered one with an offer; letters at every step; a member with a draft to approve."""
     coordinator, other_user, two_factor_user = (
         make_user(role) for role in (m.Role.COORDINATOR, m.Role.INTAKE, m.Role.COORDINATOR))
-    main, won, delivered = (make_fight(state, coordinator)[0] for state in (
-        CaseState.INQUIRY, CaseState.WON, CaseState.DELIVERED))
+    main, won, delivered, joined = (make_fight(state, coordinator)[0] for state in (
+        CaseState.INQUIRY, CaseState.WON, CaseState.DELIVERED, CaseState.DELIVERED))
     task_id = make_task(main, assignee_id=coordinator)
     with app.app_context():
         case = db.session.get_one(m.Case, main)
@@ -250,14 +250,23 @@ def world(app: Flask, make_user: Callable[..., int], make_fight: Callable[..., t
             ("Tacoma Tenants", "TAC"), ("Portland SolNet", "PDX")))
         db.session.add_all([here, linked])
         db.session.flush()
+        peer = m.Peer(network_id=case.network_id, local_network_id=linked.id, name=linked.name,
+                      actor_id="http://127.0.0.1:5000/federation/pdx/actor",
+                      key_id="http://127.0.0.1:5000/federation/pdx/actor#main-key",
+                      public_key_pem="-", inbox_url="http://127.0.0.1:5000/federation/pdx/inbox",
+                      status=m.PeerStatus.LINKED)
+        # An appeal from it to answer; a fight joined with it (its contacts are forwarded).
         db.session.add_all([
-            m.Peer(network_id=case.network_id, local_network_id=linked.id, name=linked.name,
-                   actor_id="http://127.0.0.1:5000/federation/pdx/actor",
-                   key_id="http://127.0.0.1:5000/federation/pdx/actor#main-key",
-                   public_key_pem="-", inbox_url="http://127.0.0.1:5000/federation/pdx/inbox",
-                   status=m.PeerStatus.LINKED),
+            peer, m.Appeal(network_id=case.network_id, peer=peer, uid="urn:uuid:fuzz",
+                           direction=m.AppealDirection.RECEIVED, kind=m.AppealKind.ONE_OFF,
+                           terms={"type": "casework:Appeal", "ask": "A picket"}),
             m.PeerInvitation(network_id=case.network_id, code_sha256="0" * 64,
                              expires_at=datetime.now(UTC) + timedelta(days=1))])
+        db.session.flush()
+        db.session.get_one(m.Case, joined).joint_with = linked.name
+        db.session.add(m.Appeal(network_id=case.network_id, peer=peer, uid="urn:uuid:joined",
+                                direction=m.AppealDirection.RECEIVED, kind=m.AppealKind.JOINT,
+                                status=m.AppealStatus.ACCEPTED, case_id=joined, terms={}))
         ids = {"case_id": main, "task_id": task_id, "user_id": other_user,
                "code": case.network.code.lower(),
                "letter_id": letters[0].id, "version_id": draft.id, "verdict": "accept",
@@ -292,7 +301,7 @@ def world(app: Flask, make_user: Callable[..., int], make_fight: Callable[..., t
         ids = {**ids, "action_id": actions[0].id, "role_id": role.id, "call_id": call.id,
                "token": link_token(email_copy), "answer": "yes"}
         values = [ids, *({**ids, "letter_id": letter.id} for letter in letters[1:]),
-                  *({**ids, "case_id": case_id} for case_id in (won, delivered)),
+                  *({**ids, "case_id": case_id} for case_id in (won, delivered, joined)),
                   {**ids, "person_id": caller.id}]
         member_id = member.id
     moves = [{**ids, "case_id": make_fight(t.sources[0], coordinator)[0], "trigger": t.trigger}

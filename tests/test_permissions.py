@@ -20,6 +20,9 @@ from casework.models import (
     ActionKind,
     ActionRole,
     ActionRoleKind,
+    Appeal,
+    AppealDirection,
+    AppealKind,
     CallListEntry,
     Case,
     ContactChannel,
@@ -76,6 +79,7 @@ class World:
     invitation_id: int
     peer_id: int  # the network's link with the second network (on this installation)
     peer_invitation_id: int  # an open invitation to link, for another installation
+    appeal_id: int  # an appeal from that network, not answered yet
 
     def url_values(self) -> dict[str, int | str]:
         return {"case_id": self.case_id, "task_id": self.task_id, "user_id": self.other_user_id,
@@ -90,7 +94,7 @@ class World:
                 "request_id": self.request_id, "proposal_id": self.proposal_id,
                 "invitation_id": self.invitation_id, "code": "sea", "move": "unpublish",
                 "peer_id": self.peer_id, "peer_invitation_id": self.peer_invitation_id,
-                "step": "check", "language": "es"}
+                "step": "check", "language": "es", "appeal_id": self.appeal_id}
 
 
 @pytest.fixture
@@ -146,7 +150,15 @@ def world(app: Flask, make_user: Callable[..., int], make_case: Callable[..., in
                                          expires_at=datetime.now(UTC) + timedelta(days=1))
         db.session.add_all([peer, peer_invitation])
         db.session.commit()
-        ids = (*ids, peer.id, peer_invitation.id)
+        # The organizer is the network's appeals delegate: they answer appeals with the
+        # coordinators (another organizer may not: tests/test_appeals.py).
+        case.network.appeals_delegate_id = users[Role.ORGANIZER]
+        appeal = Appeal(network_id=case.network_id, peer_id=peer.id, uid="urn:uuid:appeal",
+                        direction=AppealDirection.RECEIVED, kind=AppealKind.ONE_OFF,
+                        terms={"type": "casework:Appeal", "ask": "Picket"})
+        db.session.add(appeal)
+        db.session.commit()
+        ids = (*ids, peer.id, peer_invitation.id, appeal.id)
     return World(users, case_id, task_id, other, foreign, *ids)
 
 
@@ -205,7 +217,8 @@ def test_ids_of_another_network_are_not_found(app: Flask, world: World) -> None:
     object_ids = {"case_id", "task_id", "user_id", "demand_id", "contact_id", "letter_id",
                   "version_id", "document_id", "target_id", "fact_id", "person_id",
                   "duplicate_id", "action_id", "role_id", "call_id", "request_id",
-                  "proposal_id", "invitation_id", "peer_id", "peer_invitation_id"}
+                  "proposal_id", "invitation_id", "peer_id", "peer_invitation_id",
+                  "appeal_id"}
     for rule in app_rules(app):
         if not rule.arguments & object_ids:
             continue

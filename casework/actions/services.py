@@ -32,6 +32,7 @@ from casework.models import (
 )
 from casework.models.base import utcnow
 from casework.reports.fight_figures import refresh_fight_figures
+from casework.solidarity.appeals import share_action
 
 
 class ActionRefused(CaseworkError):
@@ -208,6 +209,7 @@ def record_done(action: Action, actor: User, report: ActionReport) -> Action:
               f"(goal {action.turnout_goal}){police}")
     db.session.flush()
     refresh_fight_figures(case)
+    share_action(action)
     return action
 
 

@@ -23,6 +23,7 @@ THINGS: dict[str, tuple[LazyString, LazyString, LazyString]] = {
     "action": (_l("an action"), _l("an action"), _l("actions")),
     "action_role": (_l("a role at an action"), _l("a role at an action"), _l("action roles")),
     "call_list_entry": (_l("a call on a call list"), _l("a call on a call list"), _l("calls")),
+    "appeal": (_l("an appeal to or from another network"), _l("an appeal"), _l("appeals")),
     "calendar_feed": (_l("a calendar feed"), _l("a calendar feed"), _l("calendar feeds")),
     "case": (_l("a case"), _l("the case"), _l("cases")),
     "decision": (_l("a meeting decision"), _l("a meeting decision"), _l("meeting decisions")),

@@ -211,6 +211,9 @@ def log_contact(case: Case, actor: User, contact: ContactInput,
                 today: date | None = None) -> TargetContact:
     """Log a contact from the target, maybe with an offer (not before the delivery)."""
     require_edit(case, actor)
+    if case.is_joined:  # one voice to the target (DESIGN.md §8)
+        raise RecordRefused(_("All communication with the target goes through %(network)s.",
+                              network=case.joint_with))
     problem = contact_date_problem(case, contact.happened_at,
                                    today or network_today(case.network), contact.is_offer)
     if problem:

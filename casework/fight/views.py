@@ -197,6 +197,8 @@ def deadline_rule(case_id: int) -> Outcome:
 @roles_required(*CASE_TEAM_ROLES)
 def contact(case_id: int) -> Outcome:
     case = load_case(case_id, edit=True)
+    if case.is_joined:  # one voice to the target: the network leading the fight's
+        return redirect(url_for("solidarity.forward", case_id=case.id))
     form = blank_or_sent(forms.ContactForm)
 
     def change() -> None:

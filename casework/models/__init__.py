@@ -9,6 +9,12 @@ from casework.models.action import (
     CallAnswer,
     CallListEntry,
 )
+from casework.models.appeal import (
+    Appeal,
+    AppealDirection,
+    AppealKind,
+    AppealStatus,
+)
 from casework.models.audit import AuditEntry, AuditLogIsAppendOnly
 from casework.models.calendar import CalendarFeed
 from casework.models.case import (
@@ -78,6 +84,10 @@ from casework.models.victory import Victory
 
 __all__ = [
     "Action",
+    "Appeal",
+    "AppealDirection",
+    "AppealKind",
+    "AppealStatus",
     "ActionKind",
     "ActionRole",
     "ActionRoleKind",

@@ -179,6 +179,13 @@ class Case(Model):
     referred_to: Mapped[str] = mapped_column(sa.String(300), default="")
     # A retaliation fight points at the fight it followed.
     linked_case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("case_record.id"))
+    # The strategy and the conditions on which the fight ends, written before other networks
+    # are asked to join (DESIGN.md §8).
+    strategy: Mapped[str] = mapped_column(sa.Text, default="")
+    end_conditions: Mapped[str] = mapped_column(sa.Text, default="")
+    # A joined fight: the name of the network that leads it ("" for the network's own fights).
+    # Its state follows the leader's and all contact with the target goes through it.
+    joint_with: Mapped[str] = mapped_column(sa.String(120), default="")
     # Optimistic lock: an edit based on an old version is refused instead of overwriting.
     version: Mapped[int] = mapped_column(default=1)
 
@@ -218,6 +225,11 @@ class Case(Model):
     def has_contact_route(self) -> bool:
         person = self.person
         return bool(person.phone or person.email or person.safe_contact_notes)
+
+    @property
+    def is_joined(self) -> bool:
+        """A fight another network leads, which this network joined."""
+        return bool(self.joint_with)
 
     def refresh_search_text(self) -> None:
         """Recompute the text that the case list's search matches."""

@@ -33,6 +33,7 @@ class EventKind(StrEnum):
     ACTION_RESCHEDULED = "action_rescheduled"
     ACTION_DONE = "action_done"
     ACTION_CANCELLED = "action_cancelled"
+    JOINT_STATUS = "joint_status"  # a move or action of a network in a joint fight
     PURGED = "purged"  # the retention purge removed personal data; the note says what, never whose
 
 

@@ -36,6 +36,9 @@ from casework.models import (
     STAFF_ROLES,
     Action,
     ActionStatus,
+    Appeal,
+    AppealDirection,
+    AppealStatus,
     CallAnswer,
     CallListEntry,
     Case,
@@ -181,7 +184,7 @@ def due_reminders() -> list[Reminder]:
         day = NetworkDay(network, zone_of(network), network_today(network))
         found = {(r.key, r.recipient_key): r for r in (
             *task_reminders(day), *deadline_reminders(day), *action_reminders(day),
-            *inquiry_notices(day))}
+            *inquiry_notices(day), *appeal_notices(day))}
         already = already_sent({key for key, _recipient in found})
         due += [reminder for pair, reminder in found.items() if pair not in already]
     return due
@@ -342,6 +345,30 @@ def inquiry_notices(day: NetworkDay) -> Iterator[Reminder]:
                 body=render_template("reminders/inquiry.txt", reference=reference,
                                      network=day.network, from_web_form=source == "web_form",
                                      link=app_url("cases.show", case_id=case_id)))
+        yield reminder
+
+
+def appeal_notices(day: NetworkDay) -> Iterator[Reminder]:
+    """To the network's appeals delegate: each new appeal from another network, once. The
+    sending network and the kind of appeal only; the terms are on the Solidarity page."""
+    delegate_id = day.network.appeals_delegate_id
+    delegate = db.session.get(User, delegate_id) if delegate_id else None
+    if delegate is None or not may_remind(delegate, day.network.id) or not delegate.email:
+        return
+    since = utcnow() - timedelta(days=INQUIRY_NOTICE_DAYS)
+    appeals = db.session.scalars(select(Appeal).where(
+        Appeal.network_id == day.network.id, Appeal.direction == AppealDirection.RECEIVED,
+        Appeal.status == AppealStatus.NEW, Appeal.created_at >= since).order_by(Appeal.id))
+    for appeal in appeals:
+        with force_locale(ui_language(delegate)):
+            reminder = Reminder(
+                network_id=day.network.id, key=f"appeal:{appeal.id}",
+                recipient_key=f"user:{delegate.id}", address=delegate.email,
+                subject=_("New appeal from %(network)s", network=appeal.peer.name),
+                body=render_template("reminders/appeal.txt", network=appeal.peer.name,
+                                     kind=appeal.kind.label,
+                                     link=app_url("solidarity.index",
+                                                  _anchor=f"appeal-{appeal.id}")))
         yield reminder
 
 

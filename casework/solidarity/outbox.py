@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 from sqlalchemy import select
 
 from casework.audit.recorder import acting_as
@@ -63,6 +64,8 @@ def enqueue(network: Network, peer: Peer, document: dict[str, Any]) -> OutboxMes
                             next_attempt_at=utcnow())
     db.session.add(message)
     db.session.flush()
+    if has_request_context():  # sent at once after the request (views.deliver_queued)
+        g.outbox_networks = {*g.get("outbox_networks", set()), network.id}
     return message
 
 

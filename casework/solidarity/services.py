@@ -31,7 +31,10 @@ from casework.models import (
     User,
 )
 from casework.models.base import utcnow
-from casework.solidarity import handlers  # noqa: F401 - registers the link handlers
+from casework.solidarity import (  # noqa: F401 - register the message handlers
+    handlers,
+    joint,
+)
 from casework.solidarity.keys import network_key, private_key
 from casework.solidarity.messages import (
     LINK,

@@ -6,16 +6,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from casework.extensions import db
 from casework.forms import ActionForm, options
-from casework.models import Network, Role
+from casework.models import AppealStatus, Network, Role
 from casework.permissions import acting_user, roles_required
 from casework.solidarity import outbox
-from casework.solidarity.forms import LocalLinkForm, RedeemForm
+from casework.solidarity.appeals import joint_fights, network_sent_appeals
+from casework.solidarity.forms import AnswerForm, LocalLinkForm, RedeemForm
+from casework.solidarity.joint import may_answer, received_appeals
 from casework.solidarity.services import (
     PeerError,
     answer_link_request,
@@ -44,8 +46,16 @@ def page(network: Network, *, status: int = 200, **forms: Any) -> tuple[str, int
     link_form = forms.get("link_form") or LocalLinkForm()
     link_form.network_id.choices = options(
         [("", _("Choose a network"))] + [(str(n.id), n.name) for n in local_candidates(network)])
+    user = acting_user()
+    received = received_appeals(network)
+    answer_forms = forms.get("answer_forms") or {}
+    for appeal in received:
+        if appeal.status == AppealStatus.NEW and appeal.id not in answer_forms:
+            answer_forms[appeal.id] = AnswerForm(prefix=f"appeal-{appeal.id}")
     return render_template(
         "solidarity/index.html", network=network, rows=peer_rows(network),
+        received=received, answer_forms=answer_forms, can_answer=may_answer(network, user),
+        sent=network_sent_appeals(network), joint_fights=joint_fights(network),
         link_form=link_form, redeem_form=forms.get("redeem_form") or RedeemForm(),
         action_form=ActionForm(), invitations=open_invitations(network),
         new_invitation=forms.get("new_invitation"),
@@ -62,6 +72,22 @@ def index() -> tuple[str, int]:
 def deliver_now(network: Network) -> None:
     """Send at once what the request queued (the tick retries whatever does not go)."""
     outbox.deliver_due(network_id=network.id)
+
+
+@bp.after_app_request
+def deliver_queued(response: BaseResponse) -> BaseResponse:
+    """Send at once what any request queued for other networks (a move, an action done),
+    once its view committed; the tick retries what does not go."""
+    if response.status_code >= 400:
+        return response
+    for _round in range(3):  # a network on this installation may pass a message on
+        queued = g.pop("outbox_networks", set())
+        if not queued:
+            break
+        db.session.rollback()  # what the view did not commit was not meant to happen
+        for network_id in sorted(queued):
+            outbox.deliver_due(network_id=network_id)
+    return response
 
 
 @bp.post("/link")
@@ -172,3 +198,4 @@ def redeem() -> BaseResponse | tuple[str, int]:
     db.session.commit()
     flash(_("Linked with %(name)s.", name=peer.name), "success")
     return redirect(url_for("solidarity.index"))
+from casework.solidarity import appeal_views  # noqa: E402,F401 - routes on this blueprint

@@ -15,6 +15,7 @@ from casework.fight.services import RecordRefused
 from casework.models import Case, Event, EventKind, Network, User
 from casework.models.base import utcnow
 from casework.reports.fight_figures import refresh_fight_figures
+from casework.solidarity.appeals import share_status
 from casework.workflow.service import lock_case, set_deadline
 from casework.workflow.task_rules import (
     DEADLINE_PASSED_TASK,
@@ -78,6 +79,7 @@ def tick_deadlines() -> TickReport:
             db.session.add(Event(case=case, kind=EventKind.NOTE,
                                  note=f"The deadline ({case.deadline_on}) passed"))
             add_rule_task(case, DEADLINE_PASSED_TASK, today, None)
+            share_status(case)
             marked.append(case.reference)
         db.session.flush()
     return TickReport(checked=checked, marked_passed=marked)

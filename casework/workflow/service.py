@@ -20,6 +20,7 @@ from casework.letters.services import freeze_demand_letter, start_revision
 from casework.models import Case, Delivery, Event, EventKind, Outcome, User
 from casework.models.base import utcnow
 from casework.reports.fight_figures import refresh_fight_figures
+from casework.solidarity.appeals import share_status
 from casework.workflow.machine import Fight, build_machine
 from casework.workflow.moves import MoveInput
 from casework.workflow.states import ENDED_STATES, CaseState
@@ -63,6 +64,10 @@ def apply_transition(case_id: int, trigger: str, actor: User, move: MoveInput,
                      seen_version: int, today: date | None = None) -> Case:
     """Move the case; raises StaleCase, PermissionDenied or TransitionNotAllowed."""
     case = lock_case(case_id)
+    if case.is_joined:
+        raise TransitionNotAllowed([_(
+            "This fight is led by %(network)s: it moves when theirs does.",
+            network=case.joint_with)])
     transition = BY_TRIGGER.get(trigger)
     if transition is None:
         raise TransitionNotAllowed([_("There is no move called “%(move)s”.", move=trigger)])
@@ -100,6 +105,7 @@ def apply_transition(case_id: int, trigger: str, actor: User, move: MoveInput,
         create_state_tasks(case, dest, today, actor)
     db.session.flush()
     refresh_fight_figures(case)
+    share_status(case)
     return case
 
 
@@ -169,7 +175,9 @@ def set_deadline(case: Case, delivery: Delivery) -> None:
 def moves_for(case: Case, user: User, today: date | None = None) -> list[MoveOption]:
     """Every move from the case's state the user could make, each available or blocked."""
     today = today or network_today(case.network)
-    options = []
+    options: list[MoveOption] = []
+    if case.is_joined:  # it follows the initiator's fight
+        return options
     for transition in transitions_from(case.state):
         if not case.can_move(user, coordinator_only=transition.coordinator_only):
             continue

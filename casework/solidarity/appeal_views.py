@@ -1,0 +1,195 @@
+"""Appeals from a fight, their answers, and forwarding a joined fight's contacts (DESIGN.md
+§8). Routes on the solidarity blueprint; the Solidarity page lists the appeals."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response as BaseResponse
+
+from casework.errors import PermissionDenied
+from casework.extensions import db
+from casework.formatting import local_date, local_datetime, money
+from casework.forms import ActionForm
+from casework.models import ActionKind, AppealKind, Case, Role
+from casework.permissions import acting_user, load_case, roles_required
+from casework.solidarity import outbox
+from casework.solidarity.appeals import (
+    AppealError,
+    AppealInput,
+    forward_contact_note,
+    joint_problems,
+    linked_peers,
+    may_appeal,
+    save_strategy,
+    send_appeal,
+    sent_appeals,
+)
+from casework.solidarity.forms import AnswerForm, AppealForm, ForwardForm, StrategyForm
+from casework.solidarity.joint import answer_appeal, get_received, may_answer
+from casework.solidarity.views import bp
+from casework.workflow.form_data import local_to_utc
+
+Page = BaseResponse | tuple[str, int]
+
+
+def appealing_case(case_id: int) -> Case:
+    """A fight of the user's network they may ask other networks about (404/403)."""
+    case = load_case(case_id, edit=True)
+    if case.is_joined:
+        abort(404)
+    if not may_appeal(case, acting_user()):
+        abort(403)
+    return case
+
+
+def fight_page(case: Case, *, status: int = 200, **forms: Any) -> tuple[str, int]:
+    appeal_form = forms.get("appeal_form") or AppealForm()
+    appeal_form.peer_ids.choices = [(p.id, p.name) for p in linked_peers(case.network)]
+    strategy_form = forms.get("strategy_form") or StrategyForm(
+        data={"strategy": case.strategy, "end_conditions": case.end_conditions})
+    return render_template("solidarity/fight.html", case=case, appeal_form=appeal_form,
+                           strategy_form=strategy_form, appeals=sent_appeals(case),
+                           joint_problems=joint_problems(case)), status
+
+
+@bp.get("/fights/<int:case_id>")
+@roles_required(Role.ORGANIZER, Role.COORDINATOR)
+def fight(case_id: int) -> tuple[str, int]:
+    """Ask linked networks for a one-off action, or to join the fight; their answers."""
+    return fight_page(appealing_case(case_id))
+
+
+def deliver_now(case: Case) -> None:
+    outbox.deliver_due(network_id=case.network_id)
+
+
+@bp.post("/fights/<int:case_id>/strategy")
+@roles_required(Role.ORGANIZER, Role.COORDINATOR)
+def strategy(case_id: int) -> Page:
+    case = appealing_case(case_id)
+    form = StrategyForm()
+    if not form.validate_on_submit():
+        return fight_page(case, status=400, strategy_form=form)
+    save_strategy(case, acting_user(), form.strategy.data or "", form.end_conditions.data or "")
+    db.session.commit()
+    deliver_now(case)
+    flash(_("Strategy and end conditions saved."), "success")
+    return redirect(url_for("solidarity.fight", case_id=case_id))
+
+
+@bp.post("/fights/<int:case_id>/appeals")
+@roles_required(Role.ORGANIZER, Role.COORDINATOR)
+def appeal(case_id: int) -> Page:
+    case = appealing_case(case_id)
+    form = AppealForm()
+    form.peer_ids.choices = [(p.id, p.name) for p in linked_peers(case.network)]
+    if not form.validate_on_submit():
+        return fight_page(case, status=400, appeal_form=form)
+    when = form.when.data
+    try:
+        sent = send_appeal(case, acting_user(), AppealInput(
+            kind=AppealKind(form.kind.data), peer_ids=list(form.peer_ids.data or []),
+            ask=form.ask.data or "", why=form.why.data or "",
+            action_kind=form.action_kind.data or "", place=form.place.data or "",
+            when=local_to_utc(when, case.network) if when else None))
+    except AppealError as error:
+        db.session.rollback()
+        getattr(form, error.field or "ask").errors = [str(error)]
+        return fight_page(case, status=400, appeal_form=form)
+    db.session.commit()
+    deliver_now(case)
+    flash(_("Appeal sent to %(names)s.", names=", ".join(a.peer.name for a in sent)),
+          "success")
+    return redirect(url_for("solidarity.fight", case_id=case_id))
+
+
+@bp.post("/appeals/<int:appeal_id>/answer")
+@roles_required(Role.ORGANIZER, Role.COORDINATOR)
+def answer(appeal_id: int) -> Page:
+    """Accept or decline an appeal (coordinators and the appeals delegate)."""
+    from casework.solidarity.views import page
+
+    user = acting_user()
+    network = user.network
+    if not may_answer(network, user):
+        abort(403)
+    appeal = get_received(network, appeal_id)
+    if appeal is None:
+        abort(404)
+    form = AnswerForm(prefix=f"appeal-{appeal.id}")
+    if not form.validate_on_submit():
+        return page(network, status=400, answer_forms={appeal.id: form})
+    accept = form.verdict.data == "accept"
+    try:
+        linked = answer_appeal(appeal, user, accept, form.note.data or "", form.offer.data or "")
+    except (AppealError, PermissionDenied) as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("solidarity.index"))
+    db.session.commit()
+    outbox.deliver_due(network_id=network.id)
+    if linked is not None:
+        flash(_("You joined the fight. It is %(reference)s: plan your own actions there.",
+                reference=linked.reference), "success")
+        return redirect(url_for("cases.show", case_id=linked.id))
+    flash(_("Appeal accepted.") if accept else _("Appeal declined."), "success")
+    return redirect(url_for("solidarity.index"))
+
+
+@bp.route("/fights/<int:case_id>/forward", methods=["GET", "POST"])
+@roles_required(Role.ORGANIZER, Role.COORDINATOR)
+def forward(case_id: int) -> Page:
+    """A joined fight logs no contacts from the target: they go to the network leading it."""
+    case = load_case(case_id, edit=True)
+    if not case.is_joined:
+        abort(404)
+    form = ForwardForm()
+    if not form.validate_on_submit():
+        return render_template("solidarity/forward.html", case=case, form=form,
+                               action_form=ActionForm()), 400 if form.is_submitted() else 200
+    try:
+        forward_contact_note(case, acting_user(), form.note.data or "")
+    except (AppealError, PermissionDenied):
+        db.session.rollback()
+        abort(403)
+    db.session.commit()
+    deliver_now(case)
+    flash(_("Sent to %(network)s.", network=case.joint_with), "success")
+    return redirect(url_for("cases.show", case_id=case.id))
+
+
+@bp.context_processor
+def terms_helpers() -> dict[str, Any]:
+    """Reading an appeal's terms (plain JSON values) in the templates."""
+    return {"action_kind_label": action_kind_label, "terms_money": terms_money,
+            "terms_day": terms_day, "terms_moment": terms_moment}
+
+
+def action_kind_label(value: Any) -> str:
+    return ActionKind(value).label if value in ActionKind._value2member_map_ else "—"
+
+
+def terms_money(value: Any) -> str:
+    try:
+        return money(Decimal(str(value)))
+    except (InvalidOperation, ValueError):
+        return ""
+
+
+def terms_day(value: Any) -> str:
+    try:
+        return local_date(date.fromisoformat(str(value)))
+    except ValueError:
+        return ""
+
+
+def terms_moment(value: Any) -> str:
+    try:
+        return local_datetime(datetime.fromisoformat(str(value)))
+    except ValueError:
+        return ""

@@ -1,0 +1,325 @@
+"""The receiving side of appeals: answering one, the linked fight a joint fight makes, and
+the handlers of the appeal messages (registered on the inbox's registry).
+
+A linked fight's state only ever changes here, from the initiator's messages: the workflow
+refuses every move on it (``casework.workflow.service``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from casework.cases.services import find_target, next_reference
+from casework.errors import PermissionDenied
+from casework.extensions import db
+from casework.models import (
+    Appeal,
+    AppealDirection,
+    AppealKind,
+    AppealStatus,
+    Case,
+    Demand,
+    DemandKind,
+    Event,
+    EventKind,
+    IssueType,
+    Network,
+    Outcome,
+    OutcomeKind,
+    PeerStatus,
+    Person,
+    Role,
+    Target,
+    TargetFact,
+    TargetFactKind,
+    TargetKind,
+    User,
+)
+from casework.models.base import utcnow
+from casework.reports.fight_figures import refresh_fight_figures
+from casework.solidarity.appeals import (
+    APPEAL,
+    CONTACT_NOTE,
+    JOINT_ACTION,
+    JOINT_FIGHT,
+    AppealError,
+    relay_action,
+)
+from casework.solidarity.inbox import Received, Refused, handles
+from casework.solidarity.messages import activity
+from casework.solidarity.outbox import enqueue
+from casework.workflow.states import ENDED_STATES, CaseState
+
+
+def text(value: Any, limit: int = 4000) -> str:
+    return value.strip()[:limit] if isinstance(value, str) else ""
+
+
+def enum_value(kind: type[Any], value: Any, default: Any) -> Any:
+    return kind(value) if isinstance(value, str) and value in kind._value2member_map_ \
+        else default
+
+
+def day(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def amount(value: Any) -> Decimal | None:
+    try:
+        return Decimal(value).quantize(Decimal("0.01")) if isinstance(value, str) else None
+    except InvalidOperation:
+        return None
+
+
+def may_answer(network: Network, user: User) -> bool:
+    """Coordinators and the network's appeals delegate answer appeals."""
+    return user.network_id == network.id and (
+        user.role == Role.COORDINATOR or network.appeals_delegate_id == user.id)
+
+
+def received_appeals(network: Network) -> list[Appeal]:
+    return list(db.session.scalars(select(Appeal).where(
+        Appeal.network_id == network.id, Appeal.direction == AppealDirection.RECEIVED)
+        .order_by(Appeal.status != AppealStatus.NEW, Appeal.id.desc())))
+
+
+def get_received(network: Network, appeal_id: int) -> Appeal | None:
+    return db.session.scalars(select(Appeal).where(
+        Appeal.id == appeal_id, Appeal.network_id == network.id,
+        Appeal.direction == AppealDirection.RECEIVED)).one_or_none()
+
+
+def answer_appeal(appeal: Appeal, user: User, accept: bool, note: str, offer: str) -> Case | None:
+    """Accept (a joint fight: till the end) or decline, maybe offering a one-off action
+    instead. No counter-proposals: the terms are the initiator's. Returns the linked fight
+    an accepted joint fight makes."""
+    network = db.session.get_one(Network, appeal.network_id)
+    if not may_answer(network, user):
+        raise PermissionDenied(_("Only a coordinator or the appeals delegate answers appeals."))
+    if appeal.status != AppealStatus.NEW:
+        raise AppealError(_("This appeal was answered already."))
+    if appeal.peer.status != PeerStatus.LINKED:
+        raise AppealError(_("The network that sent this appeal is no longer linked."))
+    appeal.status = AppealStatus.ACCEPTED if accept else AppealStatus.DECLINED
+    appeal.answer_note, appeal.offered_action = note.strip(), "" if accept else offer.strip()
+    appeal.answered_by_id, appeal.answered_at = user.id, utcnow()
+    linked = linked_fight(appeal, user) if accept and appeal.is_joint else None
+    enqueue(network, appeal.peer, activity(
+        network, appeal.peer.actor_id, "Accept" if accept else "Reject",
+        {"type": APPEAL, "id": appeal.uid, "network": network.name,
+         "note": appeal.answer_note, "offer": appeal.offered_action}))
+    db.session.flush()
+    return linked
+
+
+def linked_fight(appeal: Appeal, user: User) -> Case:
+    """The joined network's own fight: its team, ladder and call lists, the initiator's
+    target, demands and state."""
+    terms = appeal.terms
+    network = db.session.get_one(Network, appeal.network_id)
+    initiator = appeal.peer.name
+    target = joint_target(network, terms.get("target") or {})
+    # The fight's "member" is the initiating network: no person's data ever came here.
+    person = Person(network_id=network.id, name=initiator[:120])
+    fight = terms.get("fight") or {}
+    case = Case(network_id=network.id, reference=next_reference(network, utcnow().year),
+                created_by=user, person=person, target=target, joint_with=initiator[:120],
+                issue_type=enum_value(IssueType, terms.get("issue"), IssueType.OTHER),
+                summary=_("Joint fight with %(network)s against %(target)s",
+                          network=initiator, target=target.name)[:200],
+                what_happened=text(terms.get("ask")),
+                state=enum_value(CaseState, fight.get("state"), CaseState.DELIVERED),
+                strategy=text(fight.get("strategy")),
+                end_conditions=text(fight.get("endConditions")),
+                deadline_on=day(fight.get("deadline")))
+    for position, demand in enumerate(terms.get("demands") or []):
+        if isinstance(demand, dict):
+            case.demands.append(Demand(
+                position=position, kind=enum_value(DemandKind, demand.get("kind"),
+                                                   DemandKind.ACTION),
+                description=text(demand.get("description")), amount=amount(demand.get("amount"))))
+    db.session.add(Event(case=case, actor=user, kind=EventKind.CREATED, to_state=case.state,
+                         note=f"Joined the joint fight led by {initiator}"))
+    if user.role == Role.ORGANIZER:
+        case.team.append(user)
+    case.refresh_search_text()
+    db.session.add(case)
+    db.session.flush()
+    appeal.case_id = case.id
+    refresh_fight_figures(case)
+    return case
+
+
+def joint_target(network: Network, terms: dict[str, Any]) -> Target:
+    """The network's record of the target (its own if it has one of that name)."""
+    name = text(terms.get("name"), 200) or "?"
+    target = find_target(network.id, name)
+    if target is not None:
+        return target
+    target = Target(network_id=network.id, name=name,
+                    kind=enum_value(TargetKind, terms.get("kind"), TargetKind.COMPANY),
+                    role=text(terms.get("role"), 80), leverage_points=text(terms.get("leverage")))
+    for fact in terms.get("research") or []:
+        if isinstance(fact, dict) and text(fact.get("name"), 200):
+            target.facts.append(TargetFact(
+                kind=enum_value(TargetFactKind, fact.get("kind"), TargetFactKind.SOURCE),
+                name=text(fact.get("name"), 200), details=text(fact.get("details")),
+                source=text(fact.get("source"), 300)))
+    db.session.add(target)
+    return target
+
+
+# Handlers.
+
+def appeal_of(message: Received, uid: Any, direction: AppealDirection) -> Appeal | None:
+    assert message.peer is not None  # noqa: S101 - only linked peers reach these handlers
+    return db.session.scalars(select(Appeal).where(
+        Appeal.network_id == message.network.id, Appeal.peer_id == message.peer.id,
+        Appeal.uid == str(uid), Appeal.direction == direction)).one_or_none()
+
+
+def joint_event(case: Case, note: str) -> None:
+    db.session.add(Event(case=case, kind=EventKind.JOINT_STATUS, note=note[:4000]))
+
+
+@handles("Offer", APPEAL)
+def appeal_received(message: Received) -> None:
+    """A new appeal: it waits on the Solidarity page; the delegate is emailed by the tick."""
+    assert message.peer is not None  # noqa: S101
+    obj = message.object
+    uid = obj.get("id")
+    if not isinstance(uid, str) or not uid or len(uid) > 100 \
+            or obj.get("kind") not in AppealKind._value2member_map_:
+        raise Refused(400, "an appeal needs an id and a kind")
+    if appeal_of(message, uid, AppealDirection.RECEIVED) is None:
+        db.session.add(Appeal(network_id=message.network.id, peer_id=message.peer.id, uid=uid,
+                              direction=AppealDirection.RECEIVED, kind=AppealKind(obj["kind"]),
+                              terms=obj))
+
+
+def answered(message: Received, accepted: bool) -> None:
+    appeal = appeal_of(message, message.object.get("id"), AppealDirection.SENT)
+    if appeal is None or appeal.status != AppealStatus.NEW:
+        return
+    appeal.status = AppealStatus.ACCEPTED if accepted else AppealStatus.DECLINED
+    appeal.answer_note = text(message.object.get("note"))
+    appeal.offered_action = "" if accepted else text(message.object.get("offer"))
+    appeal.answered_at = utcnow()
+    if appeal.case is not None:
+        name = message.peer.name if message.peer else "?"
+        note = f"{name} accepted the appeal ({appeal.kind.label})" if accepted else \
+            f"{name} declined the appeal ({appeal.kind.label})"
+        if appeal.answer_note:
+            note += f": {appeal.answer_note}"
+        if appeal.offered_action:
+            note += f". Offers instead: {appeal.offered_action}"
+        joint_event(appeal.case, note)
+
+
+@handles("Accept", APPEAL)
+def appeal_accepted(message: Received) -> None:
+    answered(message, True)
+
+
+@handles("Reject", APPEAL)
+def appeal_declined(message: Received) -> None:
+    answered(message, False)
+
+
+@handles("Update", JOINT_FIGHT)
+def fight_moved(message: Received) -> None:
+    """The initiator's fight moved, or its strategy changed: the linked fight follows."""
+    appeal = appeal_of(message, message.object.get("id"), AppealDirection.RECEIVED)
+    if appeal is None or appeal.case is None:
+        return
+    follow(appeal, message.object, message.peer.name if message.peer else "?")
+
+
+def follow(appeal: Appeal, status: dict[str, Any], initiator: str) -> None:
+    from casework.workflow.service import lock_case
+
+    case = lock_case(appeal.case_id or 0)
+    state = enum_value(CaseState, status.get("state"), case.state)
+    if state != case.state:
+        db.session.add(Event(case=case, kind=EventKind.TRANSITION, from_state=case.state,
+                             to_state=state, trigger="joint",
+                             note=f"{initiator} moved the joint fight"))
+        if state in ENDED_STATES:
+            case.ended_from = case.state
+        case.state, case.state_changed_at = state, utcnow()
+    outcome = status.get("outcome")
+    if state in ENDED_STATES and isinstance(outcome, dict) and (
+            case.outcome is None or case.outcome.kind.value != outcome.get("kind")):
+        # A win of the joint fight is this network's win too; the money went to the
+        # initiator's member, so it is not counted again here.
+        db.session.add(Outcome(case=case, kind=enum_value(OutcomeKind, outcome.get("kind"),
+                                                          OutcomeKind.MOOT),
+                               decided_on=day(outcome.get("decidedOn")) or utcnow().date(),
+                               conditions=f"Joint fight led by {initiator}"))
+        appeal.status = AppealStatus.ENDED
+    changed = []
+    for field, key in (("strategy", "strategy"), ("end_conditions", "endConditions")):
+        if isinstance(status.get(key), str) and getattr(case, field) != text(status[key]):
+            setattr(case, field, text(status[key]))
+            changed.append(field)
+    if changed:
+        db.session.add(Event(case=case, kind=EventKind.UPDATED, changed_fields=changed,
+                             note=f"Updated by {initiator}"))
+    deadline = day(status.get("deadline"))
+    if deadline and deadline != case.deadline_on:
+        case.deadline_on = deadline
+    if status.get("deadlinePassed") and case.deadline_passed_at is None:
+        case.deadline_passed_at = utcnow()
+        joint_event(case, f"{initiator}: the deadline ({deadline}) passed")
+    db.session.flush()
+    refresh_fight_figures(case)
+
+
+def action_note(summary: dict[str, Any]) -> str:
+    """"Portland SolNet: picket at Acme's Portland office, 2026-12-05, 40 people"."""
+    from casework.models import ActionKind
+
+    kind = enum_value(ActionKind, summary.get("kind"), ActionKind.OTHER)
+    parts = [f"{text(summary.get('network'), 120)}: {kind.value.replace('_', ' ')}"]
+    if text(summary.get("place")):
+        parts[0] += f" at {text(summary.get('place'), 300)}"
+    if day(summary.get("date")):
+        parts.append(str(day(summary.get("date"))))
+    turnout = summary.get("turnout")
+    if isinstance(turnout, int) and not isinstance(turnout, bool) and turnout >= 0:
+        parts.append(f"{turnout} people")
+    note = ", ".join(parts)
+    if text(summary.get("result")):
+        note += f". {text(summary.get('result'))}"
+    return note
+
+
+@handles("Announce", JOINT_ACTION)
+def action_announced(message: Received) -> None:
+    """An action of a network in the fight: on the timeline; the initiator passes it on."""
+    assert message.peer is not None  # noqa: S101
+    uid = message.object.get("appeal")
+    appeal = appeal_of(message, uid, AppealDirection.RECEIVED) or appeal_of(
+        message, uid, AppealDirection.SENT)
+    if appeal is None or appeal.case is None:
+        return
+    joint_event(appeal.case, action_note(message.object))
+    if appeal.direction == AppealDirection.SENT:
+        relay_action(appeal.case, message.object, message.peer)
+
+
+@handles("Announce", CONTACT_NOTE)
+def contact_forwarded(message: Received) -> None:
+    """A joined network was contacted by the target and refers it to us."""
+    appeal = appeal_of(message, message.object.get("appeal"), AppealDirection.SENT)
+    if appeal is None or appeal.case is None:
+        return
+    joint_event(appeal.case, f"{text(message.object.get('network'), 120)} forwards a contact "
+                             f"from the target: {text(message.object.get('note'))}")

@@ -122,8 +122,11 @@ def register_blueprints(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from casework import formatting
+    from casework.system_text import event_note, task_title
 
     formatting.register(app)
+    app.add_template_global(event_note)
+    app.add_template_global(task_title)
 
 
 def register_cli(app: Flask) -> None:

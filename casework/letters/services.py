@@ -38,6 +38,7 @@ from casework.models import (
     User,
 )
 from casework.models.base import utcnow
+from casework.system_text import N_, enum_value, system_note
 from casework.workflow.states import CaseState
 
 
@@ -145,7 +146,8 @@ def create_letter(case: Case, actor: User, kind: LetterKind, language: str | Non
     check_texts(letter, texts)
     add_version(letter, actor, {}, texts)
     db.session.add(Event(case=case, actor=actor, kind=EventKind.NOTE,
-                         note=f"Letter started: {kind.value.replace('_', ' ')}"))
+                         **system_note(N_("Letter started: %(kind)s"),
+                                       kind=enum_value(kind, lower=True))))
     db.session.flush()
     return letter
 

@@ -35,6 +35,7 @@ from casework.models.base import utcnow
 from casework.people.languages import union_languages
 from casework.people.matching import people_matching
 from casework.people.rules import PersonDetails
+from casework.system_text import N_, system_note
 
 # The person's fields that the case page shows, by the name its edit form gives them.
 CASE_FIELD_NAMES = {"name": "person_name", "phone": "person_phone", "email": "person_email",
@@ -174,7 +175,7 @@ def merge_people(keep: Person, duplicate: Person, actor: User | None = None) -> 
         fight.person = keep
         db.session.add(Event(case=fight, actor=actor, kind=EventKind.UPDATED,
                              changed_fields=["person"],
-                             note="Two records of this person were merged"))
+                             **system_note(N_("Two records of this person were merged"))))
     move_call_list_entries(keep, duplicate)
     move_email_copies(keep, duplicate)
     for role in db.session.scalars(select(ActionRole).where(ActionRole.person_id == duplicate.id)):

@@ -37,6 +37,7 @@ from casework.models import (
     User,
 )
 from casework.models.base import utcnow
+from casework.system_text import N_, system_note
 from casework.users.invitations import invite_user, member_invitation_of, person_invitation_of
 
 MEMBER_APPROVAL_NOTE = "Approved by the member in the portal"
@@ -87,7 +88,7 @@ def invite_member(case: Case, coordinator: User, email: str, password: str) -> I
                              password, case=case)
     # The timeline says that it happened, never the email or password.
     db.session.add(Event(case=case, actor=coordinator, kind=EventKind.NOTE,
-                         note="Portal login offered to the member."))
+                         **system_note(N_("Portal login offered to the member."))))
     db.session.flush()
     return invitation
 

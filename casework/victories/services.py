@@ -15,11 +15,11 @@ from casework.clock import network_today
 from casework.errors import CaseworkError, PermissionDenied
 from casework.extensions import db
 from casework.fight.dates import consent_date_problem
-from casework.formatting import local_date
 from casework.models import Case, Consent, ConsentMethod, ConsentSubject, Event, EventKind, User
 from casework.models.base import utcnow
 from casework.models.consent import PUBLICATION_SUBJECTS
 from casework.models.victory import MAX_TITLE, MAX_WRITE_UP, Victory
+from casework.system_text import N_, date_value, enum_value, system_note
 from casework.victories.privacy import mentions_of
 from casework.workflow.states import CaseState
 
@@ -176,8 +176,11 @@ def record_publication_consent(case: Case, actor: User, consent: PublicationCons
                      recorded_by_id=actor.id)
     db.session.add(record)
     db.session.add(Event(case=case, actor=actor, kind=EventKind.CONSENT_RECORDED,
-                         note=f"The member's consent recorded: {subject.label.lower()}; given "
-                              f"{consent.method.label.lower()} on {local_date(consent.given_on)}"))
+                         **system_note(N_("The member's consent recorded: %(subject)s; given "
+                                          "%(method)s on %(day)s"),
+                                       subject=enum_value(subject, lower=True),
+                                       method=enum_value(consent.method, lower=True),
+                                       day=date_value(consent.given_on))))
     victory = victory_of(case)
     withdrawn = False
     if victory is not None and victory.is_published \

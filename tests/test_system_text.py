@@ -1,0 +1,73 @@
+"""What the app writes on its own (standard tasks' titles, timeline notes) is shown in the
+reader's language, whoever wrote it and in whatever language; what a user typed is shown as
+typed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from html import unescape
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from casework.extensions import db
+from casework.models import Event, EventKind, Task, User
+from casework.workflow.states import CaseState as S
+from tests.conftest import login
+
+# (language, the escalation task tick creates, tick's timeline note, a closed task's note)
+READERS = [
+    ("en", "Deadline passed: plan the first escalation", "The deadline (Sun 1 Nov 2026) passed",
+     "Task no longer needed: “Deadline passed: plan the first escalation”"),
+    ("es", "Venció el plazo: planear la primera escalada", "Venció el plazo (dom 1 nov 2026)",
+     "Tarea que ya no hace falta: “Venció el plazo: planear la primera escalada”"),
+]
+TYPED_TASK = "Call Maria at the bakery"
+TYPED_NOTE = "Owner called back at 5pm"
+
+
+def set_language(app: Flask, user_id: int, language: str) -> None:
+    with app.app_context():
+        db.session.get_one(User, user_id).ui_language = language
+        db.session.commit()
+
+
+def visible(client: FlaskClient, path: str) -> str:
+    html = client.get(path).get_data(as_text=True)
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
+
+
+@pytest.mark.parametrize(("language", "task", "deadline_note", "closed_note"), READERS)
+def test_tick_and_a_spanish_organizers_clicks_read_in_each_readers_language(
+    app: Flask, make_fight: Callable[..., tuple[int, int]],
+    runner: Any, language: str, task: str, deadline_note: str, closed_note: str,
+) -> None:
+    case_id, organizer = make_fight(S.DELIVERED)
+    # Tick writes outside any request; a Spanish organizer then closes the task, adds one
+    # and a note of their own: all of it is read by a reader of each language.
+    assert runner.invoke(args=["casework", "tick"]).exit_code == 0
+    set_language(app, organizer, "es")
+    spanish = app.test_client()
+    login(spanish, app, organizer)
+    with app.app_context():
+        escalation = db.session.scalars(select(Task).where(
+            Task.case_id == case_id, Task.rule_key == "plan_escalation")).one()
+        assert escalation.title == "Deadline passed: plan the first escalation"  # stored
+    escalation_id = escalation.id
+    spanish.post(f"/tasks/{escalation_id}/no-longer-needed")
+    spanish.post(f"/cases/{case_id}/tasks", data={"title": TYPED_TASK})
+    spanish.post(f"/cases/{case_id}/notes", data={"note": TYPED_NOTE})
+    with app.app_context():
+        stored = db.session.scalars(select(Event.note).where(
+            Event.case_id == case_id, Event.kind == EventKind.TASK_NO_LONGER_NEEDED)).all()
+        assert stored == ["Task no longer needed: “Deadline passed: plan the first "
+                          "escalation”"]  # stored in English, whoever wrote it
+    set_language(app, organizer, language)  # the reader: the same organizer, in each language
+    page = visible(spanish, f"/cases/{case_id}")
+    assert f"{task} " in page and deadline_note in page and closed_note in page
+    assert TYPED_TASK in page and TYPED_NOTE in page
+    assert all(other[1] not in page for other in READERS if other[0] != language)

@@ -26,7 +26,8 @@ from flask_babel import gettext
 from casework.i18n import N_
 
 __all__ = ["N_", "enum_value", "msgid_value", "date_value", "money_value", "system_note",
-           "english", "shown", "event_note", "task_title", "task_value", "task_note"]
+           "english", "shown", "event_note", "task_title", "task_value", "task_note",
+           "standard_title"]
 
 Value = str | int | dict[str, Any]
 
@@ -125,11 +126,16 @@ def event_note(event: Any) -> str:
     return str(event.note or "")
 
 
-def _standard_title(task: Any) -> str | None:
+def standard_title(title: str, rule_key: str | None) -> str | None:
+    """The English msgid of a standard task's title; None for a typed one."""
     from casework.workflow.task_rules import RULES_BY_KEY
 
-    rule = RULES_BY_KEY.get(task.rule_key or "")
-    return rule.title if rule is not None and task.title == rule.title else None
+    rule = RULES_BY_KEY.get(rule_key or "")
+    return rule.title if rule is not None and title == rule.title else None
+
+
+def _standard_title(task: Any) -> str | None:
+    return standard_title(task.title, task.rule_key)
 
 
 def task_value(task: Any) -> Value:

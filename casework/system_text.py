@@ -15,21 +15,34 @@ Text a user typed is never translated.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import dates, numbers
 from flask_babel import gettext
 
 from casework.i18n import N_
 
-__all__ = ["N_", "enum_value", "msgid_value", "date_value", "money_value", "system_note",
-           "english", "shown", "event_note", "task_title", "task_value", "task_note",
-           "standard_title"]
+__all__ = ["N_", "Value", "enum_value", "msgid_value", "date_value", "moment_value",
+           "money_value", "system_note", "english", "shown", "event_note", "task_title",
+           "task_value", "task_note", "standard_title", "stored_text",
+           "MEMBER_APPROVAL_NOTE"]
 
 Value = str | int | dict[str, Any]
+
+
+# Texts the app stores in a field users otherwise type into; shown translated.
+MEMBER_APPROVAL_NOTE = N_("Approved by the member in the portal")
+STORED_TEXTS = frozenset({MEMBER_APPROVAL_NOTE})
+
+
+def stored_text(text: str | None) -> str:
+    """A field's text as the reader reads it: one the app stored in its own words
+    (``STORED_TEXTS``) in their language, what a user typed as typed."""
+    return gettext(text) if text in STORED_TEXTS else str(text or "")
 
 
 def msgid_value(msgid: str, *, lower: bool = False) -> dict[str, Any]:
@@ -51,6 +64,13 @@ def date_value(day: date | None) -> Value:
 
 def money_value(amount: Decimal) -> dict[str, Any]:
     return {"money": str(amount)}
+
+
+def moment_value(moment: datetime | None, zone: str) -> Value:
+    """A moment shown in a time zone (the network's), e.g. 'Sat 5 Dec 2026, 17:00'."""
+    if moment is None:
+        return msgid_value(N_("no date"))
+    return {"moment": moment.astimezone(UTC).isoformat(), "zone": zone}
 
 
 def system_note(msgid: str, **values: Value) -> dict[str, Any]:
@@ -83,6 +103,17 @@ def _resolve(value: Value, translate: Callable[[str], str], locale: str) -> str 
     elif "date" in value:
         text = dates.format_date(date.fromisoformat(str(value["date"])), "EEE d MMM yyyy",
                                  locale=locale)
+    elif "moment" in value:
+        moment = datetime.fromisoformat(str(value["moment"]))
+        try:
+            zone = ZoneInfo(str(value.get("zone") or "UTC"))
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = ZoneInfo("UTC")
+        local = moment.astimezone(zone)
+        text = dates.format_datetime(local, "EEE d MMM yyyy, HH:mm", tzinfo=local.tzinfo,
+                                     locale=locale)
+    elif "list" in value:
+        text = ", ".join(str(_resolve(item, translate, locale)) for item in value["list"])
     elif "money" in value:
         text = numbers.format_currency(Decimal(str(value["money"])), "USD", locale=locale)
     else:

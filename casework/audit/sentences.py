@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from casework.cases.timeline import FIELD_NAMES
 from casework.models import AuditEntry, Role
 
 # What a changed object is called: (one of them, the one changed, several of them).
@@ -86,8 +87,8 @@ def say(sentence: str, **values: object) -> Markup:
 
 def field_words(detail: str) -> str:
     """``amount_claimed, urgency`` -> ``amount claimed and urgency``."""
-    words = [str(FIELD_WORDS.get(name, name.removeprefix("is_").removesuffix("_id")
-                                 .replace("_", " ")))
+    words = [str(FIELD_WORDS.get(name) or FIELD_NAMES.get(name)
+                 or name.removeprefix("is_").removesuffix("_id").replace("_", " "))
              for name in (part.strip() for part in detail.split(",")) if name
              and name not in BOOKKEEPING]
     if not words:

@@ -39,7 +39,7 @@ from casework.models import (
 )
 from casework.models.base import utcnow
 from casework.reports.fight_figures import refresh_fight_figures
-from casework.system_text import N_, date_value, enum_value, system_note
+from casework.system_text import N_, date_value, enum_value, money_value, system_note
 
 
 class RecordRefused(CaseworkError):
@@ -192,7 +192,7 @@ def add_demand(case: Case, actor: User, kind: DemandKind, description: str,
                     amount=amount if kind == DemandKind.MONEY else None,
                     calculation=calculation, position=len(case.demands))
     db.session.add(demand)
-    touch(case, actor, f"Demand added: {description}")
+    touch(case, actor, system_note(N_("Demand added: %(demand)s"), demand=description))
     db.session.flush()
     refresh_fight_figures(case)
     return demand
@@ -202,7 +202,8 @@ def remove_demand(demand: Demand, case: Case, actor: User) -> None:
     """Remove a demand."""
     require_edit(case, actor)
     case.demands.remove(demand)  # delete-orphan removes the row
-    touch(case, actor, f"Demand removed: {demand.description}")
+    touch(case, actor, system_note(N_("Demand removed: %(demand)s"),
+                                   demand=demand.description))
     db.session.flush()
     refresh_fight_figures(case)
 
@@ -233,9 +234,16 @@ def log_contact(case: Case, actor: User, contact: ContactInput,
     if not contact.is_offer:
         record.offer_amount, record.offer_conditions = None, ""
     db.session.add(record)
-    what = "Offer" if contact.is_offer else "Contact"
-    amount = f" of {money(contact.offer_amount)}" if contact.offer_amount else ""
-    touch(case, actor, f"{what} from the target{amount} ({contact.channel.label.lower()})")
+    channel = enum_value(contact.channel, lower=True)
+    if contact.is_offer and contact.offer_amount:
+        touch(case, actor, system_note(N_("Offer from the target of %(amount)s (%(channel)s)"),
+                                       amount=money_value(contact.offer_amount),
+                                       channel=channel))
+    else:
+        touch(case, actor, system_note(N_("Offer from the target (%(channel)s)")
+                                       if contact.is_offer
+                                       else N_("Contact from the target (%(channel)s)"),
+                                       channel=channel))
     db.session.flush()
     return record
 

@@ -110,7 +110,7 @@ def update_person(person: Person, editor: User, details: PersonDetails) -> list[
     apply_details(person, details)
     changed = [f.name for f in fields(PersonDetails)
                if getattr(before, f.name) != getattr(details, f.name)]
-    note_change_on_fights(person, changed, editor, "On the people page", fights)
+    note_change_on_fights(person, changed, editor, N_("On the people page"), fights)
     db.session.flush()
     return changed
 
@@ -126,7 +126,7 @@ def note_change_on_fights(person: Person, changed: list[str], actor: User | None
     for fight in fights_of(person) if fights is None else fights:
         fight.updated_at = utcnow()
         db.session.add(Event(case=fight, actor=actor, kind=EventKind.UPDATED,
-                             changed_fields=shown, note=note))
+                             changed_fields=shown, **system_note(note)))
 
 
 def apply_details(person: Person, details: PersonDetails) -> None:
@@ -185,7 +185,8 @@ def merge_people(keep: Person, duplicate: Person, actor: User | None = None) -> 
     changed = fill_in(keep, name=duplicate.name, phone=duplicate.phone, email=duplicate.email,
                       notes=duplicate.safe_contact_notes, languages=duplicate.languages,
                       sms_consent=duplicate.sms_consent, email_consent=duplicate.email_consent)
-    note_change_on_fights(keep, changed, actor, "Completed from a merged record", own_fights)
+    note_change_on_fights(keep, changed, actor, N_("Completed from a merged record"),
+                          own_fights)
     db.session.flush()
     db.session.delete(duplicate)
     db.session.flush()

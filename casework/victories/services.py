@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -132,7 +133,8 @@ def publish_victory(case: Case, actor: User) -> Victory:
         raise VictoryRefused(problem[1])
     victory.published_at = victory.updated_at = utcnow()
     victory.updated_by_id = actor.id
-    note(case, actor, "Victory published on the network's public page and feed.")
+    note(case, actor, system_note(N_("Victory published on the network's public page and "
+                                     "feed.")))
     add_entry("victory.publish", network_id=case.network_id, object_type="victory",
               object_id=str(victory.id), case_id=case.id)
     db.session.flush()
@@ -145,12 +147,13 @@ def unpublish_victory(case: Case, actor: User, reason: str = "") -> Victory:
     victory = victory_of(case)
     if victory is None or not victory.is_published:
         raise VictoryRefused(_("This victory is not published."))
-    withdraw(case, actor, victory, reason or "Victory taken off the public page and feed.")
+    withdraw(case, actor, victory, reason or system_note(
+        N_("Victory taken off the public page and feed.")))
     db.session.flush()
     return victory
 
 
-def withdraw(case: Case, actor: User, victory: Victory, why: str) -> None:
+def withdraw(case: Case, actor: User, victory: Victory, why: str | dict[str, Any]) -> None:
     victory.published_at = None
     victory.updated_at, victory.updated_by_id = utcnow(), actor.id
     note(case, actor, why)
@@ -185,13 +188,16 @@ def record_publication_consent(case: Case, actor: User, consent: PublicationCons
     withdrawn = False
     if victory is not None and victory.is_published \
             and privacy_problem(case, victory.title, victory.write_up):
-        withdraw(case, actor, victory, "Victory taken off the public page: its story names "
-                                       "the member, who no longer agrees to be named.")
+        withdraw(case, actor, victory, system_note(
+            N_("Victory taken off the public page: its story names the member, who no longer "
+               "agrees to be named.")))
         withdrawn = True
     db.session.flush()
     return record, withdrawn
 
 
-def note(case: Case, actor: User, text: str) -> None:
+def note(case: Case, actor: User, text: str | dict[str, Any]) -> None:
+    """A timeline entry: typed text, or the app's own words (``system_note``)."""
     case.updated_at = utcnow()
-    db.session.add(Event(case=case, actor=actor, kind=EventKind.NOTE, note=text))
+    db.session.add(Event(case=case, actor=actor, kind=EventKind.NOTE,
+                         **(text if isinstance(text, dict) else {"note": text})))

@@ -27,6 +27,14 @@ FIXED = (
     "Delivery date corrected; deadline and tasks moved",
     "Offer accepted",
     "Offer rejected",
+    "On the people page",
+    "Completed from a merged record",
+    "Completed from a spreadsheet import",
+    "Target details: dismissed the details proposed from this case; the target keeps its own.",
+    "Victory published on the network's public page and feed.",
+    "Victory taken off the public page and feed.",
+    "Victory taken off the public page: its story names the member, who no longer agrees to "
+    "be named.",
 )
 # The standard tasks' titles (casework.workflow.task_rules), as stored then and now.
 TASK_TITLES = (

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from casework.extensions import db
-from casework.models import Event, EventKind, Task, User
+from casework.models import Event, EventKind, Role, Task, User
 from casework.workflow.states import CaseState as S
 from tests.conftest import login
 
@@ -71,3 +71,20 @@ def test_tick_and_a_spanish_organizers_clicks_read_in_each_readers_language(
     assert f"{task} " in page and deadline_note in page and closed_note in page
     assert TYPED_TASK in page and TYPED_NOTE in page
     assert all(other[1] not in page for other in READERS if other[0] != language)
+
+
+@pytest.mark.parametrize(("language", "sentences"), [
+    ("en", ["made a calendar feed link (own feed)", "made a calendar feed link (network feed)"]),
+    ("es", ["(calendario propio)", "(calendario de la red)"]),
+])
+def test_the_audit_logs_details_read_in_the_readers_language(
+    app: Flask, make_user: Callable[..., int], language: str, sentences: list[str],
+) -> None:
+    coordinator = make_user(Role.COORDINATOR)
+    client = app.test_client()
+    login(client, app, coordinator)
+    for which in ("mine", "network"):
+        assert client.post(f"/calendar/{which}").status_code == 200
+    set_language(app, coordinator, language)
+    page = visible(client, "/audit/")
+    assert all(sentence in page for sentence in sentences)

@@ -51,8 +51,14 @@ def msgid_value(msgid: str, *, lower: bool = False) -> dict[str, Any]:
 
 
 def enum_value(member: Enum, *, lower: bool = False) -> dict[str, Any]:
-    """A value shown as an enum's label (e.g. an action's kind)."""
-    value: dict[str, Any] = {"enum": type(member).__name__, "value": member.value}
+    """A value shown as an enum's label (e.g. an action's kind): one of ``casework.models``'
+    enums with a ``label``, found by name when shown."""
+    import casework.models as models
+
+    name = type(member).__name__
+    if getattr(models, name, None) is not type(member) or not hasattr(member, "label"):
+        raise ValueError(f"{name} is not a labelled enum of casework.models")
+    value: dict[str, Any] = {"enum": name, "value": member.value}
     if lower:
         value["lower"] = True
     return value

@@ -38,8 +38,16 @@ from casework.models import (
     User,
 )
 from casework.models.base import utcnow
-from casework.system_text import N_, enum_value, system_note
+from casework.system_text import N_, msgid_value, system_note
 from casework.workflow.states import CaseState
+
+# A letter's kind as the timeline names it (the letter pages' own names).
+LETTER_NAMES = {
+    LetterKind.DEMAND: N_("Demand letter"), LetterKind.ESCALATION: N_("Escalation notice"),
+    LetterKind.FINAL_NOTICE: N_("Final notice"),
+    LetterKind.SETTLEMENT: N_("Settlement acknowledgement"),
+    LetterKind.LEAFLET: N_("Action leaflet / poster"),
+}
 
 
 class LetterRefused(CaseworkError):
@@ -147,7 +155,7 @@ def create_letter(case: Case, actor: User, kind: LetterKind, language: str | Non
     add_version(letter, actor, {}, texts)
     db.session.add(Event(case=case, actor=actor, kind=EventKind.NOTE,
                          **system_note(N_("Letter started: %(kind)s"),
-                                       kind=enum_value(kind, lower=True))))
+                                       kind=msgid_value(LETTER_NAMES[kind], lower=True))))
     db.session.flush()
     return letter
 

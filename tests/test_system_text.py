@@ -4,9 +4,12 @@ typed."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections.abc import Callable
 from html import unescape
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -16,6 +19,7 @@ from sqlalchemy import select
 
 from casework.extensions import db
 from casework.models import Event, EventKind, Role, Task, User
+from casework.system_text import english, event_note
 from casework.workflow.states import CaseState as S
 from tests.conftest import login
 
@@ -88,3 +92,35 @@ def test_the_audit_logs_details_read_in_the_readers_language(
     set_language(app, coordinator, language)
     page = visible(client, "/audit/")
     assert all(sentence in page for sentence in sentences)
+
+
+def converted(kind: str, note: str) -> tuple[str, dict[str, Any]] | None:
+    """What the migration makes of a note stored before notes kept their msgid."""
+    path = Path(__file__).resolve().parent.parent / "migrations" / "versions" / \
+        "7e2a9c4b1d30_system_notes_in_the_readers_language.py"
+    spec = importlib.util.spec_from_file_location("system_notes_migration", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.msgid_and_values(kind, note)  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(("kind", "note", "spanish"), [
+    ("note", "The deadline (2026-11-01) passed", "Venció el plazo (dom 1 nov 2026)"),
+    ("note", "Inquiry logged", "Consulta registrada"),
+    ("task_no_longer_needed", "Task no longer needed: “Confirm the payment cleared”",
+     "Tarea que ya no hace falta: “Confirmar que el pago se hizo efectivo”"),
+    ("task_done", "Confirm the payment cleared", "Confirmar que el pago se hizo efectivo"),
+    ("task_no_longer_needed", "Task no longer needed: “Call Ana”",
+     "Tarea que ya no hace falta: “Call Ana”"),  # a typed title stays as typed
+    ("note", "Called the owner: Inquiry logged", None),  # typed: left as it is
+])
+def test_notes_stored_before_are_shown_in_the_readers_language_after_the_migration(
+        app: Flask, kind: str, note: str, spanish: str | None) -> None:
+    found = converted(kind, note)
+    assert (found is None) is (spanish is None)
+    if found is not None:
+        with app.test_request_context(headers={"Accept-Language": "es"}):
+            assert event_note(SimpleNamespace(note=note, note_msgid=found[0],
+                                              note_values=found[1])) == spanish
+        assert english(*found) == note.replace("2026-11-01", "Sun 1 Nov 2026")

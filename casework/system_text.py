@@ -8,7 +8,8 @@ search, exports and old code read, and what an old row without a msgid shows as 
 
 A value is shown as it is (a name, a case reference), or, given as a small dict, translated
 when shown: ``{"msgid": ...}`` a marked English text, ``{"enum": "ActionKind", "value": ...}``
-an enum's label, ``{"date": "2026-11-03"}`` a date, ``{"money": "120.00"}`` an amount.
+an enum's label, ``{"date": "2026-11-03"}`` a date, ``{"moment": ..., "zone": ...}`` a time
+in a time zone, ``{"money": "120.00"}`` an amount, ``{"list": [...]}`` values in a row.
 Text a user typed is never translated.
 """
 

@@ -40,7 +40,7 @@ bench-http: system-runtime system-bench $(VENV)/.test-installed
 # The UI's languages: `make catalogs` after marking new strings, then translate the new entries
 # in casework/translations/es/LC_MESSAGES/messages.po; the .mo files are compiled on every run.
 catalogs: | $(VENV)/.runtime-installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 --no-location --sort-output \
 		-o casework/translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete \
 		-i casework/translations/messages.pot -d casework/translations

@@ -29,6 +29,12 @@ _LOADING_USER = "casework_loading_user"
 babel = Babel()
 
 
+def N_(msgid: str) -> str:
+    """Mark an English text for the catalog without translating it: it is stored and
+    translated when shown (see ``casework.system_text``)."""
+    return msgid
+
+
 def select_language() -> str:
     """The user's own choice; else the switch's cookie; else the browser's Accept-Language.
 

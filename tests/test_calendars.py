@@ -31,9 +31,11 @@ from casework.models import (
     Role,
     TargetFact,
     TargetFactKind,
+    Task,
     User,
 )
 from casework.workflow.states import CaseState
+from casework.workflow.task_rules import STATE_TASKS
 from tests.conftest import login
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -117,6 +119,8 @@ def new_address(client: FlaskClient, which: str = "mine") -> str:
 
 def fetch(app: Flask, address: str) -> Any:
     return app.test_client().get(address)  # calendar apps are not logged in
+
+NEXT_ACTION = STATE_TASKS[CaseState.ESCALATING][0]
 
 
 def events(app: Flask, address: str) -> dict[str, icalendar.Event]:
@@ -382,3 +386,21 @@ def test_a_feed_speaks_its_users_language_and_the_network_feed_english(
     network_summaries = {str(e["summary"]) for e in events(app, network).values()}
     assert f"Picket: Acme Bakery — {refs['A']}" in network_summaries
     assert {text for text in english if not text.startswith("Task:")} <= network_summaries
+
+
+@pytest.mark.parametrize(("language", "summary"), [
+    ("en", "Task: Plan and schedule the next action — {ref}"),
+    ("es", "Tarea: Planear y programar la próxima acción — {ref}"),
+])
+def test_a_standard_task_in_a_feed_reads_in_its_users_language(
+        app: Flask, world: World, language: str, summary: str) -> None:
+    with app.app_context():
+        omar = db.session.get_one(User, world.omar)
+        db.session.add(Task(case_id=world.ids["A"], title=NEXT_ACTION.title,
+                            rule_key=NEXT_ACTION.key, assignee=omar,
+                            due_on=world.today + timedelta(days=2)))
+        omar.ui_language = language
+        db.session.commit()
+    summaries = {str(e["summary"]) for e in events(app, new_address(client_of(app, world.omar))
+                                                    ).values()}
+    assert summary.format(ref=world.refs["A"]) in summaries

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from flask import Flask, abort
 from flask.testing import FlaskClient
+from flask_babel import gettext
 from werkzeug.test import TestResponse
 
 from casework.error_pages import ERROR_TEXTS
@@ -97,3 +98,20 @@ def test_a_visitor_gets_the_page_too_with_a_way_to_log_in(app: Flask) -> None:
     assert SECRET not in page
 
 
+
+
+@pytest.mark.parametrize("code", sorted(ERROR_TEXTS))
+def test_every_error_page_speaks_spanish_to_a_spanish_reader(
+        app: Flask, code: int, client_as: Callable[[Role], FlaskClient]) -> None:
+    def spanish(role: Role) -> FlaskClient:
+        client = client_as(role)
+        client.set_cookie("lang", "es")  # the switch's choice: no language on the account
+        return client
+
+    page = provoke(code, spanish).get_data(as_text=True)
+    with app.test_request_context(headers={"Accept-Language": "es"}):
+        title, message = (str(text) for text in ERROR_TEXTS[code])
+        back = gettext("Back to the start")
+    assert '<html lang="es"' in page and f"<h1>{title}</h1>" in page and message in page
+    assert f">{back}</a>" in page
+    assert str(ERROR_TEXTS[code].title) not in page  # the English, outside any request

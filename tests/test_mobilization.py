@@ -414,3 +414,18 @@ def test_merging_two_records_keeps_one_copy_per_action_and_the_answer(
                                          MobilizationRecipient.answer)).all()
     assert sorted(rows, key=str) == sorted(
         [(world.people["ana"], "no"), (world.people["beto"], None)], key=str)
+
+
+@pytest.mark.parametrize(("to", "language", "heading", "skip_link"), [
+    ("ana@example.org", "en", "Will you come?", "Skip to content"),
+    ("beto@example.org", "es", "¿Vienes?", "Saltar al contenido"),
+])
+def test_a_link_page_is_in_the_persons_language_around_the_message_too(
+        app: Flask, sent: dict[str, EmailMessage], to: str, language: str, heading: str,
+        skip_link: str) -> None:
+    browser = {"Accept-Language": "es-MX,es" if language == "en" else "en-US,en"}
+    for page in (links_of(sent[to])[name] for name in ("yes", "unsubscribe")):
+        html = app.test_client().get(page, headers=browser).get_data(as_text=True)
+        assert f'<html lang="{language}"' in html and skip_link in html
+    rsvp = app.test_client().get(links_of(sent[to])["yes"], headers=browser)
+    assert f"<h1>{heading}</h1>" in rsvp.get_data(as_text=True)

@@ -566,3 +566,24 @@ def test_the_command_line_refuses_a_file_with_errors(
     assert unknown.exit_code != 0 and "No network with code NOPE" in unknown.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Network)) == 1
+
+
+def test_the_preview_speaks_spanish_to_a_spanish_coordinator(
+        app: Flask, login_as: Callable[[int], FlaskClient],
+        make_user: Callable[..., int], add_person: Callable[..., int]) -> None:
+    from tests.test_no_english_on_spanish_pages import english_sentences, visible_text
+
+    add_person("Ana Known", phone="206-555-0100")
+    coordinator_id = make_user(Role.COORDINATOR)
+    with app.app_context():
+        db.session.get_one(User, coordinator_id).ui_language = "es"
+        db.session.commit()
+    client = login_as(coordinator_id)
+    rows = "".join(f"{row}\n" for row, _message in BAD_ROWS) + "Ana Known,206-555-0100,,,,,,\n"
+    upload(client, HEADER + rows)
+    page = preview(client)
+    assert '<html lang="es"' in page and "Nombre: " in page
+    text = visible_text(page)
+    # (the file's own column names, "Email consent", are shown as the file has them)
+    assert [sentence for sentence in english_sentences()
+            if sentence in text and sentence not in HEADER] == []

@@ -79,7 +79,8 @@ def test_the_preview_is_the_same_document_with_a_toolbar(coordinator: FlaskClien
     page = response.get_data(as_text=True)
     assert WORDS["es"]["headline"] in page and WORDS["en"]["headline"] not in page
     assert "/letters/assets/letter.css" in page and "/letters/assets/poster.css" in page
-    assert 'src="data:image/png;base64,' in page and f"QR code: {FORM_URL}" in page
+    # a Spanish poster: its picture's text alternative in Spanish too
+    assert 'src="data:image/png;base64,' in page and f'alt="Código QR: {FORM_URL}"' in page
     assert ('href="/network/posters/pdf?kind=poster&amp;paper=A4&amp;language=es"' in page)
     assert 'class="tabs"' not in page  # the tabs box was left unticked
 

@@ -578,3 +578,26 @@ def test_purge_disables_the_member_login_of_a_purged_person(
                                                    "password": PASSWORD})
     assert again.status_code == 200  # refused
     assert "Nothing to purge." in purge(runner, "--closed-before", CUTOFF).output
+
+
+@pytest.mark.parametrize(("language", "columns"), [
+    ("en", ["reference", "state", "issue_type", "logged_on", "state_changed_on", "deadline_on",
+            "amount_claimed", "outcome", "outcome_decided_on", "amount_recovered", "target",
+            "person_pseudonym"]),
+    ("es", ["referencia", "estado", "tipo_de_asunto", "registrado_el", "cambio_de_estado_el",
+            "fecha_limite", "cantidad_reclamada", "resultado", "resultado_decidido_el",
+            "cantidad_recuperada", "objetivo", "persona_seudonimo"]),
+])
+def test_the_case_exports_header_is_in_the_exporters_language(
+    app: Flask, make_case: Callable[..., int], make_user: Callable[..., int],
+    login_as: Callable[[int], FlaskClient], language: str, columns: list[str],
+) -> None:
+    organizer = make_user(Role.ORGANIZER)
+    make_case(team=[organizer])
+    with app.app_context():
+        db.session.get_one(User, organizer).ui_language = language
+        db.session.commit()
+    response = login_as(organizer).get("/export/cases.csv")
+    assert response.status_code == 200
+    header = next(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    assert header == columns

@@ -38,6 +38,7 @@ from casework.models import (
 )
 from casework.reminders.services import Reminder, claim, release
 from casework.workflow.states import CaseState
+from casework.workflow.task_rules import DEADLINE_PASSED_TASK, add_rule_task
 from tests.postgres_server import free_port
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -438,3 +439,24 @@ def test_a_new_inquiry_is_announced_to_the_intake_address_by_reference_only(
     assert mail_server.take() == []  # once
     assert "are not announced" in runner.invoke(
         args=["casework", "intake-email", "SEA", "--off"]).output
+
+
+@pytest.mark.parametrize(("language", "subject", "title"), [
+    ("en", "Task due tomorrow on {ref}", "Deadline passed: plan the first escalation"),
+    ("es", "Tarea para mañana en {ref}", "Venció el plazo: planear la primera escalada"),
+])
+def test_a_standard_tasks_reminder_reads_in_the_assignees_language(
+        app: Flask, runner: Any, world: World, mail_server: MailServer, language: str,
+        subject: str, title: str) -> None:
+    with app.app_context():
+        case = db.session.get_one(Case, world.case_id)
+        task = add_rule_task(case, DEADLINE_PASSED_TASK, world.tomorrow, None)
+        assert task is not None
+        omar = db.session.get_one(User, world.omar)
+        task.due_on, task.assignee, omar.ui_language = world.tomorrow, omar, language
+        db.session.commit()
+    tick(runner)
+    body = "\n".join(m.get_content() for m in mail_server.take()
+                     if m["To"] == "omar@example.org"
+                     and m["Subject"] == subject.format(ref=world.reference))
+    assert title in body and "Call the landlord" in body  # a typed title stays as typed

@@ -369,3 +369,25 @@ def test_pages_that_need_a_fresh_second_factor_ask_for_a_code(
     response = client.post(response.location, data={"code": next_code(totp)})
     assert response.location == "/test-export"
     assert client.get("/test-export").status_code == 200
+
+
+@pytest.mark.parametrize(("language", "heading", "wrong"), [
+    ("en", "Code from your app", WRONG_CODE),
+    ("es", "Código de tu aplicación", "Ese código no es correcto, o ya se usó."),
+])
+def test_the_code_step_of_a_login_speaks_the_users_language(
+    app: Flask, client: FlaskClient, make_user: Callable[..., int], language: str,
+    heading: str, wrong: str,
+) -> None:
+    user_id = make_user(Role.COORDINATOR)
+    totp = turn_on_totp(app, user_id)
+    with app.app_context():
+        db.session.get_one(User, user_id).ui_language = language
+        db.session.commit()
+    other = {"Accept-Language": "es-MX,es" if language == "en" else "en-US,en"}
+    client.post("/login", data={"email": email_of(app, user_id), "password": PASSWORD},
+                headers=other)
+    page = client.get("/login/code", headers=other).get_data(as_text=True)
+    assert f'<html lang="{language}"' in page and f"<h1>{heading}</h1>" in page
+    refused = client.post("/login/code", data={"code": wrong_code(totp)}, headers=other)
+    assert wrong in refused.get_data(as_text=True)

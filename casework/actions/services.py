@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import datetime
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from casework.clock import network_today, zone_of
+from casework.clock import network_today
 from casework.errors import CaseworkError, PermissionDenied
 from casework.extensions import db
 from casework.fight.dates import action_done_problem
-from casework.formatting import local_datetime
 from casework.letters.context import LetterKind
 from casework.models import (
     Action,
@@ -25,7 +25,6 @@ from casework.models import (
     Event,
     EventKind,
     Letter,
-    Network,
     Person,
     TargetFact,
     User,
@@ -33,6 +32,7 @@ from casework.models import (
 from casework.models.base import utcnow
 from casework.reports.fight_figures import refresh_fight_figures
 from casework.solidarity.appeals import share_action
+from casework.system_text import N_, Value, enum_value, moment_value, system_note
 
 
 class ActionRefused(CaseworkError):
@@ -96,13 +96,6 @@ def require_planned(action: Action) -> None:
                             _("This action is already done: it cannot change."))
 
 
-def when(moment: datetime | None, network: Network) -> str:
-    """A moment as the timeline reads it, in the network's time zone."""
-    if moment is None:
-        return "no date"
-    return local_datetime(moment, zone_of(network))
-
-
 def pressable_facts(case: Case) -> list[TargetFact]:
     """The target's facts an action can press instead of the target itself."""
     facts = db.session.scalars(select(TargetFact).where(TargetFact.target_id == case.target_id)
@@ -136,10 +129,11 @@ def plan_action(case: Case, actor: User, plan: ActionPlan) -> Action:
     action = Action(case=case, position=(last + 1) if last is not None else 0,
                     created_by_id=actor.id, **vars(plan))
     db.session.add(action)
-    at = f" at {plan.place}" if plan.place else ""
-    add_event(case, actor, EventKind.ACTION_PLANNED,
-              f"Action planned: {action.display_title} on {when(plan.starts_at, case.network)}"
-              f"{at} (turnout goal {plan.turnout_goal})")
+    add_event(case, actor, EventKind.ACTION_PLANNED, system_note(
+        N_("Action planned: %(action)s on %(when)s at %(place)s (turnout goal %(goal)s)")
+        if plan.place else N_("Action planned: %(action)s on %(when)s (turnout goal %(goal)s)"),
+        action=action_value(action), when=moment_value(plan.starts_at, case.network.timezone),
+        place=plan.place, goal=str(plan.turnout_goal)))
     db.session.flush()
     return action
 
@@ -156,13 +150,15 @@ def update_action(action: Action, actor: User, plan: ActionPlan) -> list[str]:
     for name in changed:
         setattr(action, name, getattr(plan, name))
     if "starts_at" in changed:
-        add_event(case, actor, EventKind.ACTION_RESCHEDULED,
-                  f"Action rescheduled: {action.display_title} from "
-                  f"{when(old_start, case.network)} to {when(plan.starts_at, case.network)}")
+        add_event(case, actor, EventKind.ACTION_RESCHEDULED, system_note(
+            N_("Action rescheduled: %(action)s from %(old)s to %(new)s"),
+            action=action_value(action), old=moment_value(old_start, case.network.timezone),
+            new=moment_value(plan.starts_at, case.network.timezone)))
     others = [name for name in changed if name != "starts_at"]
     if others:
         db.session.add(Event(case=case, actor=actor, kind=EventKind.UPDATED,
-                             note=f"Action: {action.display_title}",
+                             **system_note(N_("Action: %(action)s"),
+                                           action=action_value(action)),
                              changed_fields=[name.removesuffix("_id") for name in others]))
     db.session.flush()
     return changed
@@ -202,11 +198,18 @@ def record_done(action: Action, actor: User, report: ActionReport) -> Action:
     action.result, action.incidents = report.result, report.incidents
     action.police_present, action.turnout_actual = report.police_present, turnout
     action.status, action.done_at = ActionStatus.DONE, utcnow()
-    source = " checked in" if checked_in else ""
-    police = "; police present" if report.police_present else ""
-    add_event(case, actor, EventKind.ACTION_DONE,
-              f"Action done: {action.display_title}: turnout {turnout}{source} "
-              f"(goal {action.turnout_goal}){police}")
+    done = {
+        (False, False): N_("Action done: %(action)s: turnout %(turnout)s (goal %(goal)s)"),
+        (True, False): N_("Action done: %(action)s: turnout %(turnout)s checked in "
+                          "(goal %(goal)s)"),
+        (False, True): N_("Action done: %(action)s: turnout %(turnout)s (goal %(goal)s); "
+                          "police present"),
+        (True, True): N_("Action done: %(action)s: turnout %(turnout)s checked in "
+                         "(goal %(goal)s); police present"),
+    }[(bool(checked_in), bool(report.police_present))]
+    add_event(case, actor, EventKind.ACTION_DONE, system_note(
+        done, action=action_value(action), turnout=str(turnout),
+        goal=str(action.turnout_goal)))
     db.session.flush()
     refresh_fight_figures(case)
     share_action(action)
@@ -219,10 +222,11 @@ def cancel_action(action: Action, actor: User, reason: str) -> None:
     require_team(case, actor)
     require_planned(action)
     action.status = ActionStatus.CANCELLED
-    because = f" — {reason}" if reason else ""
-    add_event(case, actor, EventKind.ACTION_CANCELLED,
-              f"Action cancelled: {action.display_title} "
-              f"({when(action.starts_at, case.network)}){because}")
+    add_event(case, actor, EventKind.ACTION_CANCELLED, system_note(
+        N_("Action cancelled: %(action)s (%(when)s) — %(reason)s") if reason
+        else N_("Action cancelled: %(action)s (%(when)s)"),
+        action=action_value(action), when=moment_value(action.starts_at, case.network.timezone),
+        reason=reason))
     db.session.flush()
 
 
@@ -287,5 +291,11 @@ def ladder_of(case: Case) -> Ladder:
     return ladder
 
 
-def add_event(case: Case, actor: User, kind: EventKind, note: str) -> None:
-    db.session.add(Event(case=case, actor=actor, kind=kind, note=note))
+def add_event(case: Case, actor: User, kind: EventKind, note: dict[str, Any]) -> None:
+    """A timeline entry the app writes (``system_note``)."""
+    db.session.add(Event(case=case, actor=actor, kind=kind, **note))
+
+
+def action_value(action: Action) -> Value:
+    """An action as a note names it: its typed title, else its kind (translated when shown)."""
+    return action.title or enum_value(action.kind)

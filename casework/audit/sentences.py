@@ -8,6 +8,7 @@ reader's language: an entry stays as stored, its words are chosen when it is sho
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from casework.cases.timeline import FIELD_NAMES
 from casework.models import AuditEntry, Role
 
 # What a changed object is called: (one of them, the one changed, several of them).
@@ -69,6 +71,22 @@ FIELD_WORDS = {
     "public_form_open": _l("public form's status"),
 }
 BOOKKEEPING = {"version", "updated_at", "created_at", "last_seen_at"}
+# The details entries store are the app's own English words: shown in the reader's language.
+DETAIL_WORDS = {
+    "own feed": _l("own feed"), "network feed": _l("network feed"),
+    "a temporary password shown once": _l("a temporary password shown once"),
+    "rows not listed": _l("rows not listed"), "case page": _l("case page"),
+    "people page": _l("people page"), "person edit form": _l("person edit form"),
+    "merge confirmation": _l("merge confirmation"),
+}
+DETAIL_PATTERNS = (
+    (re.compile(r"full: names, phones and emails of (?P<count>\d+) cases"),
+     _l("full: names, phones and emails of %(count)s cases")),
+    (re.compile(r"redacted: (?P<count>\d+) cases, people pseudonymised"),
+     _l("redacted: %(count)s cases, people pseudonymised")),
+    (re.compile(r"unsubscribe link of the email for action (?P<count>\d+)"),
+     _l("unsubscribe link of the email for action %(count)s")),
+)
 
 
 @dataclass(frozen=True)
@@ -85,10 +103,21 @@ def say(sentence: str, **values: object) -> Markup:
     return Markup(sentence) % values  # noqa: S704 - the sentence is ours, the values escaped
 
 
+def detail_words(detail: str) -> str:
+    """An entry's detail in the reader's language when it is one the app words (else as
+    stored: older wordings, a purge's counts)."""
+    if detail in DETAIL_WORDS:
+        return str(DETAIL_WORDS[detail])
+    for pattern, words in DETAIL_PATTERNS:
+        if match := pattern.fullmatch(detail):
+            return str(words) % match.groupdict()
+    return detail
+
+
 def field_words(detail: str) -> str:
     """``amount_claimed, urgency`` -> ``amount claimed and urgency``."""
-    words = [str(FIELD_WORDS.get(name, name.removeprefix("is_").removesuffix("_id")
-                                 .replace("_", " ")))
+    words = [str(FIELD_WORDS.get(name) or FIELD_NAMES.get(name)
+                 or name.removeprefix("is_").removesuffix("_id").replace("_", " "))
              for name in (part.strip() for part in detail.split(",")) if name
              and name not in BOOKKEEPING]
     if not words:
@@ -163,7 +192,8 @@ def person_read(what: LazyString
         person = names.people.get(entry.object_id,
                                   _("person %(id)s", id=entry.object_id))
         where = say(_(" on %(case)s"), case=case_link) if case_link else \
-            Markup(" ({where})").format(where=entry.detail) if entry.detail else Markup("")
+            Markup(" ({where})").format(where=detail_words(entry.detail)) if entry.detail \
+            else Markup("")
         return say(_("%(who)s viewed %(person)s's %(what)s%(where)s"), who=who, person=person,
                    what=str(what), where=where)
 
@@ -181,7 +211,7 @@ def password_reset(entry: AuditEntry, who: Markup, _case: Markup | None,
                    names: Names) -> Markup:
     return say(_("%(who)s reset %(user)s's password (%(how)s)"), who=who,
                user=names.users.get(entry.object_id, _("user %(id)s", id=entry.object_id)),
-               how=entry.detail or _("a new one-time password"))
+               how=detail_words(entry.detail) if entry.detail else _("a new one-time password"))
 
 
 def settings_change(entry: AuditEntry, who: Markup, _case: Markup | None,
@@ -201,7 +231,8 @@ def plain(words: LazyString) -> Callable[[AuditEntry, Markup, Markup | None, Nam
     def sentence(entry: AuditEntry, who: Markup, case_link: Markup | None,
                  _names: Names) -> Markup:
         on = say(_(" on %(case)s"), case=case_link) if case_link else Markup("")
-        detail = Markup(" ({detail})").format(detail=entry.detail) if entry.detail else ""
+        detail = Markup(" ({detail})").format(detail=detail_words(entry.detail)) \
+            if entry.detail else ""
         return say(str(words), who=who, on=on, detail=detail)
 
     return sentence

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
+
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, refresh
 from flask_babel import gettext as _
-from flask_babel import refresh
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -21,7 +23,8 @@ from casework.auth.services import (
     safe_next_url,
 )
 from casework.extensions import db
-from casework.models import STAFF_ROLES, Role
+from casework.i18n import LANGUAGES
+from casework.models import STAFF_ROLES, Role, User
 from casework.permissions import acting_user, public, roles_required
 from casework.security.mfa import verify_code
 from casework.security.ratelimit import login_wait, record_login_attempt
@@ -74,7 +77,8 @@ def login_code() -> Response | str:
     if form.validate_on_submit():
         wait = login_wait(user.email)
         if wait is not None:
-            return too_many_attempts(form, "auth/login_code.html", wait)
+            with in_language_of(user):
+                return too_many_attempts(form, "auth/login_code.html", wait)
         if verify_code(user, form.code.data or ""):
             log_in(user, second_factor=True)
             db.session.commit()
@@ -83,8 +87,16 @@ def login_code() -> Response | str:
             return redirect(next_url)
         record_login_attempt(user.email, succeeded=False)
         db.session.commit()
-        form.code.errors.append(str(WRONG_CODE))
-    return render_template("auth/login_code.html", form=form)
+        with in_language_of(user):
+            form.code.errors.append(str(WRONG_CODE))
+    with in_language_of(user):
+        return render_template("auth/login_code.html", form=form)
+
+
+def in_language_of(user: User) -> AbstractContextManager[None]:
+    """The second step of a login speaks the language the user chose: they gave their
+    password, so who they are is known (the browser's language, else)."""
+    return force_locale(user.ui_language) if user.ui_language in LANGUAGES else nullcontext()
 
 
 @bp.route("/logout", methods=["POST"])

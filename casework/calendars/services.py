@@ -39,6 +39,7 @@ from casework.models import (
     case_team,
 )
 from casework.models.base import utcnow
+from casework.system_text import standard_title
 from casework.workflow.states import CaseState
 
 # The feed's window: what happened in the last two weeks and what is planned in the coming
@@ -285,17 +286,18 @@ def deadline_entries(cases: ColumnElement[bool], window: Window, code: str) -> l
 def task_entries(user: User, window: Window, code: str) -> list[Entry]:
     """The user's open tasks with a due date, all day; the member's name taken out."""
     rows = db.session.execute(
-        select(Task.id, Task.title, Task.due_on, Case.id, Case.reference, Person.name,
-               Person.phone)
+        select(Task.id, Task.title, Task.rule_key, Task.due_on, Case.id, Case.reference,
+               Person.name, Person.phone)
         .join(Case, Case.id == Task.case_id).join(Person, Person.id == Case.person_id)
         .where(Task.assignee_id == user.id, Task.is_done.is_(False),
                Case.network_id == user.network_id, Task.due_on >= window.first_day,
                Task.due_on <= window.last_day)
         .order_by(Task.due_on, Task.id).limit(MAX_PER_KIND))
     return [all_day(f"task-{task_id}@casework-{code}", case_id, due_on,
-                    _("Task: %(task)s — %(case)s", task=without_member(title, name, phone),
-                      case=reference))
-            for task_id, title, due_on, case_id, reference, name, phone in rows
+                    _("Task: %(task)s — %(case)s", case=reference, task=without_member(
+                        _(standard) if (standard := standard_title(title, rule_key)) else title,
+                        name, phone)))
+            for task_id, title, rule_key, due_on, case_id, reference, name, phone in rows
             if due_on is not None]
 
 

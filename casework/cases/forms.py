@@ -32,6 +32,7 @@ from casework.forms import (
 )
 from casework.models import IssueType, RetaliationRisk, TargetKind, Urgency
 from casework.people.languages import LANGUAGES as PERSON_LANGUAGES
+from casework.people.languages import lazy_language_name
 from casework.workflow.states import CaseState
 
 NO_ORGANIZER = "none"  # the case list's organizer filter: cases with no organizer yet
@@ -39,7 +40,7 @@ ANY_OPEN_STATE = "open"  # the case list's state filter: every state but the end
 TRI_STATE = options([("unknown", _l("Not known yet")), ("yes", _l("Yes")), ("no", _l("No"))])
 # Every language a person can be recorded with (the people directory's list), so editing a
 # case never replaces a preferred language the form does not know.
-LANGUAGES = options((code, names[0]) for code, names in PERSON_LANGUAGES.items())
+LANGUAGES = options((code, lazy_language_name(code)) for code in PERSON_LANGUAGES)
 MAX_AMOUNT = Decimal("99999999.99")
 
 

@@ -31,6 +31,7 @@ from casework.models import (
 )
 from casework.models.base import utcnow
 from casework.reports.fight_figures import refresh_fight_figures
+from casework.system_text import N_, system_note
 from casework.targets.proposals import propose_target_details
 
 
@@ -63,7 +64,7 @@ def create_case(author: User, facts: CaseFacts, person: Person | None = None) ->
                 person=person or Person(network_id=network.id))
     # Logged first, so that a proposal for a shared target follows it on the timeline.
     db.session.add(Event(case=case, actor=author, kind=EventKind.CREATED, to_state=case.state,
-                         note="Inquiry logged"))
+                         **system_note(N_("Inquiry logged"))))
     with db.session.no_autoflush:
         apply_facts(case, facts, author)
     if author.role == Role.ORGANIZER:

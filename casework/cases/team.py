@@ -26,6 +26,7 @@ from casework.models import (
     User,
 )
 from casework.models.base import utcnow
+from casework.system_text import N_, msgid_value, system_note
 
 
 class RequestNotOpen(CaseworkError):
@@ -70,7 +71,8 @@ def ask_to_join_case_team(case: Case, user: User) -> TeamJoinRequest | None:
     request = TeamJoinRequest(case=case, user=user)
     db.session.add(request)
     db.session.add(Event(case=case, actor=user, kind=EventKind.TEAM_CHANGED,
-                         note=f"{user.name} asked to join the case team"))
+                         **system_note(N_("%(name)s asked to join the case team"),
+                                       name=user.name)))
     db.session.flush()
     return request
 
@@ -92,9 +94,10 @@ def answer_join_request(request: TeamJoinRequest, answerer: User, approve: bool)
     decide(request, answerer, approve)
     if approve and not case.is_on_team(requester):
         case.team.append(requester)
-    note = (f"Approved {requester.name}'s request: {requester.name} joined the case team"
-            if approve else f"Refused {requester.name}'s request to join the case team")
-    db.session.add(Event(case=case, actor=answerer, kind=EventKind.TEAM_CHANGED, note=note))
+    note = system_note(N_("Approved %(name)s's request: %(name)s joined the case team")
+                       if approve else N_("Refused %(name)s's request to join the case team"),
+                       name=requester.name)
+    db.session.add(Event(case=case, actor=answerer, kind=EventKind.TEAM_CHANGED, **note))
     db.session.flush()
 
 
@@ -105,7 +108,8 @@ def join_case_team(case: Case, coordinator: User) -> None:
     if not case.is_on_team(coordinator):
         case.team.append(coordinator)
         db.session.add(Event(case=case, actor=coordinator, kind=EventKind.TEAM_CHANGED,
-                             note=f"{coordinator.name} joined the case team"))
+                             **system_note(N_("%(name)s joined the case team"),
+                                           name=coordinator.name)))
         db.session.flush()
 
 
@@ -122,9 +126,9 @@ def set_case_team(case: Case, coordinator: User, member_ids: list[int]) -> None:
     ))
     if {m.id for m in members} != {m.id for m in case.team}:
         case.team = members
-        names = ", ".join(m.name for m in members) or "nobody"
+        names = ", ".join(m.name for m in members) or msgid_value(N_("nobody"))
         db.session.add(Event(case=case, actor=coordinator, kind=EventKind.TEAM_CHANGED,
-                             note=f"Case team set to {names}"))
+                             **system_note(N_("Case team set to %(names)s"), names=names)))
     for request in pending_requests(case):
         if case.is_on_team(request.user):
             decide(request, coordinator, approve=True)

@@ -17,6 +17,7 @@ from casework.documents.storage import DocumentStore, file_sha256
 from casework.errors import PermissionDenied
 from casework.extensions import db
 from casework.models import CASE_TEAM_ROLES, Case, Document, Event, EventKind, User
+from casework.system_text import N_, system_note
 
 __all__ = ["DocumentRefused", "add_document", "check_documents", "remove_document"]
 
@@ -37,7 +38,8 @@ def add_document(store: DocumentStore, case: Case, uploader: User, stream: Binar
                             sha256=stored.sha256, uploaded_by=uploader)
         db.session.add(document)
         db.session.add(Event(case=case, actor=uploader, kind=EventKind.UPDATED,
-                             changed_fields=["documents"], note=f"Added document “{name}”"))
+                             changed_fields=["documents"],
+                             **system_note(N_("Added document “%(name)s”"), name=name)))
         db.session.flush()
         yield document
 
@@ -50,7 +52,8 @@ def remove_document(document: Document, remover: User) -> str:
         raise PermissionDenied(_("Only the case team may remove documents."))
     db.session.add(Event(case=case, actor=remover, kind=EventKind.UPDATED,
                          changed_fields=["documents"],
-                         note=f"Removed document “{document.file_name}”"))
+                         **system_note(N_("Removed document “%(name)s”"),
+                                       name=document.file_name)))
     db.session.delete(document)
     db.session.flush()
     return document.stored_name

@@ -9,6 +9,7 @@ from casework.errors import PermissionDenied
 from casework.extensions import db
 from casework.fight.services import RecordRefused
 from casework.models import Case, Event, EventKind, IssueType, RetaliationRisk, Urgency, User
+from casework.system_text import N_, system_note
 from casework.workflow.states import CaseState
 
 
@@ -30,6 +31,7 @@ def open_retaliation_case(case: Case, actor: User) -> Case:
         if not new_case.is_on_team(member):
             new_case.team.append(member)
     db.session.add(Event(case=case, actor=actor, kind=EventKind.NOTE,
-                         note=f"Retaliation reported: new case {new_case.reference}"))
+                         **system_note(N_("Retaliation reported: new case %(reference)s"),
+                                       reference=new_case.reference)))
     db.session.flush()
     return new_case

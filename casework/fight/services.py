@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from flask_babel import gettext as _
 
@@ -12,7 +13,7 @@ from casework.clock import network_today
 from casework.errors import CaseworkError, PermissionDenied
 from casework.extensions import db
 from casework.fight.dates import consent_date_problem, contact_date_problem
-from casework.formatting import local_date, money
+from casework.formatting import money
 from casework.letters.limits import (
     MAX_DEMAND_CALCULATION,
     MAX_DEMAND_DESCRIPTION,
@@ -38,6 +39,7 @@ from casework.models import (
 )
 from casework.models.base import utcnow
 from casework.reports.fight_figures import refresh_fight_figures
+from casework.system_text import N_, date_value, enum_value, money_value, system_note
 
 
 class RecordRefused(CaseworkError):
@@ -84,12 +86,16 @@ def require_edit(case: Case, user: User) -> None:
         raise PermissionDenied("You may not change this case.")
 
 
-def touch(case: Case, actor: User, note: str, *, changed: list[str] | None = None) -> None:
-    """Write a timeline entry and bump the case version, so stale forms are refused."""
+def touch(case: Case, actor: User, note: str | dict[str, Any], *,
+          changed: list[str] | None = None) -> None:
+    """Write a timeline entry and bump the case version, so stale forms are refused.
+
+    ``note``: typed text, or the app's own (``system_note``), translated when shown."""
     case.updated_at = utcnow()
     kind = EventKind.UPDATED if changed else EventKind.NOTE
-    db.session.add(Event(case=case, actor=actor, kind=kind, note=note,
-                         changed_fields=changed or []))
+    note_fields = note if isinstance(note, dict) else {"note": note}
+    db.session.add(Event(case=case, actor=actor, kind=kind, changed_fields=changed or [],
+                         **note_fields))
 
 
 def save_screening(case: Case, actor: User, screening_notes: str, winnability: str) -> None:
@@ -111,9 +117,11 @@ def record_decision(case: Case, actor: User, decision: DecisionInput) -> Decisio
         raise RecordRefused(_("That offer is not on this case."))
     record = Decision(case=case, recorded_by_id=actor.id, **vars(decision))
     db.session.add(record)
-    result = "carried" if record.is_carried else "did not carry"
-    touch(case, actor, f"Meeting decision ({decision.kind.label.lower()}): {result} "
-          f"{decision.votes_for}–{decision.votes_against}–{decision.votes_abstain}")
+    votes = f"{decision.votes_for}–{decision.votes_against}–{decision.votes_abstain}"
+    touch(case, actor, system_note(
+        N_("Meeting decision (%(kind)s): carried %(votes)s") if record.is_carried
+        else N_("Meeting decision (%(kind)s): did not carry %(votes)s"),
+        kind=enum_value(decision.kind, lower=True), votes=votes))
     db.session.flush()
     return record
 
@@ -151,10 +159,14 @@ def record_consent(case: Case, actor: User, consent: ConsentInput,
                      recorded_by_id=actor.id)
     db.session.add(record)
     case.updated_at = utcnow()
-    what = "to the demands" if offer is None else "to the offer"
     db.session.add(Event(case=case, actor=actor, kind=EventKind.CONSENT_RECORDED,
-                         note=f"The member's consent {what} recorded: given "
-                              f"{consent.method.label.lower()} on {local_date(consent.given_on)}"))
+                         **system_note(
+                             N_("The member's consent to the demands recorded: given "
+                                "%(method)s on %(day)s") if offer is None
+                             else N_("The member's consent to the offer recorded: given "
+                                     "%(method)s on %(day)s"),
+                             method=enum_value(consent.method, lower=True),
+                             day=date_value(consent.given_on))))
     db.session.flush()
     return record
 
@@ -180,7 +192,7 @@ def add_demand(case: Case, actor: User, kind: DemandKind, description: str,
                     amount=amount if kind == DemandKind.MONEY else None,
                     calculation=calculation, position=len(case.demands))
     db.session.add(demand)
-    touch(case, actor, f"Demand added: {description}")
+    touch(case, actor, system_note(N_("Demand added: %(demand)s"), demand=description))
     db.session.flush()
     refresh_fight_figures(case)
     return demand
@@ -190,7 +202,8 @@ def remove_demand(demand: Demand, case: Case, actor: User) -> None:
     """Remove a demand."""
     require_edit(case, actor)
     case.demands.remove(demand)  # delete-orphan removes the row
-    touch(case, actor, f"Demand removed: {demand.description}")
+    touch(case, actor, system_note(N_("Demand removed: %(demand)s"),
+                                   demand=demand.description))
     db.session.flush()
     refresh_fight_figures(case)
 
@@ -224,9 +237,16 @@ def log_contact(case: Case, actor: User, contact: ContactInput,
     if not contact.is_offer:
         record.offer_amount, record.offer_conditions = None, ""
     db.session.add(record)
-    what = "Offer" if contact.is_offer else "Contact"
-    amount = f" of {money(contact.offer_amount)}" if contact.offer_amount else ""
-    touch(case, actor, f"{what} from the target{amount} ({contact.channel.label.lower()})")
+    channel = enum_value(contact.channel, lower=True)
+    if contact.is_offer and contact.offer_amount:
+        touch(case, actor, system_note(N_("Offer from the target of %(amount)s (%(channel)s)"),
+                                       amount=money_value(contact.offer_amount),
+                                       channel=channel))
+    else:
+        touch(case, actor, system_note(N_("Offer from the target (%(channel)s)")
+                                       if contact.is_offer
+                                       else N_("Contact from the target (%(channel)s)"),
+                                       channel=channel))
     db.session.flush()
     return record
 
@@ -243,7 +263,7 @@ def decide_offer(contact: TargetContact, case: Case, actor: User, accept: bool) 
         raise RecordRefused(_("This offer has conditions or is below the claim: record the "
                               "meeting's vote and the member's consent to accept it first."))
     contact.offer_status = OfferStatus.ACCEPTED if accept else OfferStatus.REJECTED
-    touch(case, actor, f"Offer {contact.offer_status.value}")
+    touch(case, actor, system_note(N_("Offer accepted") if accept else N_("Offer rejected")))
     db.session.flush()
 
 

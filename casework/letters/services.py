@@ -38,7 +38,16 @@ from casework.models import (
     User,
 )
 from casework.models.base import utcnow
+from casework.system_text import N_, msgid_value, system_note
 from casework.workflow.states import CaseState
+
+# A letter's kind as the timeline names it (the letter pages' own names).
+LETTER_NAMES = {
+    LetterKind.DEMAND: N_("Demand letter"), LetterKind.ESCALATION: N_("Escalation notice"),
+    LetterKind.FINAL_NOTICE: N_("Final notice"),
+    LetterKind.SETTLEMENT: N_("Settlement acknowledgement"),
+    LetterKind.LEAFLET: N_("Action leaflet / poster"),
+}
 
 
 class LetterRefused(CaseworkError):
@@ -145,7 +154,8 @@ def create_letter(case: Case, actor: User, kind: LetterKind, language: str | Non
     check_texts(letter, texts)
     add_version(letter, actor, {}, texts)
     db.session.add(Event(case=case, actor=actor, kind=EventKind.NOTE,
-                         note=f"Letter started: {kind.value.replace('_', ' ')}"))
+                         **system_note(N_("Letter started: %(kind)s"),
+                                       kind=msgid_value(LETTER_NAMES[kind], lower=True))))
     db.session.flush()
     return letter
 
@@ -172,10 +182,12 @@ def save_texts(letter: Letter, actor: User, texts: dict[str, Any]) -> LetterVers
     if latest is not None and not latest.is_approved and not latest.is_purged:
         latest.texts = texts
         latest.edited_by_id = actor.id
-        touch(letter.case, actor, f"Letter texts of version {latest.number} edited")
+        touch(letter.case, actor, system_note(N_("Letter texts of version %(number)s edited"),
+                                              number=str(latest.number)))
         return latest
     version = add_version(letter, actor, {}, texts)
-    touch(letter.case, actor, f"New draft: version {version.number}")
+    touch(letter.case, actor, system_note(N_("New draft: version %(number)s"),
+                                          number=str(version.number)))
     return version
 
 
@@ -213,7 +225,10 @@ def approve_version(version: LetterVersion, actor: User, member_note: str) -> No
     version.approved_at = utcnow()
     version.approved_by_id = actor.id
     version.member_approval_note = member_note
-    touch(letter.case, actor, f"Letter version {version.number} approved. {member_note}")
+    touch(letter.case, actor, system_note(
+        N_("Letter version %(number)s approved. %(note)s") if member_note.strip()
+        else N_("Letter version %(number)s approved."), number=str(version.number),
+        note=member_note.strip()))
 
 
 def review_version(version: LetterVersion, actor: User, passed: bool, note: str) -> None:
@@ -247,9 +262,12 @@ def review_version(version: LetterVersion, actor: User, passed: bool, note: str)
         version.review_status = ReviewStatus.REJECTED
     elif len(version.passed_reviewer_ids - version.author_ids) >= needed:
         version.review_status = ReviewStatus.PASSED
-    verdict = "passed" if passed else "rejected"
-    touch(version.letter.case, actor,
-          f"Review of letter version {version.number} {verdict}. {note}".strip())
+    verdict = {(True, True): N_("Review of letter version %(number)s passed. %(note)s"),
+               (True, False): N_("Review of letter version %(number)s passed."),
+               (False, True): N_("Review of letter version %(number)s rejected. %(note)s"),
+               (False, False): N_("Review of letter version %(number)s rejected.")}
+    touch(version.letter.case, actor, system_note(
+        verdict[(passed, bool(note.strip()))], number=str(version.number), note=note.strip()))
 
 
 def reviews_missing(version: LetterVersion) -> str:
@@ -296,8 +314,9 @@ def freeze_version(version: LetterVersion, actor: User, letter_date: date,
     version.pdf = pdf
     version.sha256 = hashlib.sha256(pdf).hexdigest()
     version.frozen_at = utcnow()
-    touch(version.letter.case, actor, f"Letter version {version.number} frozen as delivered "
-          f"(sha256 {version.sha256[:12]}…)")
+    touch(version.letter.case, actor, system_note(
+        N_("Letter version %(number)s frozen as delivered (sha256 %(digest)s…)"),
+        number=str(version.number), digest=version.sha256[:12]))
 
 
 def plan_delivery(case: Case, actor: User, day: date) -> None:
@@ -371,7 +390,8 @@ def require_team(case: Case, actor: User) -> None:
         raise PermissionDenied(_("Only the case team can work on its letters."))
 
 
-def touch(case: Case, actor: User, note: str) -> None:
+def touch(case: Case, actor: User, note: dict[str, Any]) -> None:
+    """A timeline entry the app writes (``system_note``), and a new version of the case."""
     case.updated_at = utcnow()
-    db.session.add(Event(case=case, actor=actor, kind=EventKind.NOTE, note=note.strip()))
+    db.session.add(Event(case=case, actor=actor, kind=EventKind.NOTE, **note))
     db.session.flush()

@@ -11,8 +11,8 @@ credential, and a forged request could only do what the token's holder may do an
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from casework.actions.services import ActionRefused
@@ -21,6 +21,7 @@ from casework.audit.recorder import acting_as
 from casework.clock import zone_of
 from casework.extensions import csrf, db
 from casework.forms import ActionForm
+from casework.i18n import LANGUAGE_COOKIE, LANGUAGES
 from casework.mobilize import services, texts
 from casework.mobilize.forms import MobilizationEmailForm
 from casework.models import CASE_TEAM_ROLES, CallAnswer, MobilizationRecipient
@@ -88,15 +89,18 @@ def send(case_id: int, action_id: int) -> Response:
 
 def link_page(template: str, recipient: MobilizationRecipient, status: int = 200,
               **values: object) -> tuple[str, int]:
-    """A page for the person who got the email, in their language."""
+    """A page for the person who got the email, in their language: the page around it too,
+    unless they chose another with the language switch."""
     action, network = recipient.action, recipient.action.case.network
     language = texts.language_of(recipient.language)
     when = texts.moment(action.starts_at, zone_of(network), language) \
         if action.starts_at else ""
-    return render_template(
-        template, words=texts.WORDS[language], language=language, network=network,
-        kind=texts.KIND_NAMES[language][action.kind], when=when, place=action.place,
-        **values), status
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    with force_locale(chosen if chosen in LANGUAGES else language):
+        return render_template(
+            template, words=texts.WORDS[language], language=language, network=network,
+            kind=texts.KIND_NAMES[language][action.kind], when=when, place=action.place,
+            **values), status
 
 
 def broken_link() -> tuple[str, int]:

@@ -53,6 +53,10 @@ class Event(Model):
     to_state: Mapped[str | None] = mapped_column(sa.String(32))
     trigger: Mapped[str | None] = mapped_column(sa.String(32))
     note: Mapped[str] = mapped_column(sa.Text, default="")
+    # A note the app wrote itself: its English msgid and values, translated when shown
+    # (casework.system_text); None for a note a user typed.
+    note_msgid: Mapped[str | None] = mapped_column(sa.String(300))
+    note_values: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     # Names of the fields an edit changed; never their values, which may be personal data.
     changed_fields: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
 

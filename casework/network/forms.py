@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -31,6 +32,10 @@ from wtforms.validators import (
 
 from casework.forms import PHONE_INPUT, options, printable_text, strip_whitespace
 from casework.models import PageSize
+
+# The paper sizes by the names their readers use ("Letter" is "Carta" in Spanish).
+PAPER_SIZES = {PageSize.A4.value: "A4",
+               PageSize.LETTER.value: lazy_pgettext("paper size", "Letter")}
 
 # A deadline shorter than this gives a target no fair chance; a longer one loses momentum.
 MIN_DEADLINE_DAYS, MAX_DEADLINE_DAYS = 3, 60
@@ -92,8 +97,7 @@ class SettingsForm(FlaskForm):
         filters=[strip_whitespace], render_kw={"list": "time-zones", "autocomplete": "off"},
         description=_l("Deadlines, due dates and reports are in this zone, e.g. "
                        "America/Chicago."))
-    page_size = RadioField(_l("Paper size"), choices=options((size.value, size.value)
-                                                         for size in PageSize))
+    page_size = RadioField(_l("Paper size"), choices=options(PAPER_SIZES.items()))
     default_deadline_days = IntegerField(
         _l("Default deadline (days after delivery)"),
         validators=[InputRequired(message=_l("Give a number of days.")),
@@ -133,7 +137,7 @@ class PosterForm(FlaskForm):
 
     kind = RadioField(_l("What"), choices=options(POSTER_KINDS.items()), default="poster")
     paper = RadioField(_l("Paper"),
-                       choices=options((size.value, size.value) for size in PageSize))
+                       choices=options(PAPER_SIZES.items()))
     language = RadioField(_l("Language"), choices=options(POSTER_LANGUAGES.items()),
                           default="both")
     tabs = BooleanField(_l("Tear-off tabs with the phone and the form's address (posters)"),

@@ -43,6 +43,8 @@ WORDS: Final[Mapping[Language, Mapping[str, str]]] = {
         "scan": "Scan to get in touch",
         "free": "Free and confidential. We are not a service: we fight together.",
         "tab": "Get in touch",
+        "qr": "QR code: {url}",
+        "tabs": "Tear-off tabs",
     },
     "es": {
         "headline": "¿Su patrón o su casero abusa de usted?",
@@ -58,6 +60,8 @@ WORDS: Final[Mapping[Language, Mapping[str, str]]] = {
         "scan": "Escanee para comunicarse",
         "free": "Gratis y confidencial. No somos un servicio: luchamos juntos.",
         "tab": "Comuníquese",
+        "qr": "Código QR: {url}",
+        "tabs": "Tiras para arrancar",
     },
 }
 

@@ -39,6 +39,7 @@ from casework.people.services import (
     fill_in,
     note_change_on_fights,
 )
+from casework.system_text import N_
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5_000
@@ -356,4 +357,4 @@ def merge_row(target: Person, details: PersonDetails, actor: User | None) -> Non
     changed = fill_in(target, name=details.name, phone=details.phone, email=details.email,
                       notes=details.safe_contact_notes, languages=details.languages,
                       sms_consent=details.sms_consent, email_consent=details.email_consent)
-    note_change_on_fights(target, changed, actor, "Completed from a spreadsheet import")
+    note_change_on_fights(target, changed, actor, N_("Completed from a spreadsheet import"))

@@ -35,6 +35,7 @@ from casework.models.base import utcnow
 from casework.people.languages import union_languages
 from casework.people.matching import people_matching
 from casework.people.rules import PersonDetails
+from casework.system_text import N_, system_note
 
 # The person's fields that the case page shows, by the name its edit form gives them.
 CASE_FIELD_NAMES = {"name": "person_name", "phone": "person_phone", "email": "person_email",
@@ -109,7 +110,7 @@ def update_person(person: Person, editor: User, details: PersonDetails) -> list[
     apply_details(person, details)
     changed = [f.name for f in fields(PersonDetails)
                if getattr(before, f.name) != getattr(details, f.name)]
-    note_change_on_fights(person, changed, editor, "On the people page", fights)
+    note_change_on_fights(person, changed, editor, N_("On the people page"), fights)
     db.session.flush()
     return changed
 
@@ -125,7 +126,7 @@ def note_change_on_fights(person: Person, changed: list[str], actor: User | None
     for fight in fights_of(person) if fights is None else fights:
         fight.updated_at = utcnow()
         db.session.add(Event(case=fight, actor=actor, kind=EventKind.UPDATED,
-                             changed_fields=shown, note=note))
+                             changed_fields=shown, **system_note(note)))
 
 
 def apply_details(person: Person, details: PersonDetails) -> None:
@@ -174,7 +175,7 @@ def merge_people(keep: Person, duplicate: Person, actor: User | None = None) -> 
         fight.person = keep
         db.session.add(Event(case=fight, actor=actor, kind=EventKind.UPDATED,
                              changed_fields=["person"],
-                             note="Two records of this person were merged"))
+                             **system_note(N_("Two records of this person were merged"))))
     move_call_list_entries(keep, duplicate)
     move_email_copies(keep, duplicate)
     for role in db.session.scalars(select(ActionRole).where(ActionRole.person_id == duplicate.id)):
@@ -184,7 +185,8 @@ def merge_people(keep: Person, duplicate: Person, actor: User | None = None) -> 
     changed = fill_in(keep, name=duplicate.name, phone=duplicate.phone, email=duplicate.email,
                       notes=duplicate.safe_contact_notes, languages=duplicate.languages,
                       sms_consent=duplicate.sms_consent, email_consent=duplicate.email_consent)
-    note_change_on_fights(keep, changed, actor, "Completed from a merged record", own_fights)
+    note_change_on_fights(keep, changed, actor, N_("Completed from a merged record"),
+                          own_fights)
     db.session.flush()
     db.session.delete(duplicate)
     db.session.flush()

@@ -37,9 +37,8 @@ from casework.models import (
     User,
 )
 from casework.models.base import utcnow
+from casework.system_text import MEMBER_APPROVAL_NOTE, N_, msgid_value, system_note
 from casework.users.invitations import invite_user, member_invitation_of, person_invitation_of
-
-MEMBER_APPROVAL_NOTE = "Approved by the member in the portal"
 
 
 class MemberLoginRefused(CaseworkError):
@@ -87,7 +86,7 @@ def invite_member(case: Case, coordinator: User, email: str, password: str) -> I
                              password, case=case)
     # The timeline says that it happened, never the email or password.
     db.session.add(Event(case=case, actor=coordinator, kind=EventKind.NOTE,
-                         note="Portal login offered to the member."))
+                         **system_note(N_("Portal login offered to the member."))))
     db.session.flush()
     return invitation
 
@@ -176,4 +175,6 @@ def approve_as_member(version: LetterVersion, member: User,
     version.approved_at = utcnow()
     version.approved_by_id = member.id
     version.member_approval_note = MEMBER_APPROVAL_NOTE
-    touch(case, member, f"Letter version {version.number} approved. {MEMBER_APPROVAL_NOTE}")
+    touch(case, member, system_note(N_("Letter version %(number)s approved. %(note)s"),
+                                    number=str(version.number),
+                                    note=msgid_value(MEMBER_APPROVAL_NOTE)))

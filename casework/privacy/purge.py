@@ -50,6 +50,7 @@ from casework.models import (
     User,
 )
 from casework.models.base import utcnow
+from casework.system_text import N_, system_note
 from casework.workflow.states import ENDED_STATES
 
 PURGED_NAME = "Purged"
@@ -78,7 +79,9 @@ class TextRule:
 RULES: tuple[TextRule, ...] = (
     TextRule("case narratives", Case,
              {"what_happened": "", "screening_notes": "", "winnability_notes": ""}),
-    TextRule("timeline notes", Event, {"note": ""}),
+    # The app's own notes keep their values apart (names, places): they go too.
+    TextRule("timeline notes", Event, {"note": "", "note_msgid": None,
+                                       "note_values": sa.null()}),
     TextRule("task titles", Task, {"title": PURGED_TASK_TITLE}),
     # A JSON column given Python None stores the JSON text 'null'; sa.null() is SQL NULL.
     TextRule(LETTER_VERSIONS, LetterVersion,
@@ -281,7 +284,7 @@ def apply_purge(plan: PurgePlan) -> int:
                 setattr(obj, name, dict(value) if isinstance(value, dict) else value)
         for case_id, removed in network.per_case.items():
             db.session.add(Event(case_id=case_id, kind=EventKind.PURGED,
-                                 note=timeline_note(removed, network.cutoff)))
+                                 **timeline_note(removed, network.cutoff)))
         changed += len(network.items)
         counts = "; ".join(f"{count} {kind}" for kind, count in network.counts.items())
         add_entry("purge.run", network_id=network.network_id,
@@ -295,10 +298,22 @@ def apply_purge(plan: PurgePlan) -> int:
     return changed
 
 
-def timeline_note(removed: Counter[str], cutoff: date) -> str:
-    """What a fight's timeline says about its purge: what went, never what it said."""
-    kept_as_marks = [f"{removed[kind]} {name}" for kind, name in (
-        (LETTER_VERSIONS, "letter version(s)"), (DOCUMENTS, "document(s)")) if removed[kind]]
-    marks = f" {' and '.join(kept_as_marks)} purged." if kept_as_marks else ""
-    return (f"Personal data purged (the fight ended before {cutoff.isoformat()}): names, "
-            f"contact details and texts removed.{marks}")
+def timeline_note(removed: Counter[str], cutoff: date) -> dict[str, Any]:
+    """What a fight's timeline says about its purge: what went, never what it said (the
+    ``Event`` keywords: translated when shown)."""
+    versions, documents = removed[LETTER_VERSIONS], removed[DOCUMENTS]
+    msgid = {
+        (False, False): N_("Personal data purged (the fight ended before %(day)s): names, "
+                           "contact details and texts removed."),
+        (True, False): N_("Personal data purged (the fight ended before %(day)s): names, "
+                          "contact details and texts removed. %(versions)s letter version(s) "
+                          "purged."),
+        (False, True): N_("Personal data purged (the fight ended before %(day)s): names, "
+                          "contact details and texts removed. %(documents)s document(s) "
+                          "purged."),
+        (True, True): N_("Personal data purged (the fight ended before %(day)s): names, "
+                         "contact details and texts removed. %(versions)s letter version(s) "
+                         "and %(documents)s document(s) purged."),
+    }[(bool(versions), bool(documents))]
+    return system_note(msgid, day=cutoff.isoformat(), versions=str(versions),
+                       documents=str(documents))

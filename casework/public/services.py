@@ -30,6 +30,7 @@ from casework.models import (
 from casework.models.base import utcnow
 from casework.reports.fight_figures import refresh_fight_figures
 from casework.security.ratelimit import address_block
+from casework.system_text import N_, system_note
 from casework.workflow.states import CaseState
 
 WINDOW = timedelta(hours=1)
@@ -112,7 +113,7 @@ def create_web_inquiry(network: Network, sent: WebInquiry) -> Case:
     case.refresh_search_text()
     db.session.add_all([person, target, case, Event(
         case=case, actor=None, kind=EventKind.CREATED, to_state=case.state,
-        note="Inquiry sent through the web form")])
+        **system_note(N_("Inquiry sent through the web form")))])
     db.session.flush()
     refresh_fight_figures(case)
     return case

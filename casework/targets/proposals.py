@@ -27,6 +27,7 @@ from casework.models import (
 )
 from casework.models.base import utcnow
 from casework.models.target import detail_changes
+from casework.system_text import N_, Value, msgid_value, system_note
 from casework.targets.services import lock_target, note_on_open_cases, require_research
 
 PROPOSALS_SHOWN = 20
@@ -60,9 +61,10 @@ def propose_target_details(target: Target, case: Case, author: User, kind: Targe
                               address=address)
     db.session.add(proposal)
     db.session.add(Event(case=case, actor=author, kind=EventKind.TARGET_RESEARCH,
-                         note=f"Proposed a new {' and '.join(changes)} for {target.name}, one "
-                              "of the network's targets already: an organizer reviews it on "
-                              "the target's page."))
+                         **system_note(N_("Proposed a new %(details)s for %(target)s, one of "
+                                          "the network's targets already: an organizer "
+                                          "reviews it on the target's page."),
+                                       details=detail_words(changes), target=target.name)))
     return proposal
 
 
@@ -85,8 +87,9 @@ def accept_proposal(proposal: TargetProposal, actor: User) -> list[str]:
         target.address = proposal.address
     decide(proposal, actor, ProposalStatus.ACCEPTED)
     if changed:
-        note_on_open_cases(target, actor, f"Target details: accepted the {' and '.join(changed)} "
-                                          f"proposed from {proposal.case.reference}.")
+        note_on_open_cases(target, actor, system_note(
+            N_("Target details: accepted the %(details)s proposed from %(reference)s."),
+            details=detail_words(changed), reference=proposal.case.reference))
     db.session.flush()
     return changed
 
@@ -96,8 +99,8 @@ def dismiss_proposal(proposal: TargetProposal, actor: User) -> None:
     locked_for_review(proposal, actor)
     decide(proposal, actor, ProposalStatus.DISMISSED)
     db.session.add(Event(case_id=proposal.case_id, actor=actor, kind=EventKind.TARGET_RESEARCH,
-                         note="Target details: dismissed the details proposed from this case; "
-                              "the target keeps its own."))
+                         **system_note(N_("Target details: dismissed the details proposed "
+                                          "from this case; the target keeps its own."))))
     db.session.flush()
 
 
@@ -115,3 +118,10 @@ def decide(proposal: TargetProposal, actor: User, status: ProposalStatus) -> Non
     proposal.status = status
     proposal.decided_by = actor
     proposal.decided_at = utcnow()
+
+
+def detail_words(changes: list[str]) -> Value:
+    """'kind', 'address' or 'kind and address', translated when shown."""
+    words = {("kind",): N_("kind"), ("address",): N_("address"),
+             ("kind", "address"): N_("kind and address")}
+    return msgid_value(words.get(tuple(changes), " and ".join(changes)))

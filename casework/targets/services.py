@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -12,13 +13,23 @@ from sqlalchemy import select
 from casework.errors import CaseworkError, PermissionDenied
 from casework.extensions import db
 from casework.models import Case, Event, EventKind, Target, TargetFact, TargetFactKind, User
+from casework.system_text import N_, Value, msgid_value, system_note
 from casework.targets.queries import may_research, planned_actions_pressing
 from casework.workflow.states import ENDED_STATES
 
 # The target's own free-text fields, edited together on the notes form.
 NOTE_FIELDS = ("role", "address", "contacts", "leverage_points", "research_notes")
-NOTE_LABELS = {"role": "role", "address": "address", "contacts": "contacts",
-               "leverage_points": "leverage points", "research_notes": "research notes"}
+NOTE_LABELS = {"role": N_("role"), "address": N_("address"), "contacts": N_("contacts"),
+               "leverage_points": N_("leverage points"),
+               "research_notes": N_("research notes")}
+# "an owner", "a source": a fact's kind as the timeline names it.
+FACT_NAMES = {
+    TargetFactKind.OWNER: N_("an owner"), TargetFactKind.MANAGER: N_("a manager"),
+    TargetFactKind.ADDRESS: N_("an address"),
+    TargetFactKind.RELATED_BUSINESS: N_("a related business"),
+    TargetFactKind.PROPERTY: N_("a property"),
+    TargetFactKind.LEVERAGE_POINT: N_("a leverage point"), TargetFactKind.SOURCE: N_("a source"),
+}
 
 
 class StaleTarget(CaseworkError):
@@ -83,8 +94,9 @@ def save_notes(target: Target, actor: User, notes: dict[str, str], seen: str,
     for name in changed:
         setattr(target, name, notes[name])
     if changed:
-        note_on_open_cases(target, actor, "Target research: changed the "
-                           + ", ".join(NOTE_LABELS[name] for name in changed) + ".")
+        note_on_open_cases(target, actor, system_note(
+            N_("Target research: changed the %(fields)s."),
+            **{"fields": {"list": [msgid_value(NOTE_LABELS[name]) for name in changed]}}))
     db.session.flush()
     return changed
 
@@ -95,7 +107,8 @@ def add_fact(target: Target, actor: User, fact: FactInput) -> TargetFact:
     row = TargetFact(target=target, kind=fact.kind, name=fact.name, details=fact.details,
                      source=fact.source, created_by_id=actor.id)
     db.session.add(row)
-    note_on_open_cases(target, actor, f"Target research: added {article(fact.kind)}.")
+    note_on_open_cases(target, actor, system_note(N_("Target research: added %(fact)s."),
+                                                  fact=article(fact.kind)))
     db.session.flush()
     return row
 
@@ -110,7 +123,8 @@ def update_fact(fact: TargetFact, actor: User, change: FactInput) -> bool:
         return False
     for key, value in values.items():
         setattr(fact, key, value)
-    note_on_open_cases(target, actor, f"Target research: corrected {article(change.kind)}.")
+    note_on_open_cases(target, actor, system_note(N_("Target research: corrected %(fact)s."),
+                                                  fact=article(change.kind)))
     db.session.flush()
     return True
 
@@ -120,24 +134,23 @@ def remove_fact(fact: TargetFact, actor: User) -> int:
     target = fact.target
     require_research(actor, target)
     pressing = planned_actions_pressing(fact)
-    note = f"Target research: removed {article(fact.kind)}."
-    if pressing:
-        note += f" {pressing} planned action(s) pressed it and now press the target itself."
-    note_on_open_cases(target, actor, note)
+    note_on_open_cases(target, actor, system_note(
+        N_("Target research: removed %(fact)s. %(count)s planned action(s) pressed it and now "
+           "press the target itself.") if pressing else N_("Target research: removed %(fact)s."),
+        fact=article(fact.kind), count=str(pressing)))
     target.facts.remove(fact)  # the database sets the actions' pressure point to NULL
     db.session.flush()
     return pressing
 
 
-def note_on_open_cases(target: Target, actor: User, note: str) -> None:
+def note_on_open_cases(target: Target, actor: User, note: dict[str, Any]) -> None:
     """Tell the timeline of each open fight against the target (kinds of fact, never values)."""
     open_cases = db.session.scalars(select(Case.id).where(
         Case.target_id == target.id, Case.state.not_in(ENDED_STATES)))
     db.session.add_all(Event(case_id=case_id, actor=actor, kind=EventKind.TARGET_RESEARCH,
-                             note=note) for case_id in open_cases)
+                             **note) for case_id in open_cases)
 
 
-def article(kind: TargetFactKind) -> str:
-    """'an owner', 'a source'."""
-    label = kind.label.lower()
-    return f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
+def article(kind: TargetFactKind) -> Value:
+    """'an owner', 'a source' (translated when shown)."""
+    return msgid_value(FACT_NAMES[kind])

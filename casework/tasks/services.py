@@ -11,6 +11,7 @@ from casework.errors import PermissionDenied
 from casework.extensions import db
 from casework.models import Case, Event, EventKind, Task, User
 from casework.models.base import utcnow
+from casework.system_text import N_, system_note, task_note, task_value
 from casework.workflow.task_rules import mark_no_longer_needed
 
 
@@ -41,7 +42,7 @@ def set_task_done(task: Task, actor: User, is_done: bool) -> None:
     task.done_at = utcnow() if is_done else None
     task.no_longer_needed_at = None
     kind = EventKind.TASK_DONE if is_done else EventKind.TASK_REOPENED
-    db.session.add(Event(case=task.case, actor=actor, kind=kind, note=task.title))
+    db.session.add(Event(case=task.case, actor=actor, kind=kind, **task_note(task)))
     db.session.flush()
 
 
@@ -53,7 +54,8 @@ def set_task_no_longer_needed(task: Task, actor: User) -> None:
         return
     mark_no_longer_needed(task)
     db.session.add(Event(case=task.case, actor=actor, kind=EventKind.TASK_NO_LONGER_NEEDED,
-                         note=_("Task no longer needed: “%(task)s”", task=task.title)))
+                         **system_note(N_("Task no longer needed: “%(task)s”"),
+                                       task=task_value(task))))
     db.session.flush()
 
 

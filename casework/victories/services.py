@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,11 +16,11 @@ from casework.clock import network_today
 from casework.errors import CaseworkError, PermissionDenied
 from casework.extensions import db
 from casework.fight.dates import consent_date_problem
-from casework.formatting import local_date
 from casework.models import Case, Consent, ConsentMethod, ConsentSubject, Event, EventKind, User
 from casework.models.base import utcnow
 from casework.models.consent import PUBLICATION_SUBJECTS
 from casework.models.victory import MAX_TITLE, MAX_WRITE_UP, Victory
+from casework.system_text import N_, date_value, enum_value, system_note
 from casework.victories.privacy import mentions_of
 from casework.workflow.states import CaseState
 
@@ -132,7 +133,8 @@ def publish_victory(case: Case, actor: User) -> Victory:
         raise VictoryRefused(problem[1])
     victory.published_at = victory.updated_at = utcnow()
     victory.updated_by_id = actor.id
-    note(case, actor, "Victory published on the network's public page and feed.")
+    note(case, actor, system_note(N_("Victory published on the network's public page and "
+                                     "feed.")))
     add_entry("victory.publish", network_id=case.network_id, object_type="victory",
               object_id=str(victory.id), case_id=case.id)
     db.session.flush()
@@ -145,12 +147,13 @@ def unpublish_victory(case: Case, actor: User, reason: str = "") -> Victory:
     victory = victory_of(case)
     if victory is None or not victory.is_published:
         raise VictoryRefused(_("This victory is not published."))
-    withdraw(case, actor, victory, reason or "Victory taken off the public page and feed.")
+    withdraw(case, actor, victory, reason or system_note(
+        N_("Victory taken off the public page and feed.")))
     db.session.flush()
     return victory
 
 
-def withdraw(case: Case, actor: User, victory: Victory, why: str) -> None:
+def withdraw(case: Case, actor: User, victory: Victory, why: str | dict[str, Any]) -> None:
     victory.published_at = None
     victory.updated_at, victory.updated_by_id = utcnow(), actor.id
     note(case, actor, why)
@@ -176,19 +179,25 @@ def record_publication_consent(case: Case, actor: User, consent: PublicationCons
                      recorded_by_id=actor.id)
     db.session.add(record)
     db.session.add(Event(case=case, actor=actor, kind=EventKind.CONSENT_RECORDED,
-                         note=f"The member's consent recorded: {subject.label.lower()}; given "
-                              f"{consent.method.label.lower()} on {local_date(consent.given_on)}"))
+                         **system_note(N_("The member's consent recorded: %(subject)s; given "
+                                          "%(method)s on %(day)s"),
+                                       subject=enum_value(subject, lower=True),
+                                       method=enum_value(consent.method, lower=True),
+                                       day=date_value(consent.given_on))))
     victory = victory_of(case)
     withdrawn = False
     if victory is not None and victory.is_published \
             and privacy_problem(case, victory.title, victory.write_up):
-        withdraw(case, actor, victory, "Victory taken off the public page: its story names "
-                                       "the member, who no longer agrees to be named.")
+        withdraw(case, actor, victory, system_note(
+            N_("Victory taken off the public page: its story names the member, who no longer "
+               "agrees to be named.")))
         withdrawn = True
     db.session.flush()
     return record, withdrawn
 
 
-def note(case: Case, actor: User, text: str) -> None:
+def note(case: Case, actor: User, text: str | dict[str, Any]) -> None:
+    """A timeline entry: typed text, or the app's own words (``system_note``)."""
     case.updated_at = utcnow()
-    db.session.add(Event(case=case, actor=actor, kind=EventKind.NOTE, note=text))
+    db.session.add(Event(case=case, actor=actor, kind=EventKind.NOTE,
+                         **(text if isinstance(text, dict) else {"note": text})))

@@ -16,6 +16,7 @@ from casework.models import Case, Event, EventKind, Network, User
 from casework.models.base import utcnow
 from casework.reports.fight_figures import refresh_fight_figures
 from casework.solidarity.appeals import share_status
+from casework.system_text import N_, date_value, system_note
 from casework.workflow.service import lock_case, set_deadline
 from casework.workflow.task_rules import (
     DEADLINE_PASSED_TASK,
@@ -46,7 +47,7 @@ def correct_delivery_date(case_id: int, actor: User, delivered_at: datetime,
     case.updated_at = utcnow()
     db.session.add(Event(case=case, actor=actor, kind=EventKind.UPDATED,
                          changed_fields=["delivered_at", "deadline_on"],
-                         note="Delivery date corrected; deadline and tasks moved"))
+                         **system_note(N_("Delivery date corrected; deadline and tasks moved"))))
     db.session.flush()
     refresh_fight_figures(case)
     return case
@@ -77,7 +78,8 @@ def tick_deadlines() -> TickReport:
                 continue  # another tick got here first
             case.deadline_passed_at = utcnow()
             db.session.add(Event(case=case, kind=EventKind.NOTE,
-                                 note=f"The deadline ({case.deadline_on}) passed"))
+                                 **system_note(N_("The deadline (%(day)s) passed"),
+                                               day=date_value(case.deadline_on))))
             add_rule_task(case, DEADLINE_PASSED_TASK, today, None)
             share_status(case)
             marked.append(case.reference)

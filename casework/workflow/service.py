@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -15,12 +16,12 @@ from casework.errors import CaseworkError, PermissionDenied, StaleCase
 from casework.extensions import db
 from casework.fight.dates import delivery_date_problem, outcome_date_problem
 from casework.fight.services import RecordRefused
-from casework.formatting import money
 from casework.letters.services import freeze_demand_letter, start_revision
 from casework.models import Case, Delivery, Event, EventKind, Outcome, User
 from casework.models.base import utcnow
 from casework.reports.fight_figures import refresh_fight_figures
 from casework.solidarity.appeals import share_status
+from casework.system_text import N_, enum_value, money_value, system_note
 from casework.workflow.machine import Fight, build_machine
 from casework.workflow.moves import MoveInput
 from casework.workflow.states import ENDED_STATES, CaseState
@@ -94,11 +95,11 @@ def apply_transition(case_id: int, trigger: str, actor: User, move: MoveInput,
     if not moved:
         raise TransitionNotAllowed(fight.missing or [_("Nothing to go back to.")])
     dest = CaseState(fight.state)
-    note = record_move(case, transition, source, dest, actor, move)
+    note_fields = record_move(case, transition, source, dest, actor, move)
     case.state = dest
     case.state_changed_at = utcnow()
     db.session.add(Event(case=case, actor=actor, kind=EventKind.TRANSITION, from_state=source,
-                         to_state=dest, trigger=trigger, note=note))
+                         to_state=dest, trigger=trigger, **note_fields))
     if dest != CaseState.PAUSED:  # a paused fight resumes where it was: its tasks wait
         close_passed_state_tasks(case, dest, actor)
     if dest not in (CaseState.PAUSED,) and trigger not in ("resume", "reopen"):
@@ -121,9 +122,14 @@ def check_move_dates(case: Case, move: MoveInput, trigger: str, today: date) -> 
             raise RecordRefused(problem, "decided_on")
 
 
+# A note that is only a label (a decline's reason, an outcome): nothing else to translate.
+WHOLE = "%(why)s"
+
+
 def record_move(case: Case, transition: Transition, source: CaseState, dest: CaseState,
-                actor: User, move: MoveInput) -> str:
-    """The records a move writes besides the state; returns the timeline note."""
+                actor: User, move: MoveInput) -> dict[str, Any]:
+    """The records a move writes besides the state; returns the timeline note's ``Event``
+    keywords (what the app says is translated when shown, what the user typed is not)."""
     trigger = transition.trigger
     if dest == CaseState.PAUSED:
         case.paused_from = source
@@ -138,8 +144,12 @@ def record_move(case: Case, transition: Transition, source: CaseState, dest: Cas
     if trigger == "decline" and move.decline_reason is not None:
         case.decline_reason = move.decline_reason
         case.referred_to = move.referred_to
-        where = f" to {move.referred_to}" if move.referred_to else ""
-        return f"{move.decline_reason.label}{where}. {move.reason}".strip()
+        why, place, typed = enum_value(move.decline_reason), move.referred_to, move.reason
+        if place:
+            return system_note(N_("%(why)s to %(place)s. %(note)s") if typed
+                               else N_("%(why)s to %(place)s."), why=why, place=place,
+                               note=typed)
+        return system_note(N_("%(why)s. %(note)s") if typed else WHOLE, why=why, note=typed)
     if trigger == "deliver" and move.delivery is not None:
         return record_delivery(case, actor, move)
     if trigger in ("win", "close") and move.outcome is not None:
@@ -149,19 +159,23 @@ def record_move(case: Case, transition: Transition, source: CaseState, dest: Cas
             decided_on=outcome.decided_on, conditions=outcome.conditions,
             debrief=outcome.debrief, recorded_by_id=actor.id,
         ))
-        amount = f": {money(outcome.amount_recovered)}" if outcome.amount_recovered else ""
-        return f"{outcome.kind.label}{amount}"
-    return move.reason
+        if outcome.amount_recovered:
+            return system_note(N_("%(outcome)s: %(amount)s"), outcome=enum_value(outcome.kind),
+                               amount=money_value(outcome.amount_recovered))
+        return system_note(WHOLE, why=enum_value(outcome.kind))
+    return {"note": move.reason}
 
 
-def record_delivery(case: Case, actor: User, move: MoveInput) -> str:
+def record_delivery(case: Case, actor: User, move: MoveInput) -> dict[str, Any]:
     delivery = move.delivery
     assert delivery is not None  # noqa: S101 - checked by the deliver guard
     record = Delivery(case=case, recorded_by_id=actor.id, **vars(delivery))
     db.session.add(record)
     set_deadline(case, record)
     freeze_demand_letter(case, actor, local_date_of(record.delivered_at, case.network))
-    return f"Delivered at {delivery.place} by {delivery.handed_over_by}; turnout {delivery.turnout}"
+    return system_note(N_("Delivered at %(place)s by %(who)s; turnout %(turnout)s"),
+                       place=delivery.place, who=delivery.handed_over_by,
+                       turnout=delivery.turnout)
 
 
 def set_deadline(case: Case, delivery: Delivery) -> None:

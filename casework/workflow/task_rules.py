@@ -15,8 +15,10 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from casework.extensions import db
+from casework.i18n import N_
 from casework.models import Case, Event, EventKind, Task, User
 from casework.models.base import utcnow
+from casework.system_text import system_note, task_value
 from casework.workflow.states import CaseState as S
 
 
@@ -30,27 +32,30 @@ class TaskRule:
 
 STATE_TASKS: dict[S, tuple[TaskRule, ...]] = {
     S.SCREENING: (TaskRule("screening_meeting",
-                           "Meet the member: facts, evidence, how the amount was computed",
+                           N_("Meet the member: facts, evidence, how the amount was computed"),
                            "entered", 3),),
-    S.PROPOSED: (TaskRule("meeting_vote", "Bring the fight to the weekly meeting for a vote",
+    S.PROPOSED: (TaskRule("meeting_vote", N_("Bring the fight to the weekly meeting for a vote"),
                           "entered", 7),),
-    S.DRAFTING: (TaskRule("draft_letter", "Draft the demand letter with the member",
+    S.DRAFTING: (TaskRule("draft_letter", N_("Draft the demand letter with the member"),
                           "entered", 5),),
-    S.READY: (TaskRule("plan_delivery", "Plan the delivery: date, place, turnout, roles",
+    S.READY: (TaskRule("plan_delivery", N_("Plan the delivery: date, place, turnout, roles"),
                        "entered", 3),),
-    S.DELIVERED: (TaskRule("check_deadline", "Check the deadline: did the target answer?",
+    S.DELIVERED: (TaskRule("check_deadline", N_("Check the deadline: did the target answer?"),
                            "deadline", 0),),
-    S.ESCALATING: (TaskRule("next_action", "Plan and schedule the next action",
+    S.ESCALATING: (TaskRule("next_action", N_("Plan and schedule the next action"),
                             "entered", 2),),
     S.NEGOTIATING: (TaskRule("offer_to_meeting",
-                             "Bring the offer to the meeting and the member", "entered", 3),),
-    S.WON: (TaskRule("confirm_payment", "Confirm the payment cleared", "outcome", 7),),
+                             N_("Bring the offer to the meeting and the member"), "entered", 3),),
+    S.WON: (TaskRule("confirm_payment", N_("Confirm the payment cleared"), "outcome", 7),),
 }
 
 # Created by `tick` once the deadline has passed, due the day after it.
 DEADLINE_PASSED_TASK = TaskRule("plan_escalation",
-                                "Deadline passed: plan the first escalation", "deadline", 1)
+                                N_("Deadline passed: plan the first escalation"), "deadline", 1)
 DEADLINE_WATCHED_STATES = (S.DELIVERED, S.NEGOTIATING)
+# The titles are stored in English and translated when shown (casework.system_text).
+RULES_BY_KEY = {rule.key: rule for rules in (*STATE_TASKS.values(), (DEADLINE_PASSED_TASK,))
+                for rule in rules}
 
 
 def states_needing(rule_key: str) -> frozenset[S]:
@@ -128,6 +133,7 @@ def close_passed_state_tasks(case: Case, state: S, actor: User | None) -> list[T
         if state not in states_needing(task.rule_key or ""):
             mark_no_longer_needed(task)
             db.session.add(Event(case=case, actor=actor, kind=EventKind.TASK_NO_LONGER_NEEDED,
-                                 note=f"Task no longer needed: “{task.title}”"))
+                                 **system_note(N_("Task no longer needed: “%(task)s”"),
+                                               task=task_value(task))))
             closed.append(task)
     return closed

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from playwright.sync_api import Locator, Page, expect
 from pypdf import PdfReader
 
@@ -264,7 +265,7 @@ def tick_deadlines(page: Page, live_server: LiveServer, deadline: date) -> None:
     expect(region(page, "Tasks").get_by_role("listitem").filter(
         has_text="Deadline passed: plan the first escalation")).to_have_count(1)
     expect(timeline_entries(page).first).to_contain_text(
-        f"The deadline ({deadline.isoformat()}) passed")
+        f"The deadline ({format_date(deadline, 'EEE d MMM yyyy', locale='en_US')}) passed")
 
 
 def add_note(page: Page, note: str) -> None:
@@ -342,7 +343,7 @@ def test_fight_from_inquiry_to_won(page: Page, live_server: LiveServer, tmp_path
         "moved from proposed to drafting",
         "moved from drafting to ready",
         "moved from ready to delivered",
-        f"The deadline ({deadline.isoformat()}) passed",
+        f"The deadline ({format_date(deadline, 'EEE d MMM yyyy', locale='en_US')}) passed",
         NOTE,
         "moved from delivered to negotiating",
         "moved from negotiating to won",

@@ -250,7 +250,7 @@ def network_report(network: Network, period: Period, *, include_people: bool = F
 
     today = today or network_today(network)
     queries.without_jit()
-    outcomes, money = queries.outcomes_and_money(queries.ended_fights(network.id, period))
+    outcomes, money = queries.outcomes_and_money(network.id, period)
     return Report(
         network_name=network.name,
         period=period,

@@ -27,6 +27,7 @@ from casework.models import (
 )
 from casework.models.base import utcnow
 from casework.models.target import detail_changes
+from casework.reports.fight_figures import refresh_target_kind
 from casework.targets.services import lock_target, note_on_open_cases, require_research
 
 PROPOSALS_SHOWN = 20
@@ -81,6 +82,7 @@ def accept_proposal(proposal: TargetProposal, actor: User) -> list[str]:
     changed = proposal.changes_to(target)
     if "kind" in changed:
         target.kind = proposal.kind
+        refresh_target_kind(target)
     if "address" in changed:
         target.address = proposal.address
     decide(proposal, actor, ProposalStatus.ACCEPTED)

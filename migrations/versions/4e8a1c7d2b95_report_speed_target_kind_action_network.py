@@ -1,0 +1,66 @@
+"""reports at 100,000 fights: the target's kind on each fight's figures row, the network on
+each action
+
+Revision ID: 4e8a1c7d2b95
+Revises: 3b9d51c0e7a4
+Create Date: 2026-12-03 08:00:00
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = '4e8a1c7d2b95'
+down_revision = '3b9d51c0e7a4'
+branch_labels = None
+depends_on = None
+
+ENDED_BEFORE = ['network_id', 'ended_on', 'outcome_kind', 'issue_type', 'demanded',
+                'recovered', 'days_to_win', 'actions_done']
+ENDED_AFTER = ['network_id', 'ended_on', 'outcome_kind', 'issue_type', 'target_kind',
+               'demanded', 'recovered', 'days_to_win', 'actions_done']
+ACTION_INDEX = ['network_id', 'status', 'starts_at', 'kind', 'turnout_actual', 'id']
+
+
+def upgrade():
+    # The figures rows are derived: emptied, given the new column, and computed again.
+    op.drop_index('ix_fight_figures_ended', table_name='fight_figures')
+    op.execute('DELETE FROM fight_figures')
+    with op.batch_alter_table('fight_figures', schema=None) as batch_op:
+        batch_op.add_column(sa.Column(
+            'target_kind', sa.Enum('company', 'person', name='targetkind', native_enum=False,
+                                   create_constraint=False, length=32), nullable=False))
+    op.create_index('ix_fight_figures_ended', 'fight_figures', ENDED_AFTER, unique=False)
+
+    op.add_column('action', sa.Column('network_id', sa.Integer(), nullable=True))
+    op.execute('UPDATE action SET network_id = '
+               '(SELECT network_id FROM case_record WHERE case_record.id = action.case_id)')
+    with op.batch_alter_table('action', schema=None) as batch_op:
+        batch_op.alter_column('network_id', existing_type=sa.Integer(), nullable=False)
+        batch_op.create_foreign_key(batch_op.f('fk_action_network_id_network'), 'network',
+                                    ['network_id'], ['id'])
+    op.create_index('ix_action_network_status_starts', 'action', ACTION_INDEX, unique=False)
+
+    from casework.reports.fight_figures import rebuild_fight_figures
+
+    rebuild_fight_figures(op.get_bind(), table=reflected(op.get_bind()))
+
+
+def downgrade():
+    op.drop_index('ix_action_network_status_starts', table_name='action')
+    with op.batch_alter_table('action', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_action_network_id_network'), type_='foreignkey')
+        batch_op.drop_column('network_id')
+
+    op.drop_index('ix_fight_figures_ended', table_name='fight_figures')
+    with op.batch_alter_table('fight_figures', schema=None) as batch_op:
+        batch_op.drop_column('target_kind')
+    op.create_index('ix_fight_figures_ended', 'fight_figures', ENDED_BEFORE, unique=False)
+    from casework.reports.fight_figures import rebuild_fight_figures
+
+    rebuild_fight_figures(op.get_bind(), table=reflected(op.get_bind()))
+
+
+def reflected(bind):
+    """The figures table as it stands at this revision (its rows are written to it)."""
+    return sa.Table('fight_figures', sa.MetaData(), autoload_with=bind)

@@ -37,6 +37,9 @@ class FightFigures(Model):
         sa.Index("ix_fight_figures_ended", "network_id", "ended_on", "outcome_kind",
                  "issue_type", "target_kind", "demanded", "recovered", "days_to_win",
                  "actions_done"),
+        # The money of one issue type's fights (its medians read that type's fights alone).
+        sa.Index("ix_fight_figures_ended_issue", "network_id", "issue_type", "ended_on",
+                 "outcome_kind", "demanded", "recovered"),
     )
 
     case_id: Mapped[int] = mapped_column(

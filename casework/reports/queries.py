@@ -292,16 +292,20 @@ def mobilization(network_id: int, period: Period, *, include_people: bool) -> Mo
     totals = {kind: sum(m.by_kind.get(kind.value, 0) for m in activity) for kind in ActionKind}
     kinds = sorted((Count(kind.value, kind.label, total) for kind, total in totals.items()),
                    key=lambda c: -c.count)
+    # The call lists read the same actions by the same index, without their months.
+    carried_out = (select(Action.id)
+                   .where(Action.network_id == network_id, Action.status == ActionStatus.DONE,
+                          in_period(Action.starts_at, period)).subquery("carried_out"))
     return Mobilization(
         months=activity, kinds=kinds, actions=sum(totals.values()),
         median_turnout=number_or_none(turnout.get("all")),
         with_turnout=sum(with_turnout.values()),
-        calls=call_conversion(done),
-        reliable_members=reliable_members(done) if include_people else None,
+        calls=call_conversion(carried_out),
+        reliable_members=reliable_members(carried_out) if include_people else None,
     )
 
 
-def call_conversion(done: sa.CTE) -> CallConversion:
+def call_conversion(done: sa.Subquery) -> CallConversion:
     called = CallListEntry.answer != CallAnswer.NOT_CALLED
     said_yes = CallListEntry.answer == CallAnswer.YES
     came = CallListEntry.is_checked_in.is_(True)
@@ -314,7 +318,7 @@ def call_conversion(done: sa.CTE) -> CallConversion:
     return CallConversion(*(int(value) for value in row))
 
 
-def reliable_members(done: sa.CTE) -> list[ReliableMember]:
+def reliable_members(done: sa.Subquery) -> list[ReliableMember]:
     """Who came most often when they said they would (coordinators only)."""
     said_yes = CallListEntry.answer == CallAnswer.YES
     came = CallListEntry.is_checked_in.is_(True)

@@ -19,6 +19,7 @@ ENDED_BEFORE = ['network_id', 'ended_on', 'outcome_kind', 'issue_type', 'demande
                 'recovered', 'days_to_win', 'actions_done']
 ENDED_AFTER = ['network_id', 'ended_on', 'outcome_kind', 'issue_type', 'target_kind',
                'demanded', 'recovered', 'days_to_win', 'actions_done']
+ENDED_ISSUE = ['network_id', 'issue_type', 'ended_on', 'outcome_kind', 'demanded', 'recovered']
 ACTION_INDEX = ['network_id', 'status', 'starts_at', 'kind', 'turnout_actual', 'id']
 
 
@@ -31,6 +32,7 @@ def upgrade():
             'target_kind', sa.Enum('company', 'person', name='targetkind', native_enum=False,
                                    create_constraint=False, length=32), nullable=False))
     op.create_index('ix_fight_figures_ended', 'fight_figures', ENDED_AFTER, unique=False)
+    op.create_index('ix_fight_figures_ended_issue', 'fight_figures', ENDED_ISSUE, unique=False)
 
     op.add_column('action', sa.Column('network_id', sa.Integer(), nullable=True))
     op.execute('UPDATE action SET network_id = '
@@ -52,6 +54,7 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('fk_action_network_id_network'), type_='foreignkey')
         batch_op.drop_column('network_id')
 
+    op.drop_index('ix_fight_figures_ended_issue', table_name='fight_figures')
     op.drop_index('ix_fight_figures_ended', table_name='fight_figures')
     with op.batch_alter_table('fight_figures', schema=None) as batch_op:
         batch_op.drop_column('target_kind')

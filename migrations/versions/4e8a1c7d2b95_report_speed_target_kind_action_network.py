@@ -1,11 +1,13 @@
 """reports at 100,000 fights: the target's kind on each fight's figures row, the network on
-each action
+each action, the database's data version token
 
 Revision ID: 4e8a1c7d2b95
 Revises: 3b9d51c0e7a4
 Create Date: 2026-12-03 08:00:00
 
 """
+import secrets
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -24,6 +26,14 @@ ACTION_INDEX = ['network_id', 'status', 'starts_at', 'kind', 'turnout_actual', '
 
 
 def upgrade():
+    data_version = op.create_table(
+        'data_version',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('token', sa.String(length=32), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_data_version')),
+    )
+    op.bulk_insert(data_version, [{'id': 1, 'token': secrets.token_hex(16)}])
+
     # The figures rows are derived: emptied, given the new column, and computed again.
     op.drop_index('ix_fight_figures_ended', table_name='fight_figures')
     op.execute('DELETE FROM fight_figures')
@@ -49,6 +59,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_table('data_version')
     op.drop_index('ix_action_network_status_starts', table_name='action')
     with op.batch_alter_table('action', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_action_network_id_network'), type_='foreignkey')

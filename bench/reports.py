@@ -310,20 +310,20 @@ def run_size(name: str, url: str, case_count: int, repeat: int) -> tuple[float, 
           "(the page's default period; figures kept)")
 
     def get_figures_anew() -> None:
-        figures._KEPT.clear()
+        figures.forget_kept_reports()
         get()
 
     anew = measure(get_figures_anew, repeat)
     print(f"  {'… figures anew':<16} {describe(anew)}  (the first view after a write)")
 
     def get_default_anew() -> None:
-        figures._KEPT.clear()
+        figures.forget_kept_reports()
         get_default()
 
     print(f"  {'… this year anew':<16} {describe(measure(get_default_anew, repeat))}")
 
     def get_all_anew() -> None:
-        figures._KEPT.clear()
+        figures.forget_kept_reports()
         charts._render.cache_clear()
         get()
 

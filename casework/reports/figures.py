@@ -253,6 +253,12 @@ _KEPT_SIZE = 64
 _KEPT_LOCK = threading.Lock()
 
 
+def forget_kept_reports() -> None:
+    """Work every report out anew (benchmarks; the query-plan check reads its statements)."""
+    with _KEPT_LOCK:
+        _KEPT.clear()
+
+
 def network_report(network: Network, period: Period, *, include_people: bool = False,
                    today: date | None = None) -> Report:
     """Every figure of the network for the period; per-person figures (reliable members,

@@ -24,8 +24,9 @@ if TYPE_CHECKING:
 def network_of_case(context: Any) -> int:
     """The network of the action's fight (an INSERT's default, for every way of writing one)."""
     case_id = context.get_current_parameters()["case_id"]
-    return int(context.connection.scalar(
-        sa.text("SELECT network_id FROM case_record WHERE id = :id"), {"id": case_id}))
+    network_id = context.connection.scalar(
+        sa.text("SELECT network_id FROM case_record WHERE id = :id"), {"id": case_id})
+    return int(network_id) if network_id is not None else None  # type: ignore[return-value]
 
 
 class ActionKind(StrEnum):

@@ -82,9 +82,10 @@ def accept_proposal(proposal: TargetProposal, actor: User) -> list[str]:
     changed = proposal.changes_to(target)
     if "kind" in changed:
         target.kind = proposal.kind
-        refresh_target_kind(target)
     if "address" in changed:
         target.address = proposal.address
+    if "kind" in changed:  # after both changes: the target's audit entry is one flush
+        refresh_target_kind(target)
     decide(proposal, actor, ProposalStatus.ACCEPTED)
     if changed:
         note_on_open_cases(target, actor, f"Target details: accepted the {' and '.join(changed)} "

@@ -322,8 +322,9 @@ def reliable_members(done: sa.Subquery) -> list[ReliableMember]:
     """Who came most often when they said they would (coordinators only)."""
     said_yes = CallListEntry.answer == CallAnswer.YES
     came = CallListEntry.is_checked_in.is_(True)
-    # Tallied per person from the call lists' index first; only the people who came are
-    # then looked up for their names.
+    # Tallied per person from the call lists' index first; only the people who may be among
+    # the first RELIABLE_SHOWN (those tied with the last of them included, since names break
+    # ties) are then looked up for their names.
     tally = (select(CallListEntry.person_id,
                     func.sum(sa.case((said_yes, 1), else_=0)).label("said_yes"),
                     func.sum(sa.case((came, 1), else_=0)).label("came"),
@@ -332,10 +333,21 @@ def reliable_members(done: sa.Subquery) -> list[ReliableMember]:
              .join(CallListEntry, CallListEntry.action_id == done.c.id)
              .group_by(CallListEntry.person_id)
              .having(func.sum(sa.case((came, 1), else_=0)) > 0)
-             .subquery())
+             .cte("tally").prefix_with("MATERIALIZED"))
+
+    def last_shown(column: Any) -> sa.ColumnElement[Any]:
+        """The column's value in the last row shown (-1 when fewer are tallied)."""
+        return func.coalesce(
+            select(column).order_by(tally.c.kept.desc(), tally.c.came.desc())
+            .limit(1).offset(RELIABLE_SHOWN - 1).scalar_subquery(), -1)
+
+    may_be_shown = sa.or_(tally.c.kept > last_shown(tally.c.kept),
+                          sa.and_(tally.c.kept == last_shown(tally.c.kept),
+                                  tally.c.came >= last_shown(tally.c.came)))
     rows = db.session.execute(
         select(Person.name, tally.c.said_yes, tally.c.came, tally.c.kept)
         .join(Person, Person.id == tally.c.person_id)
+        .where(may_be_shown)
         .order_by(tally.c.kept.desc(), tally.c.came.desc(), Person.name, Person.id)
         .limit(RELIABLE_SHOWN)).all()
     return [ReliableMember(name, int(yes), int(came_count), int(kept_count))

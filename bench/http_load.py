@@ -149,7 +149,8 @@ def seed_everything(case_count: int) -> Seeded:
                 when = datetime.now(UTC) + timedelta(days=rng.randint(-60, 30),
                                                      hours=rng.randint(0, 9))
                 actions.append({
-                    "id": action_id, "case_id": case_id, "position": 0,
+                    "id": action_id, "case_id": case_id, "network_id": base.network_id,
+                    "position": 0,
                     "kind": rng.choice(list(ActionKind)), "title": "", "starts_at": when,
                     "place": "", "turnout_goal": rng.randint(5, 40), "calls_supporters": False,
                     "materials": "", "result": "", "incidents": "", "police_present": False,

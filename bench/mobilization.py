@@ -327,7 +327,8 @@ def seed(people_count: int, rng: random.Random) -> Seeded:
             zip(specs, action_cases, strict=True), start=1):
         pressed = fact_of_target.get(target_id) if kind == ActionKind.SECONDARY_TARGET else None
         actions.append({
-            "id": action_id, "case_id": case_id, "kind": kind, "starts_at": starts,
+            "id": action_id, "case_id": case_id, "network_id": 1, "kind": kind,
+            "starts_at": starts,
             "place": "Outside the front office", "pressure_point_id": pressed,
             "turnout_goal": 40 if kind.is_big else 8, "calls_supporters": kind.is_big,
             "status": status, "done_at": starts + timedelta(hours=2)

@@ -10,6 +10,7 @@ from flask import Flask
 from flask_babel import lazy_gettext
 
 from casework.config import load_config
+from casework.data_version import install_data_version
 from casework.database import install_sqlite_settings
 from casework.error_pages import register_error_pages
 from casework.extensions import csrf, db, login_manager, migrate
@@ -65,6 +66,7 @@ def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
 
 def init_extensions(app: Flask) -> None:
     install_sqlite_settings()
+    install_data_version()
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)

@@ -25,11 +25,14 @@ from casework.models import (
     Network,
     OutcomeKind,
     Role,
+    TargetKind,
+    TargetProposal,
     User,
 )
 from casework.reports.fight_figures import drifted_fights, refresh_fight_figures
 from casework.reports.figures import network_report
 from casework.reports.period import Period
+from casework.targets.proposals import accept_proposal
 from casework.workflow.deadlines import correct_delivery_date
 from casework.workflow.moves import MoveInput, OutcomeInput
 from casework.workflow.service import apply_transition
@@ -153,3 +156,18 @@ def test_a_declined_fight_counts_on_the_day_it_was_declined_until_reopened(
         move(case_id, "reopen", coordinator)
         row = figures(case_id)
         assert (row.declined_at, row.decline_reason) == (None, None)
+
+
+def test_a_shared_targets_new_kind_reaches_the_figures_of_every_fight_against_it(
+        app: Flask, make_user: Callable[..., int], make_case: Callable[..., int]) -> None:
+    """The reports count outcomes by the target's kind: when a proposal changes the kind of a
+    target two fights share, both fights' figures rows follow."""
+    organizer = make_user(Role.ORGANIZER)
+    first = make_case(organizer, target_name="Acme Landlords")
+    second = make_case(target_name="ACME LANDLORDS", target_kind=TargetKind.PERSON)
+    with app.app_context():
+        assert {figures(first).target_kind, figures(second).target_kind} == {TargetKind.COMPANY}
+        proposal = db.session.scalars(select(TargetProposal)).one()
+        accept_proposal(proposal, db.session.get_one(User, organizer))
+        db.session.commit()
+        assert {figures(first).target_kind, figures(second).target_kind} == {TargetKind.PERSON}

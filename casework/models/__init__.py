@@ -27,6 +27,7 @@ from casework.models.case import (
     case_team,
 )
 from casework.models.consent import Consent, ConsentMethod, ConsentSubject
+from casework.models.data_version import DataVersion
 from casework.models.document import Document, DocumentType
 from casework.models.event import Event, EventKind
 from casework.models.fight import (
@@ -83,6 +84,7 @@ from casework.models.user import CASE_TEAM_ROLES, STAFF_ROLES, Role, User
 from casework.models.victory import Victory
 
 __all__ = [
+    "DataVersion",
     "Action",
     "Appeal",
     "AppealDirection",

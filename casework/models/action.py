@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_pgettext
@@ -19,6 +19,14 @@ if TYPE_CHECKING:
     from casework.models.person import Person
     from casework.models.target import TargetFact
     from casework.models.user import User
+
+
+def network_of_case(context: Any) -> int:
+    """The network of the action's fight (an INSERT's default, for every way of writing one)."""
+    case_id = context.get_current_parameters()["case_id"]
+    network_id = context.connection.scalar(
+        sa.text("SELECT network_id FROM case_record WHERE id = :id"), {"id": case_id})
+    return int(network_id) if network_id is not None else None  # type: ignore[return-value]
 
 
 class ActionKind(StrEnum):
@@ -74,10 +82,17 @@ class Action(Model):
         # the reports' actions carried out in a period, read from the index alone.
         sa.Index("ix_action_status_starts", "status", "starts_at", "case_id", "kind",
                  "turnout_actual"),
+        # The reports' actions carried out by a network in a period, from the index alone.
+        sa.Index("ix_action_network_status_starts", "network_id", "status", "starts_at",
+                 "kind", "turnout_actual", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_record.id", ondelete="CASCADE"))
+    # The fight's network, copied when the action is written: the reports count a network's
+    # actions without looking up each one's fight.
+    network_id: Mapped[int] = mapped_column(sa.ForeignKey("network.id"),
+                                            default=network_of_case)
     position: Mapped[int] = mapped_column(default=0)
     kind: Mapped[ActionKind] = mapped_column(enum_column(ActionKind))
     title: Mapped[str] = mapped_column(sa.String(200), default="")

@@ -19,6 +19,7 @@ from casework.extensions import Model
 from casework.models.base import UTCDateTime, enum_column
 from casework.models.case import DeclineReason, IssueType
 from casework.models.fight import OutcomeKind
+from casework.models.target import TargetKind
 
 
 class FightFigures(Model):
@@ -34,7 +35,11 @@ class FightFigures(Model):
         sa.Index("ix_fight_figures_delivered", "network_id", "delivered_at",
                  "days_to_delivery"),
         sa.Index("ix_fight_figures_ended", "network_id", "ended_on", "outcome_kind",
-                 "issue_type", "demanded", "recovered", "days_to_win", "actions_done"),
+                 "issue_type", "target_kind", "demanded", "recovered", "days_to_win",
+                 "actions_done"),
+        # The money of one issue type's fights (its medians read that type's fights alone).
+        sa.Index("ix_fight_figures_ended_issue", "network_id", "issue_type", "ended_on",
+                 "outcome_kind", "demanded", "recovered"),
     )
 
     case_id: Mapped[int] = mapped_column(
@@ -55,6 +60,8 @@ class FightFigures(Model):
     outcome_kind: Mapped[OutcomeKind | None] = mapped_column(enum_column(OutcomeKind))
     recovered: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 2))
     issue_type: Mapped[IssueType] = mapped_column(enum_column(IssueType))
+    # The target's kind (company or person), kept in step when a shared target's changes.
+    target_kind: Mapped[TargetKind] = mapped_column(enum_column(TargetKind))
     # Days from the inquiry to the decision (taken on or declined), from the decision to the
     # delivery, and (whole days) from the delivery's local day to the day the win was decided.
     days_to_decision: Mapped[float | None]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
@@ -32,13 +32,14 @@ from casework.models import (
     FightFigures,
     Network,
     Outcome,
+    Target,
 )
 from casework.workflow.states import CaseState
 
-FIELDS = ("network_id", "issue_type", "logged_at", "screened_at", "proposed_at", "taken_at",
-          "declined_at", "decline_reason", "delivered_at", "delivered_on", "ended_on",
-          "outcome_kind", "recovered", "demanded", "actions_done", "days_to_decision",
-          "days_to_delivery", "days_to_win")
+FIELDS = ("network_id", "issue_type", "target_kind", "logged_at", "screened_at",
+          "proposed_at", "taken_at", "declined_at", "decline_reason", "delivered_at",
+          "delivered_on", "ended_on", "outcome_kind", "recovered", "demanded", "actions_done",
+          "days_to_decision", "days_to_delivery", "days_to_win")
 BATCH = 2_000
 
 
@@ -72,7 +73,8 @@ def computed_figures(where: sa.ColumnElement[bool]) -> sa.Select[Any]:
     ended = Case.state.in_([CaseState.WON, CaseState.CLOSED])
     declined = Case.state == CaseState.DECLINED
     return (
-        select(Case.id.label("case_id"), Case.network_id, Case.issue_type, Network.timezone,
+        select(Case.id.label("case_id"), Case.network_id, Case.issue_type,
+               Target.kind.label("target_kind"), Network.timezone,
                Case.created_at.label("logged_at"),
                _transition_at("screen").label("screened_at"),
                _transition_at("propose").label("proposed_at"),
@@ -88,6 +90,7 @@ def computed_figures(where: sa.ColumnElement[bool]) -> sa.Select[Any]:
                func.coalesce(money_demanded, Case.amount_claimed, 0).label("demanded"),
                actions_done.label("actions_done"))
         .join(Network, Network.id == Case.network_id)
+        .join(Target, Target.id == Case.target_id)
         .where(where)
         .order_by(Case.id)
     )
@@ -126,7 +129,8 @@ def rows_of(connection: sa.Connection, where: sa.ColumnElement[bool]) -> Iterato
         decided_at = taken_at or declined_at
         yield {
             "case_id": row["case_id"], "network_id": row["network_id"],
-            "issue_type": row["issue_type"], "logged_at": logged_at,
+            "issue_type": row["issue_type"], "target_kind": row["target_kind"],
+            "logged_at": logged_at,
             "screened_at": _aware(row["screened_at"]),
             "proposed_at": _aware(row["proposed_at"]),
             "taken_at": taken_at, "declined_at": declined_at,
@@ -164,22 +168,36 @@ def refresh_fight_figures(case: Case) -> FightFigures:
     return row
 
 
-def rebuild_fight_figures(connection: sa.Connection, network_id: int | None = None) -> int:
+def refresh_target_kind(target: Target) -> None:
+    """A target's kind changed: the figures rows of every fight against it follow."""
+    db.session.flush()
+    db.session.execute(
+        sa.update(FightFigures).where(FightFigures.case_id.in_(
+            select(Case.id).where(Case.target_id == target.id)))
+        .values(target_kind=target.kind).execution_options(synchronize_session="fetch"))
+
+
+def rebuild_fight_figures(connection: sa.Connection, network_id: int | None = None,
+                          table: sa.Table | None = None) -> int:
     """Recompute the figures rows of a network's fights (or of every fight) from their
-    records; returns how many. For the migration's backfill, bulk-loaded data and a
-    network's change of time zone."""
+    records; returns how many. For the migrations' backfills, bulk-loaded data and a
+    network's change of time zone. A migration passes the table as it stands at its
+    revision: only the columns it has are written."""
+    if table is None:
+        table = cast(sa.Table, FightFigures.__table__)
+    columns = set(table.c.keys())
     where = Case.network_id == network_id if network_id is not None else sa.true()
-    connection.execute(sa.delete(FightFigures).where(
-        FightFigures.network_id == network_id if network_id is not None else sa.true()))
+    connection.execute(sa.delete(table).where(
+        table.c.network_id == network_id if network_id is not None else sa.true()))
     written = 0
     batch: list[dict[str, Any]] = []
     for row in list(rows_of(connection, where)):
-        batch.append(row)
+        batch.append({key: value for key, value in row.items() if key in columns})
         if len(batch) == BATCH:
-            connection.execute(sa.insert(FightFigures), batch)
+            connection.execute(sa.insert(table), batch)
             written, batch = written + len(batch), []
     if batch:
-        connection.execute(sa.insert(FightFigures), batch)
+        connection.execute(sa.insert(table), batch)
         written += len(batch)
     return written
 

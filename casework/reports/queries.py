@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -47,7 +48,7 @@ from casework.reports.figures import (
     Timing,
 )
 from casework.reports.period import Period
-from casework.reports.sql import medians
+from casework.reports.sql import Values, medians
 from casework.workflow.deadlines import WATCHED_STATES
 from casework.workflow.states import OPEN_STATES, CaseState
 
@@ -66,20 +67,6 @@ def in_period(column: Any, period: Period) -> sa.ColumnElement[bool]:
 def on_days(column: Any, period: Period) -> sa.ColumnElement[bool]:
     """A day (already a local date, such as an outcome's) is one of the period's days."""
     return sa.and_(column >= period.first_day, column <= period.last_day)
-
-
-def of_network(network_id: int) -> sa.ColumnElement[bool]:
-    """The fight is the network's, for queries led by a dated row (an action), joined to
-    the fight's narrow figures row rather than to its wide case row.
-
-    On SQLite, which keeps no statistics, ``+ 0`` stops it from reading all of the network's
-    cases by the network index instead of the period's rows by their date index.
-    PostgreSQL's planner knows how many cases a network has, and needs the plain column to
-    use that knowledge.
-    """
-    if db.session.get_bind().dialect.name == "sqlite":
-        return (FightFigures.network_id + 0) == network_id
-    return FightFigures.network_id == network_id
 
 
 def without_jit() -> None:
@@ -104,33 +91,22 @@ def number_or_none(value: Any) -> float | None:
 # --- Fights that ended in the period ------------------------------------------------------
 
 
-def ended_fights(network_id: int, period: Period) -> sa.CTE:
-    """One row per fight won or closed in the period, by the day its outcome was decided,
-    with that outcome and its money.
-
-    Materialized: each statement reading it finds the period's fights once, by the figures'
-    (network, ended_on) index, whatever it then groups by.
-    """
-    # The target's kind is looked up per fight, so that no planner starts from the targets.
-    target_kind = (select(Target.kind).join(Case, Case.target_id == Target.id)
-                   .where(Case.id == FightFigures.case_id)
-                   .correlate(FightFigures).scalar_subquery())
-    return (
-        select(FightFigures.case_id, FightFigures.issue_type, target_kind.label("target_kind"),
-               FightFigures.outcome_kind, FightFigures.demanded,
-               func.coalesce(FightFigures.recovered, 0).label("recovered"))
-        .where(FightFigures.network_id == network_id, on_days(FightFigures.ended_on, period))
-        .cte("ended").prefix_with("MATERIALIZED")
-    )
+def ended_in(network_id: int, period: Period) -> sa.ColumnElement[bool]:
+    """The fight is the network's and was won or closed in the period, by the day its outcome
+    was decided (read from the figures' (network, ended_on, …) index alone)."""
+    return sa.and_(FightFigures.network_id == network_id, on_days(FightFigures.ended_on, period))
 
 
-def outcomes_and_money(ended: sa.CTE) -> tuple[Outcomes, Money]:
+def outcomes_and_money(network_id: int, period: Period) -> tuple[Outcomes, Money]:
     """How the period's fights ended (overall, by issue type, by target kind) and the money
     demanded and recovered in those won, partly won or lost: two statements."""
-    rows = db.session.execute(
-        select(ended.c.issue_type, ended.c.target_kind, ended.c.outcome_kind, func.count(),
-               func.sum(ended.c.demanded), func.sum(ended.c.recovered))
-        .group_by(ended.c.issue_type, ended.c.target_kind, ended.c.outcome_kind)).all()
+    rows: Sequence[Any] = db.session.execute(
+        select(FightFigures.issue_type, FightFigures.target_kind, FightFigures.outcome_kind,
+               func.count(), func.sum(FightFigures.demanded),
+               func.sum(func.coalesce(FightFigures.recovered, 0)))
+        .where(ended_in(network_id, period))
+        .group_by(FightFigures.issue_type, FightFigures.target_kind,
+                  FightFigures.outcome_kind)).all()
     tallies: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     money_totals: dict[str, list[Any]] = {}
     for issue, target_kind, outcome_kind, count, demanded, recovered in rows:
@@ -141,10 +117,11 @@ def outcomes_and_money(ended: sa.CTE) -> tuple[Outcomes, Money]:
             tallies[key][bucket] += count
         if kind in DECIDED_KINDS:
             for money_key in ("*", IssueType(issue).value):
-                total = money_totals.setdefault(money_key, [0, Decimal(0), Decimal(0)])
+                total = money_totals.setdefault(money_key, [0, Decimal(0), Decimal(0), 0])
                 total[0] += count
                 total[1] += money_of(demanded)
                 total[2] += money_of(recovered)
+                total[3] += count if bucket != "lost" else 0  # won in full or in part
 
     def row(group: str, key: str, label: str) -> OutcomeRow:
         tally = tallies.get((group, key), {})
@@ -158,7 +135,7 @@ def outcomes_and_money(ended: sa.CTE) -> tuple[Outcomes, Money]:
         by_target_kind=[row("target", k.value, k.label) for k in TargetKind
                         if ("target", k.value) in tallies],
     )
-    return outcomes, money(ended, money_totals)
+    return outcomes, money(network_id, period, money_totals)
 
 
 def outcome_bucket(kind: OutcomeKind) -> str:
@@ -171,25 +148,25 @@ def outcome_bucket(kind: OutcomeKind) -> str:
     return "closed"
 
 
-def money(ended: sa.CTE, totals: dict[str, list[Any]]) -> Money:
-    """The money rows: the totals given, and the medians (one statement)."""
-    decided = ended.c.outcome_kind.in_([k.value for k in DECIDED_KINDS])
-    won = ended.c.outcome_kind.in_([k.value for k in (*WON_KINDS, OutcomeKind.PARTIAL)])
-    issue = sa.type_coerce(ended.c.issue_type, sa.String)
-    rows = sa.union_all(
-        select((sa.literal("demanded:") + issue).label("grp"),
-               ended.c.demanded.label("value")).where(decided),
-        select(sa.literal("demanded:*").label("grp"), ended.c.demanded.label("value"))
-        .where(decided),
-        select((sa.literal("recovered:") + issue).label("grp"),
-               ended.c.recovered.label("value")).where(won),
-        select(sa.literal("recovered:*").label("grp"), ended.c.recovered.label("value"))
-        .where(won),
-    ).subquery()
-    found = {grp: money_of(value) for grp, value, _ in db.session.execute(medians(rows))}
+def money(network_id: int, period: Period, totals: dict[str, list[Any]]) -> Money:
+    """The money rows: the totals given (fights decided, demanded, recovered, fights won in
+    full or in part), and the medians (one statement)."""
+    ended = ended_in(network_id, period)
+    decided = FightFigures.outcome_kind.in_(DECIDED_KINDS)
+    won = FightFigures.outcome_kind.in_((*WON_KINDS, OutcomeKind.PARTIAL))
+    groups: dict[str, Values] = {}
+    for key, (fights, _demanded, _recovered, fights_won) in totals.items():
+        # "*" and the issue types of the fights decided in the period
+        of_issue = FightFigures.issue_type == key if key != "*" else sa.true()
+        groups[f"demanded:{key}"] = Values(
+            select(FightFigures.demanded).where(ended, decided, of_issue), fights)
+        groups[f"recovered:{key}"] = Values(
+            select(func.coalesce(FightFigures.recovered, 0)).where(ended, won, of_issue),
+            fights_won)
+    found = {grp: money_of(median) for grp, median in medians(groups).items()}
 
     def row(key: str, label: str) -> MoneyRow:
-        fights, demanded, recovered = totals.get(key, [0, Decimal(0), Decimal(0)])
+        fights, demanded, recovered, _won = totals.get(key, [0, Decimal(0), Decimal(0), 0])
         return MoneyRow(key, label, fights, money_of(demanded), money_of(recovered),
                         found.get(f"demanded:{key}"), found.get(f"recovered:{key}"))
 
@@ -237,28 +214,37 @@ def funnel(network_id: int, period: Period, overall: OutcomeRow) -> Funnel:
 
 
 def timing(network_id: int, period: Period) -> Timing:
-    """Median days between the stages, and actions before a win, in one statement."""
+    """Median days between the stages, and actions before a win: two statements, the
+    measures counted from their indexes, then their middle values read."""
     mine = FightFigures.network_id == network_id
-    won = sa.and_(mine, on_days(FightFigures.ended_on, period),
+    won = sa.and_(ended_in(network_id, period),
                   FightFigures.outcome_kind.in_([*WON_KINDS, OutcomeKind.PARTIAL]))
+    measures: dict[str, list[tuple[Any, sa.ColumnElement[bool]]]] = {
+        "decision": [(FightFigures.days_to_decision, sa.and_(
+                         mine, in_period(FightFigures.taken_at, period))),
+                     (FightFigures.days_to_decision, sa.and_(
+                         mine, in_period(FightFigures.declined_at, period)))],
+        "delivery": [(FightFigures.days_to_delivery, sa.and_(
+                         mine, in_period(FightFigures.delivered_at, period)))],
+        "win": [(FightFigures.days_to_win, won)],
+        "actions": [(FightFigures.actions_done, won)],
+    }
+    counts: dict[str, int] = defaultdict(int)
+    for key, count in db.session.execute(sa.union_all(*(
+            select(sa.literal(key).label("grp"), func.count(column)).where(where)
+            for key, parts in measures.items() for column, where in parts))):
+        counts[key] += int(count)
 
-    def measure(group: str, value: Any, *where: sa.ColumnElement[bool]) -> sa.Select[Any]:
-        return select(sa.literal(group).label("grp"), value.label("value")).where(*where)
+    def values(key: str) -> Values:
+        statements = [select(column).where(where, column.is_not(None))
+                      for column, where in measures[key]]
+        return Values(statements[0] if len(statements) == 1 else sa.union_all(*statements),
+                      counts[key])
 
-    days_to_decision = FightFigures.days_to_decision
-    rows = sa.union_all(
-        measure("decision", days_to_decision, mine, in_period(FightFigures.taken_at, period)),
-        measure("decision", days_to_decision, mine, in_period(FightFigures.declined_at, period)),
-        measure("delivery", FightFigures.days_to_delivery, mine,
-                in_period(FightFigures.delivered_at, period)),
-        measure("win", FightFigures.days_to_win, won),
-        measure("actions", sa.cast(FightFigures.actions_done, sa.Float), won),
-    ).subquery()
-    found = {grp: (int(n), float(median)) for grp, median, n in db.session.execute(medians(rows))}
+    found = medians({key: values(key) for key in measures})
 
     def duration(key: str, label: str) -> Duration:
-        fights, median = found.get(key, (0, None))
-        return Duration(key, label, fights, median)
+        return Duration(key, label, counts[key], number_or_none(found.get(key)))
 
     return Timing(
         inquiry_to_decision=duration("decision", "Inquiry to decision (days)"),
@@ -276,37 +262,50 @@ def mobilization(network_id: int, period: Period, *, include_people: bool) -> Mo
     months = period.months()
     month_of = sa.case(*[(Action.starts_at < month.ends_at, index)
                          for index, month in enumerate(months)], else_=len(months) - 1)
-    # The period's actions carried out, found once per statement by the starts_at index.
+    # The period's actions carried out, read once per statement from the network's index.
     done = (select(Action.id, month_of.label("month"), Action.kind, Action.turnout_actual)
-            .join(FightFigures, FightFigures.case_id == Action.case_id)
-            .where(of_network(network_id), Action.status == ActionStatus.DONE,
+            .where(Action.network_id == network_id, Action.status == ActionStatus.DONE,
                    in_period(Action.starts_at, period))
             .cte("done").prefix_with("MATERIALIZED"))
     counts: dict[int, dict[str, int]] = defaultdict(dict)
-    for index, kind, count in db.session.execute(
-            select(done.c.month, done.c.kind, func.count()).group_by(done.c.month, done.c.kind)):
+    with_turnout: dict[int, int] = defaultdict(int)
+    for index, kind, count, turnouts_recorded in db.session.execute(
+            select(done.c.month, done.c.kind, func.count(), func.count(done.c.turnout_actual))
+            .group_by(done.c.month, done.c.kind)):
         counts[int(index)][ActionKind(kind).value] = count
-    turnout_rows = sa.union_all(
-        select(done.c.month.label("grp"), done.c.turnout_actual.label("value")),
-        select(sa.literal(-1).label("grp"), done.c.turnout_actual.label("value")),
-    ).subquery()
-    turnout = {int(grp): (number_or_none(median), int(n))
-               for grp, median, n in db.session.execute(medians(turnout_rows))}
-    activity = [MonthActivity(month, counts.get(index, {}), *turnout.get(index, (None, 0)))
+        with_turnout[int(index)] += int(turnouts_recorded)
+
+    def turnouts(starts_at: datetime, ends_at: datetime, count: int) -> Values:
+        return Values(select(Action.turnout_actual)
+                      .where(Action.network_id == network_id, Action.status == ActionStatus.DONE,
+                             Action.starts_at >= starts_at, Action.starts_at < ends_at,
+                             Action.turnout_actual.is_not(None)), count)
+
+    turnout = medians({"all": turnouts(period.starts_at, period.ends_at,
+                                       sum(with_turnout.values())),
+                       **{str(index): turnouts(month.starts_at, month.ends_at,
+                                               with_turnout[index])
+                          for index, month in enumerate(months)}})
+    activity = [MonthActivity(month, counts.get(index, {}),
+                              number_or_none(turnout.get(str(index))), with_turnout[index])
                 for index, month in enumerate(months)]
     totals = {kind: sum(m.by_kind.get(kind.value, 0) for m in activity) for kind in ActionKind}
     kinds = sorted((Count(kind.value, kind.label, total) for kind, total in totals.items()),
                    key=lambda c: -c.count)
-    median_turnout, with_turnout = turnout.get(-1, (None, 0))
+    # The call lists read the same actions by the same index, without their months.
+    carried_out = (select(Action.id)
+                   .where(Action.network_id == network_id, Action.status == ActionStatus.DONE,
+                          in_period(Action.starts_at, period)).subquery("carried_out"))
     return Mobilization(
         months=activity, kinds=kinds, actions=sum(totals.values()),
-        median_turnout=median_turnout, with_turnout=with_turnout,
-        calls=call_conversion(done),
-        reliable_members=reliable_members(done) if include_people else None,
+        median_turnout=number_or_none(turnout.get("all")),
+        with_turnout=sum(with_turnout.values()),
+        calls=call_conversion(carried_out),
+        reliable_members=reliable_members(carried_out) if include_people else None,
     )
 
 
-def call_conversion(done: sa.CTE) -> CallConversion:
+def call_conversion(done: sa.Subquery) -> CallConversion:
     called = CallListEntry.answer != CallAnswer.NOT_CALLED
     said_yes = CallListEntry.answer == CallAnswer.YES
     came = CallListEntry.is_checked_in.is_(True)
@@ -319,12 +318,13 @@ def call_conversion(done: sa.CTE) -> CallConversion:
     return CallConversion(*(int(value) for value in row))
 
 
-def reliable_members(done: sa.CTE) -> list[ReliableMember]:
+def reliable_members(done: sa.Subquery) -> list[ReliableMember]:
     """Who came most often when they said they would (coordinators only)."""
     said_yes = CallListEntry.answer == CallAnswer.YES
     came = CallListEntry.is_checked_in.is_(True)
-    # Tallied per person from the call lists' index first; only the people who came are
-    # then looked up for their names.
+    # Tallied per person from the call lists' index first; only the people who may be among
+    # the first RELIABLE_SHOWN (those tied with the last of them included, since names break
+    # ties) are then looked up for their names.
     tally = (select(CallListEntry.person_id,
                     func.sum(sa.case((said_yes, 1), else_=0)).label("said_yes"),
                     func.sum(sa.case((came, 1), else_=0)).label("came"),
@@ -333,10 +333,21 @@ def reliable_members(done: sa.CTE) -> list[ReliableMember]:
              .join(CallListEntry, CallListEntry.action_id == done.c.id)
              .group_by(CallListEntry.person_id)
              .having(func.sum(sa.case((came, 1), else_=0)) > 0)
-             .subquery())
+             .cte("tally").prefix_with("MATERIALIZED"))
+
+    def last_shown(column: Any) -> sa.ColumnElement[Any]:
+        """The column's value in the last row shown (-1 when fewer are tallied)."""
+        return func.coalesce(
+            select(column).order_by(tally.c.kept.desc(), tally.c.came.desc())
+            .limit(1).offset(RELIABLE_SHOWN - 1).scalar_subquery(), -1)
+
+    may_be_shown = sa.or_(tally.c.kept > last_shown(tally.c.kept),
+                          sa.and_(tally.c.kept == last_shown(tally.c.kept),
+                                  tally.c.came >= last_shown(tally.c.came)))
     rows = db.session.execute(
         select(Person.name, tally.c.said_yes, tally.c.came, tally.c.kept)
         .join(Person, Person.id == tally.c.person_id)
+        .where(may_be_shown)
         .order_by(tally.c.kept.desc(), tally.c.came.desc(), Person.name, Person.id)
         .limit(RELIABLE_SHOWN)).all()
     return [ReliableMember(name, int(yes), int(came_count), int(kept_count))

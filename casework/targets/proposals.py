@@ -27,6 +27,7 @@ from casework.models import (
 )
 from casework.models.base import utcnow
 from casework.models.target import detail_changes
+from casework.reports.fight_figures import refresh_target_kind
 from casework.system_text import N_, Value, msgid_value, system_note
 from casework.targets.services import lock_target, note_on_open_cases, require_research
 
@@ -85,6 +86,8 @@ def accept_proposal(proposal: TargetProposal, actor: User) -> list[str]:
         target.kind = proposal.kind
     if "address" in changed:
         target.address = proposal.address
+    if "kind" in changed:  # after both changes: the target's audit entry is one flush
+        refresh_target_kind(target)
     decide(proposal, actor, ProposalStatus.ACCEPTED)
     if changed:
         note_on_open_cases(target, actor, system_note(

@@ -89,7 +89,9 @@ def upgrade():
     # (casework.reports.fight_figures): a migration run later reads the same columns.
     from casework.reports.fight_figures import rebuild_fight_figures
 
-    rebuild_fight_figures(op.get_bind())
+    # Only the columns the table has at this revision (later ones add theirs).
+    rebuild_fight_figures(op.get_bind(),
+                          table=sa.Table('fight_figures', sa.MetaData(), autoload_with=op.get_bind()))
 
 
 def downgrade():

@@ -15,6 +15,10 @@ from casework.models import (
     Action,
     ActionKind,
     ActionStatus,
+    Appeal,
+    AppealDirection,
+    AppealKind,
+    AppealStatus,
     CallAnswer,
     CallListEntry,
     Case,
@@ -117,6 +121,7 @@ def ended_fights(network_id: int, period: Period) -> sa.CTE:
                    .correlate(FightFigures).scalar_subquery())
     return (
         select(FightFigures.case_id, FightFigures.issue_type, target_kind.label("target_kind"),
+               joint_fight().label("joint"),
                FightFigures.outcome_kind, FightFigures.demanded,
                func.coalesce(FightFigures.recovered, 0).label("recovered"))
         .where(FightFigures.network_id == network_id, on_days(FightFigures.ended_on, period))
@@ -124,21 +129,34 @@ def ended_fights(network_id: int, period: Period) -> sa.CTE:
     )
 
 
+def joint_fight() -> sa.ColumnElement[int]:
+    """1 for a fight fought with other networks: joined (it has the leading network's name)
+    or led (a joint appeal for it was accepted); else 0. Per fight, by two index lookups."""
+    joined = (select(Case.joint_with).where(Case.id == FightFigures.case_id)
+              .correlate(FightFigures).scalar_subquery())
+    led = select(Appeal.id).where(
+        Appeal.case_id == FightFigures.case_id, Appeal.direction == AppealDirection.SENT,
+        Appeal.kind == AppealKind.JOINT,
+        Appeal.status.in_([AppealStatus.ACCEPTED, AppealStatus.ENDED])).exists()
+    return sa.case((sa.or_(joined != "", led), 1), else_=0)
+
+
 def outcomes_and_money(ended: sa.CTE) -> tuple[Outcomes, Money]:
     """How the period's fights ended (overall, by issue type, by target kind) and the money
     demanded and recovered in those won, partly won or lost: two statements."""
     rows = db.session.execute(
         select(ended.c.issue_type, ended.c.target_kind, ended.c.outcome_kind, func.count(),
-               func.sum(ended.c.demanded), func.sum(ended.c.recovered))
+               func.sum(ended.c.demanded), func.sum(ended.c.recovered), func.sum(ended.c.joint))
         .group_by(ended.c.issue_type, ended.c.target_kind, ended.c.outcome_kind)).all()
     tallies: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     money_totals: dict[str, list[Any]] = {}
-    for issue, target_kind, outcome_kind, count, demanded, recovered in rows:
+    for issue, target_kind, outcome_kind, count, demanded, recovered, joint in rows:
         kind = OutcomeKind(outcome_kind)
         bucket = outcome_bucket(kind)
         for key in (("all", "all"), ("issue", IssueType(issue).value),
                     ("target", TargetKind(target_kind).value)):
             tallies[key][bucket] += count
+            tallies[key]["joint"] += int(joint or 0)
         if kind in DECIDED_KINDS:
             for money_key in ("*", IssueType(issue).value):
                 total = money_totals.setdefault(money_key, [0, Decimal(0), Decimal(0)])
@@ -149,7 +167,7 @@ def outcomes_and_money(ended: sa.CTE) -> tuple[Outcomes, Money]:
     def row(group: str, key: str, label: str) -> OutcomeRow:
         tally = tallies.get((group, key), {})
         return OutcomeRow(key, label, tally.get("won", 0), tally.get("partial", 0),
-                          tally.get("lost", 0), tally.get("closed", 0))
+                          tally.get("lost", 0), tally.get("closed", 0), tally.get("joint", 0))
 
     outcomes = Outcomes(
         overall=row("all", "all", "All fights"),

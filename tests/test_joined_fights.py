@@ -17,8 +17,8 @@ from casework.actions import services as actions
 from casework.actions.calls import build_call_list
 from casework.extensions import db
 from casework.models import (
-    Case,
     CallListEntry,
+    Case,
     Network,
     OutboxMessage,
     Peer,

@@ -44,15 +44,18 @@ EXPECTED_CSV: dict[str, list[list[str]]] = {
     # F, declined at 23:00 on 31 December 2025 local time, is not a 2026 decline.
     "declined": [["Reason", "Fights"], ["Not winnable with our capacity", "1"]],
     "outcomes-by-issue": [
-        ["Issue type", "Won", "Partial", "Lost", "Closed otherwise", "Win rate (%)"],
-        ["All fights", "2", "1", "1", "1", "50.0"],
-        ["Unpaid wages", "1", "1", "0", "0", "50.0"],
-        ["Stolen deposit", "1", "0", "1", "0", "50.0"],
-        ["Repairs", "0", "0", "0", "1", ""]],  # nothing decided: no rate, no division by 0
+        ["Issue type", "Won", "Partial", "Lost", "Closed otherwise", "Of which joint fights",
+         "Win rate (%)"],
+        ["All fights", "2", "1", "1", "1", "0", "50.0"],
+        ["Unpaid wages", "1", "1", "0", "0", "0", "50.0"],
+        ["Stolen deposit", "1", "0", "1", "0", "0", "50.0"],
+        ["Repairs", "0", "0", "0", "1", "0", ""]],  # nothing decided: no rate, no division by 0
     "outcomes-by-target": [
-        ["Target kind", "Won", "Partial", "Lost", "Closed otherwise", "Win rate (%)"],
-        ["All fights", "2", "1", "1", "1", "50.0"], ["Company", "2", "1", "0", "1", "66.7"],
-        ["Person", "0", "0", "1", "0", "0.0"]],
+        ["Target kind", "Won", "Partial", "Lost", "Closed otherwise", "Of which joint fights",
+         "Win rate (%)"],
+        ["All fights", "2", "1", "1", "1", "0", "50.0"],
+        ["Company", "2", "1", "0", "1", "0", "66.7"],
+        ["Person", "0", "0", "1", "0", "0", "0.0"]],
     "money": [
         ["Issue type", "Fights decided", "Demanded", "Recovered", "Recovered of demanded (%)",
          "Median demanded", "Median recovered per win"],

@@ -116,6 +116,7 @@ def mobilized_people(action: Action) -> list[sa.ColumnElement[bool]]:
     taken_on = select(Case.id).where(Case.person_id == Person.id,
                                      Case.state.not_in(NOT_YET_TAKEN_ON)).exists()
     return [Person.network_id == action.case.network_id, Person.tier.in_(tiers),
+            Person.stands_for_network.is_(False),
             sa.or_(Person.tier != Tier.MEMBER, ~has_fights, taken_on)]
 
 

@@ -257,7 +257,7 @@ def role_candidates(action: Action) -> list[Person]:
     """Who can be picked for a role: the fight's member and the people on its call list."""
     on_list = select(CallListEntry.person_id).where(CallListEntry.action_id == action.id)
     people = db.session.scalars(select(Person).where(
-        Person.network_id == action.case.network_id,
+        Person.network_id == action.case.network_id, Person.stands_for_network.is_(False),
         (Person.id == action.case.person_id) | Person.id.in_(on_list),
     ).order_by(Person.name, Person.id).limit(500))
     return list(people)

@@ -87,7 +87,8 @@ def same_name_and_target(network_id: int, facts: CaseFacts) -> list[int]:
         select(Person.id).join(Case, Case.person_id == Person.id)
         .join(Target, Target.id == Case.target_id)
         .where(Case.network_id == network_id, func.lower(Person.name) == name,
-               func.lower(Target.name) == target).distinct()))
+               Person.stands_for_network.is_(False), func.lower(Target.name) == target)
+        .distinct()))
 
 
 def existing_person_for(user: User, facts: CaseFacts, person_id: int) -> Person | None:

@@ -14,6 +14,7 @@ from casework.fight import forms
 from casework.forms import ActionForm
 from casework.letters.limits import MAX_DEMANDS
 from casework.models import CASE_TEAM_ROLES, Case, User
+from casework.solidarity.appeals import broken_links
 from casework.workflow.service import moves_for
 
 
@@ -38,4 +39,5 @@ def fight_sections(case: Case, user: User) -> dict[str, Any]:
         "note_form": forms.NoteForm(formdata=None) if can_edit else None,
         "demands_full": len(case.demands) >= MAX_DEMANDS,
         "action_form": ActionForm(),
+        "broken_links": broken_links(case) if case.can_view_full_record(user) else [],
     }

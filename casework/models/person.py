@@ -68,6 +68,9 @@ class Person(Model):
     tier: Mapped[Tier] = mapped_column(enum_column(Tier), default=Tier.MEMBER)
     # May be given people to call for actions (and, with a portal login, sees only those).
     is_caller: Mapped[bool] = mapped_column(default=False)
+    # Not a person: the "member" of a joined fight, named after the network that leads it (a
+    # case needs a person). Never listed, searched, exported, counted or called.
+    stands_for_network: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The phone and email as possible duplicates are matched by (kept in step on every
     # insert and update): finding a person's duplicates is then two index lookups.

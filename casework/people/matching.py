@@ -60,7 +60,8 @@ def people_matching(person: Person) -> list[int]:
         return []
     return list(db.session.scalars(
         select(Person.id).where(Person.network_id == person.network_id, Person.id != person.id,
-                                or_(*same)).order_by(Person.id)))
+                                Person.stands_for_network.is_(False), or_(*same))
+        .order_by(Person.id)))
 
 
 def index_network(network_id: int) -> PeopleIndex:

@@ -35,7 +35,7 @@ class PeoplePage:
 
 def conditions_for(network_id: int, filters: PeopleFilters) -> list[ColumnElement[bool]]:
     """The WHERE of the directory."""
-    conditions = [Person.network_id == network_id]
+    conditions = [Person.network_id == network_id, Person.stands_for_network.is_(False)]
     if filters.tier:
         conditions.append(Person.tier == filters.tier)
     if filters.language:

@@ -201,7 +201,8 @@ def caller_login(person_id: int) -> Page:
 def load_person(person_id: int) -> Person:
     """A person of the user's network, or 404."""
     person = db.session.scalars(select(Person).where(
-        Person.id == person_id, Person.network_id == acting_user().network_id)).one_or_none()
+        Person.id == person_id, Person.network_id == acting_user().network_id,
+        Person.stands_for_network.is_(False))).one_or_none()
     if person is None:
         abort(404)
     return person

@@ -86,6 +86,8 @@ def case_row(case: Case, exporter: User, full: bool, secret_key: str, zone: Zone
         amount(outcome.amount_recovered) if outcome else "", case.target.name,
     ]
     person = case.person
+    if person.stands_for_network:  # a joined fight: no member of this network in it
+        return facts + (["", "", ""] if full else [""])
     if full:
         return facts + [person.name, person.phone, person.email]
     return facts + [person_pseudonym(case, exporter, secret_key)]

@@ -82,6 +82,9 @@ class OutcomeRow:
     partial: int
     lost: int
     closed: int
+    # Of these fights, those fought jointly with other networks (led or joined): a joint
+    # fight counts for every network in it (DESIGN.md §8).
+    joint: int = 0
 
     @property
     def decided(self) -> int:

@@ -16,6 +16,10 @@ from casework.models import (
     Action,
     ActionKind,
     ActionStatus,
+    Appeal,
+    AppealDirection,
+    AppealKind,
+    AppealStatus,
     CallAnswer,
     CallListEntry,
     Case,
@@ -97,24 +101,37 @@ def ended_in(network_id: int, period: Period) -> sa.ColumnElement[bool]:
     return sa.and_(FightFigures.network_id == network_id, on_days(FightFigures.ended_on, period))
 
 
+def joint_fight() -> sa.ColumnElement[int]:
+    """1 for a fight fought with other networks: joined (it has the leading network's name)
+    or led (a joint appeal for it was accepted); else 0. Per fight, by two index lookups."""
+    joined = (select(Case.joint_with).where(Case.id == FightFigures.case_id)
+              .correlate(FightFigures).scalar_subquery())
+    led = select(Appeal.id).where(
+        Appeal.case_id == FightFigures.case_id, Appeal.direction == AppealDirection.SENT,
+        Appeal.kind == AppealKind.JOINT,
+        Appeal.status.in_([AppealStatus.ACCEPTED, AppealStatus.ENDED])).exists()
+    return sa.case((sa.or_(joined != "", led), 1), else_=0)
+
+
 def outcomes_and_money(network_id: int, period: Period) -> tuple[Outcomes, Money]:
     """How the period's fights ended (overall, by issue type, by target kind) and the money
     demanded and recovered in those won, partly won or lost: two statements."""
     rows: Sequence[Any] = db.session.execute(
         select(FightFigures.issue_type, FightFigures.target_kind, FightFigures.outcome_kind,
                func.count(), func.sum(FightFigures.demanded),
-               func.sum(func.coalesce(FightFigures.recovered, 0)))
+               func.sum(func.coalesce(FightFigures.recovered, 0)), func.sum(joint_fight()))
         .where(ended_in(network_id, period))
         .group_by(FightFigures.issue_type, FightFigures.target_kind,
                   FightFigures.outcome_kind)).all()
     tallies: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     money_totals: dict[str, list[Any]] = {}
-    for issue, target_kind, outcome_kind, count, demanded, recovered in rows:
+    for issue, target_kind, outcome_kind, count, demanded, recovered, joint in rows:
         kind = OutcomeKind(outcome_kind)
         bucket = outcome_bucket(kind)
         for key in (("all", "all"), ("issue", IssueType(issue).value),
                     ("target", TargetKind(target_kind).value)):
             tallies[key][bucket] += count
+            tallies[key]["joint"] += int(joint or 0)
         if kind in DECIDED_KINDS:
             for money_key in ("*", IssueType(issue).value):
                 total = money_totals.setdefault(money_key, [0, Decimal(0), Decimal(0), 0])
@@ -126,7 +143,7 @@ def outcomes_and_money(network_id: int, period: Period) -> tuple[Outcomes, Money
     def row(group: str, key: str, label: str) -> OutcomeRow:
         tally = tallies.get((group, key), {})
         return OutcomeRow(key, label, tally.get("won", 0), tally.get("partial", 0),
-                          tally.get("lost", 0), tally.get("closed", 0))
+                          tally.get("lost", 0), tally.get("closed", 0), tally.get("joint", 0))
 
     outcomes = Outcomes(
         overall=row("all", "all", "All fights"),

@@ -101,12 +101,14 @@ def outcome_table(key: str, title: str, first: str, overall: OutcomeRow,
                   rows: list[OutcomeRow]) -> Table:
     columns = [Column(first, Kind.TEXT), Column(_("Won")), Column(_("Partial")),
                Column(_("Lost")), Column(_("Closed otherwise")),
-               Column(_("Win rate"), Kind.PERCENT)]
-    body: list[list[Cell]] = [[row_label(r), r.won, r.partial, r.lost, r.closed, r.win_rate]
-                              for r in [overall, *rows]]
+               Column(_("Of which joint fights")), Column(_("Win rate"), Kind.PERCENT)]
+    body: list[list[Cell]] = [
+        [row_label(r), r.won, r.partial, r.lost, r.closed, r.joint, r.win_rate]
+        for r in [overall, *rows]]
     return Table(key, title, columns, body if rows else [],
                  _("No fight ended in this period."),
-                 _("Win rate: fights won in full or more, out of those won, partly won or lost."),
+                 _("Win rate: fights won in full or more, out of those won, partly won or lost. "
+                   "Joint fights, fought with other networks, count for every network in them."),
                  has_total_row=True)
 
 

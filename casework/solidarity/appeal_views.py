@@ -21,6 +21,7 @@ from casework.solidarity import outbox
 from casework.solidarity.appeals import (
     AppealError,
     AppealInput,
+    broken_links,
     forward_contact_note,
     joint_problems,
     linked_peers,
@@ -149,14 +150,20 @@ def forward(case_id: int) -> Page:
     if not case.is_joined:
         abort(404)
     form = ForwardForm()
+    page = {"case": case, "form": form, "action_form": ActionForm(),
+            "broken_links": broken_links(case)}
     if not form.validate_on_submit():
-        return render_template("solidarity/forward.html", case=case, form=form,
-                               action_form=ActionForm()), 400 if form.is_submitted() else 200
+        return render_template("solidarity/forward.html", **page), \
+            400 if form.is_submitted() else 200
     try:
         forward_contact_note(case, acting_user(), form.note.data or "")
-    except (AppealError, PermissionDenied):
+    except PermissionDenied:
         db.session.rollback()
         abort(403)
+    except AppealError as error:  # the link with the leading network is suspended or ended
+        db.session.rollback()
+        form.note.errors = [*form.note.errors, str(error)]
+        return render_template("solidarity/forward.html", **page), 400
     db.session.commit()
     deliver_now(case)
     flash(_("Sent to %(network)s.", network=case.joint_with), "success")

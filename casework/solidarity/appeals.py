@@ -241,6 +241,14 @@ def fight_partners(case: Case) -> list[Appeal]:
         Appeal.status.in_([AppealStatus.ACCEPTED, AppealStatus.ENDED])).order_by(Appeal.id)))
 
 
+def broken_links(case: Case) -> list[Peer]:
+    """The networks in the fight (still in progress for this network) whose link was
+    suspended or ended: updates no longer arrive from them, nor go to them."""
+    return [appeal.peer for appeal in fight_partners(case)
+            if appeal.status == AppealStatus.ACCEPTED
+            and appeal.peer.status in (PeerStatus.SUSPENDED, PeerStatus.UNLINKED)]
+
+
 def share_status(case: Case) -> None:
     """Tell every network that joined the fight where it stands (after a move, a passed
     deadline or a change of strategy). Nothing for a fight nobody joined."""
@@ -287,6 +295,9 @@ def forward_contact_note(case: Case, actor: User, note: str) -> None:
     if actor.role not in (Role.ORGANIZER, Role.COORDINATOR) or not case.can_edit(actor):
         raise PermissionDenied(_("Only the fight's team can forward a contact."))
     appeal = partners[0]
+    if appeal.peer.status != PeerStatus.LINKED:
+        raise AppealError(_("The link with %(network)s is suspended or ended: the note cannot "
+                            "be sent.", network=appeal.peer.name), field="note")
     enqueue(case.network, appeal.peer, activity(
         case.network, appeal.peer.actor_id, "Announce",
         {"type": CONTACT_NOTE, "appeal": appeal.uid, "network": case.network.name,

@@ -127,7 +127,7 @@ def linked_fight(appeal: Appeal, user: User) -> Case:
     initiator = appeal.peer.name
     target = joint_target(network, terms.get("target") or {})
     # The fight's "member" is the initiating network: no person's data ever came here.
-    person = Person(network_id=network.id, name=initiator[:120])
+    person = Person(network_id=network.id, name=initiator[:120], stands_for_network=True)
     fight = terms.get("fight") or {}
     case = Case(network_id=network.id, reference=next_reference(network, utcnow().year),
                 created_by=user, person=person, target=target, joint_with=initiator[:120],

@@ -219,7 +219,8 @@ def test_a_member_logs_in_and_sees_only_their_own_fight(
                    "Foreign fight", "winnab", "Winnable", "/cases/", "My work", "Board"):
         assert hidden not in page, hidden
     nav = page.split("</nav>")[0]
-    assert re.findall(r"<a href=\"([^\"]+)\"", nav) == ["/my-fight", "/my-fight"]
+    assert re.findall(r"<a href=\"([^\"]+)\"", nav) == [
+        "/my-fight", "/my-fight", "/account/password", "/account/language"]
     assert "Log out" in nav
 
 

@@ -43,6 +43,7 @@ from casework.models import (
 )
 from casework.solidarity.messages import activity
 from casework.solidarity.outbox import enqueue
+from casework.system_text import N_, enum_value, system_note
 from casework.workflow.states import ENDED_STATES, CaseState
 
 APPEAL = "casework:Appeal"
@@ -219,7 +220,8 @@ def send_appeal(case: Case, actor: User, appeal: AppealInput) -> list[Appeal]:
         db.session.add(row)
         enqueue(case.network, peer, activity(case.network, peer.actor_id, "Offer", terms))
         db.session.add(Event(case=case, actor=actor, kind=EventKind.JOINT_STATUS,
-                             note=f"Appeal sent to {peer.name}: {appeal.kind.label}"))
+                             **system_note(N_("Appeal sent to %(network)s: %(kind)s"),
+                                           network=peer.name, kind=enum_value(appeal.kind))))
         sent.append(row)
     db.session.flush()
     return sent
@@ -303,7 +305,8 @@ def forward_contact_note(case: Case, actor: User, note: str) -> None:
         {"type": CONTACT_NOTE, "appeal": appeal.uid, "network": case.network.name,
          "note": note.strip()[:MAX_TEXT]}))
     db.session.add(Event(case=case, actor=actor, kind=EventKind.JOINT_STATUS,
-                         note=f"Contact from the target forwarded to {case.joint_with}"))
+                         **system_note(N_("Contact from the target forwarded to %(network)s"),
+                                       network=case.joint_with)))
     db.session.flush()
 
 

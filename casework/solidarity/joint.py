@@ -52,6 +52,7 @@ from casework.solidarity.appeals import (
 from casework.solidarity.inbox import Received, Refused, handles
 from casework.solidarity.messages import activity
 from casework.solidarity.outbox import enqueue
+from casework.system_text import N_, date_value, enum_value, system_note
 from casework.workflow.states import ENDED_STATES, CaseState
 
 
@@ -59,7 +60,7 @@ def text(value: Any, limit: int = 4000) -> str:
     return value.strip()[:limit] if isinstance(value, str) else ""
 
 
-def enum_value(kind: type[Any], value: Any, default: Any) -> Any:
+def parsed_enum(kind: type[Any], value: Any, default: Any) -> Any:
     return kind(value) if isinstance(value, str) and value in kind._value2member_map_ \
         else default
 
@@ -131,22 +132,23 @@ def linked_fight(appeal: Appeal, user: User) -> Case:
     fight = terms.get("fight") or {}
     case = Case(network_id=network.id, reference=next_reference(network, utcnow().year),
                 created_by=user, person=person, target=target, joint_with=initiator[:120],
-                issue_type=enum_value(IssueType, terms.get("issue"), IssueType.OTHER),
+                issue_type=parsed_enum(IssueType, terms.get("issue"), IssueType.OTHER),
                 summary=_("Joint fight with %(network)s against %(target)s",
                           network=initiator, target=target.name)[:200],
                 what_happened=text(terms.get("ask")),
-                state=enum_value(CaseState, fight.get("state"), CaseState.DELIVERED),
+                state=parsed_enum(CaseState, fight.get("state"), CaseState.DELIVERED),
                 strategy=text(fight.get("strategy")),
                 end_conditions=text(fight.get("endConditions")),
                 deadline_on=day(fight.get("deadline")))
     for position, demand in enumerate(terms.get("demands") or []):
         if isinstance(demand, dict):
             case.demands.append(Demand(
-                position=position, kind=enum_value(DemandKind, demand.get("kind"),
+                position=position, kind=parsed_enum(DemandKind, demand.get("kind"),
                                                    DemandKind.ACTION),
                 description=text(demand.get("description")), amount=amount(demand.get("amount"))))
     db.session.add(Event(case=case, actor=user, kind=EventKind.CREATED, to_state=case.state,
-                         note=f"Joined the joint fight led by {initiator}"))
+                         **system_note(N_("Joined the joint fight led by %(network)s"),
+                                       network=initiator)))
     if user.role == Role.ORGANIZER:
         case.team.append(user)
     case.refresh_search_text()
@@ -164,12 +166,12 @@ def joint_target(network: Network, terms: dict[str, Any]) -> Target:
     if target is not None:
         return target
     target = Target(network_id=network.id, name=name,
-                    kind=enum_value(TargetKind, terms.get("kind"), TargetKind.COMPANY),
+                    kind=parsed_enum(TargetKind, terms.get("kind"), TargetKind.COMPANY),
                     role=text(terms.get("role"), 80), leverage_points=text(terms.get("leverage")))
     for fact in terms.get("research") or []:
         if isinstance(fact, dict) and text(fact.get("name"), 200):
             target.facts.append(TargetFact(
-                kind=enum_value(TargetFactKind, fact.get("kind"), TargetFactKind.SOURCE),
+                kind=parsed_enum(TargetFactKind, fact.get("kind"), TargetFactKind.SOURCE),
                 name=text(fact.get("name"), 200), details=text(fact.get("details")),
                 source=text(fact.get("source"), 300)))
     db.session.add(target)
@@ -185,8 +187,9 @@ def appeal_of(message: Received, uid: Any, direction: AppealDirection) -> Appeal
         Appeal.uid == str(uid), Appeal.direction == direction)).one_or_none()
 
 
-def joint_event(case: Case, note: str) -> None:
-    db.session.add(Event(case=case, kind=EventKind.JOINT_STATUS, note=note[:4000]))
+def joint_event(case: Case, msgid: str, **values: Any) -> None:
+    """A note from the fight's other networks on the timeline, in the reader's language."""
+    db.session.add(Event(case=case, kind=EventKind.JOINT_STATUS, **system_note(msgid, **values)))
 
 
 @handles("Offer", APPEAL)
@@ -214,13 +217,18 @@ def answered(message: Received, accepted: bool) -> None:
     appeal.answered_at = utcnow()
     if appeal.case is not None:
         name = message.peer.name if message.peer else "?"
-        note = f"{name} accepted the appeal ({appeal.kind.label})" if accepted else \
-            f"{name} declined the appeal ({appeal.kind.label})"
-        if appeal.answer_note:
-            note += f": {appeal.answer_note}"
-        if appeal.offered_action:
-            note += f". Offers instead: {appeal.offered_action}"
-        joint_event(appeal.case, note)
+        msgid = {
+            (True, False, False): N_("%(network)s accepted the appeal (%(kind)s)"),
+            (True, True, False): N_("%(network)s accepted the appeal (%(kind)s): %(note)s"),
+            (False, False, False): N_("%(network)s declined the appeal (%(kind)s)"),
+            (False, True, False): N_("%(network)s declined the appeal (%(kind)s): %(note)s"),
+            (False, False, True): N_("%(network)s declined the appeal (%(kind)s). Offers "
+                                     "instead: %(offer)s"),
+            (False, True, True): N_("%(network)s declined the appeal (%(kind)s): %(note)s. "
+                                    "Offers instead: %(offer)s"),
+        }[(accepted, bool(appeal.answer_note), bool(appeal.offered_action))]
+        joint_event(appeal.case, msgid, network=name, kind=enum_value(appeal.kind),
+                    note=appeal.answer_note, offer=appeal.offered_action)
 
 
 @handles("Accept", APPEAL)
@@ -246,11 +254,12 @@ def follow(appeal: Appeal, status: dict[str, Any], initiator: str) -> None:
     from casework.workflow.service import lock_case
 
     case = lock_case(appeal.case_id or 0)
-    state = enum_value(CaseState, status.get("state"), case.state)
+    state = parsed_enum(CaseState, status.get("state"), case.state)
     if state != case.state:
         db.session.add(Event(case=case, kind=EventKind.TRANSITION, from_state=case.state,
                              to_state=state, trigger="joint",
-                             note=f"{initiator} moved the joint fight"))
+                             **system_note(N_("%(network)s moved the joint fight"),
+                                           network=initiator)))
         if state in ENDED_STATES:
             case.ended_from = case.state
         case.state, case.state_changed_at = state, utcnow()
@@ -259,7 +268,7 @@ def follow(appeal: Appeal, status: dict[str, Any], initiator: str) -> None:
             case.outcome is None or case.outcome.kind.value != outcome.get("kind")):
         # A win of the joint fight is this network's win too; the money went to the
         # initiator's member, so it is not counted again here.
-        db.session.add(Outcome(case=case, kind=enum_value(OutcomeKind, outcome.get("kind"),
+        db.session.add(Outcome(case=case, kind=parsed_enum(OutcomeKind, outcome.get("kind"),
                                                           OutcomeKind.MOOT),
                                decided_on=day(outcome.get("decidedOn")) or utcnow().date(),
                                conditions=f"Joint fight led by {initiator}"))
@@ -271,34 +280,49 @@ def follow(appeal: Appeal, status: dict[str, Any], initiator: str) -> None:
             changed.append(field)
     if changed:
         db.session.add(Event(case=case, kind=EventKind.UPDATED, changed_fields=changed,
-                             note=f"Updated by {initiator}"))
+                             **system_note(N_("Updated by %(network)s"), network=initiator)))
     deadline = day(status.get("deadline"))
     if deadline and deadline != case.deadline_on:
         case.deadline_on = deadline
     if status.get("deadlinePassed") and case.deadline_passed_at is None:
         case.deadline_passed_at = utcnow()
-        joint_event(case, f"{initiator}: the deadline ({deadline}) passed")
+        joint_event(case, N_("%(network)s: the deadline (%(day)s) passed"), network=initiator,
+                    day=date_value(deadline))
     db.session.flush()
     refresh_fight_figures(case)
 
 
-def action_note(summary: dict[str, Any]) -> str:
-    """"Portland SolNet: picket at Acme's Portland office, 2026-12-05, 40 people"."""
+def action_note(case: Case, summary: dict[str, Any]) -> None:
+    """"Portland SolNet: picket at Acme's Portland office, Sat 5 Dec 2026, 40 people", and
+    its result as typed, on the timeline."""
     from casework.models import ActionKind
 
-    kind = enum_value(ActionKind, summary.get("kind"), ActionKind.OTHER)
-    parts = [f"{text(summary.get('network'), 120)}: {kind.value.replace('_', ' ')}"]
-    if text(summary.get("place")):
-        parts[0] += f" at {text(summary.get('place'), 300)}"
-    if day(summary.get("date")):
-        parts.append(str(day(summary.get("date"))))
+    kind = parsed_enum(ActionKind, summary.get("kind"), ActionKind.OTHER)
+    place = text(summary.get("place"), 300)
     turnout = summary.get("turnout")
-    if isinstance(turnout, int) and not isinstance(turnout, bool) and turnout >= 0:
-        parts.append(f"{turnout} people")
-    note = ", ".join(parts)
-    if text(summary.get("result")):
-        note += f". {text(summary.get('result'))}"
-    return note
+    counted = isinstance(turnout, int) and not isinstance(turnout, bool) and turnout >= 0
+    msgid = {
+        (False, False): N_("%(network)s: %(kind)s, %(day)s"),
+        (True, False): N_("%(network)s: %(kind)s at %(place)s, %(day)s"),
+        (False, True): N_("%(network)s: %(kind)s, %(day)s, %(turnout)s people"),
+        (True, True): N_("%(network)s: %(kind)s at %(place)s, %(day)s, %(turnout)s people"),
+    }[(bool(place), counted)]
+    result = text(summary.get("result"))
+    if result:
+        msgid = {
+            N_("%(network)s: %(kind)s, %(day)s"): N_("%(network)s: %(kind)s, %(day)s. "
+                                                      "%(result)s"),
+            N_("%(network)s: %(kind)s at %(place)s, %(day)s"): N_(
+                "%(network)s: %(kind)s at %(place)s, %(day)s. %(result)s"),
+            N_("%(network)s: %(kind)s, %(day)s, %(turnout)s people"): N_(
+                "%(network)s: %(kind)s, %(day)s, %(turnout)s people. %(result)s"),
+            N_("%(network)s: %(kind)s at %(place)s, %(day)s, %(turnout)s people"): N_(
+                "%(network)s: %(kind)s at %(place)s, %(day)s, %(turnout)s people. %(result)s"),
+        }[msgid]
+    joint_event(case, msgid, network=text(summary.get("network"), 120),
+                kind=enum_value(kind, lower=True), place=place,
+                day=date_value(day(summary.get("date"))), turnout=turnout if counted else 0,
+                result=result)
 
 
 @handles("Announce", JOINT_ACTION)
@@ -310,7 +334,7 @@ def action_announced(message: Received) -> None:
         message, uid, AppealDirection.SENT)
     if appeal is None or appeal.case is None:
         return
-    joint_event(appeal.case, action_note(message.object))
+    action_note(appeal.case, message.object)
     if appeal.direction == AppealDirection.SENT:
         relay_action(appeal.case, message.object, message.peer)
 
@@ -321,5 +345,6 @@ def contact_forwarded(message: Received) -> None:
     appeal = appeal_of(message, message.object.get("appeal"), AppealDirection.SENT)
     if appeal is None or appeal.case is None:
         return
-    joint_event(appeal.case, f"{text(message.object.get('network'), 120)} forwards a contact "
-                             f"from the target: {text(message.object.get('note'))}")
+    joint_event(appeal.case, N_("%(network)s forwards a contact from the target: %(note)s"),
+                network=text(message.object.get("network"), 120),
+                note=text(message.object.get("note")))

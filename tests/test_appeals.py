@@ -143,7 +143,7 @@ def test_a_joint_fight_runs_through_both_networks(
                                                              turnout_actual=40))
         db.session.commit()
     deliver(app)
-    assert "Portland SolNet: picket at Acme office, 5 Burnside, 2026-11-21, 40 people. " \
+    assert "Portland SolNet: picket at Acme office, 5 Burnside, Sat 21 Nov 2026, 40 people. " \
         "Manager came out" in timeline(app, case_id)
 
     # Seattle records the win: Portland's linked fight is won too, and counts as a win.

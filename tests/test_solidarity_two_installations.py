@@ -11,7 +11,7 @@ import re
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -224,8 +224,8 @@ def test_a_joint_fight_between_two_installations(
             "result": "The manager came out", "incidents": "", "turnout_actual": 40,
             "csrf_token": form_token(pdx, action_path)})
         assert done.status == 302, done.body
-        assert (f"Portland SolNet: picket at Acme office on Burnside, {yesterday}, 40 people"
-                in seattle.open(f"/cases/{case_id}").body)
+        assert (f"Portland SolNet: picket at Acme office on Burnside, {day_shown(yesterday)}, "
+                "40 people" in seattle.open(f"/cases/{case_id}").body)
 
         # Seattle records the win; Portland's linked fight shows it won.
         with app.app_context():
@@ -250,3 +250,8 @@ def test_a_joint_fight_between_two_installations(
                              note="No capacity this month", offer="A leafleting day").status == 302
         answers = seattle.open(other_page).body
         assert "No capacity this month" in answers and "Offers instead: A leafleting day" in answers
+
+
+def day_shown(day: date) -> str:
+    """A date as the timeline shows it in English: 'Sat 21 Nov 2026'."""
+    return f"{day:%a} {day.day} {day:%b %Y}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -154,7 +154,7 @@ def test_appeal_accept_action_win_through_both_installations(
     # Seattle sees Portland's picket with its turnout, and records the win.
     sea.goto(f"/cases/{seattle.case_id}")
     expect(sea.get_by_text(
-        f"Portland SolNet: picket at Acme office on Burnside, {yesterday}, 40 people")
+        f"Portland SolNet: picket at Acme office on Burnside, {day_shown(yesterday)}, 40 people")
     ).to_be_visible()
     sea.get_by_role("button", name="Record a win…").click()
     sea.get_by_label("Won in full").check()
@@ -166,3 +166,8 @@ def test_appeal_accept_action_win_through_both_installations(
     pdx.goto("/solidarity/")
     pdx.get_by_role("link", name="PDX-", exact=False).first.click()
     expect(pdx.locator(".summary-state .state")).to_have_text("Won")
+
+
+def day_shown(day: date) -> str:
+    """A date as the timeline shows it in English: 'Sat 21 Nov 2026'."""
+    return f"{day:%a} {day.day} {day:%b %Y}"

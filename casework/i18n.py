@@ -17,6 +17,7 @@ from babel.messages.pofile import read_po
 from flask import Flask, g, has_request_context, request
 from flask_babel import Babel
 from flask_login import current_user
+from markupsafe import Markup
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 LANGUAGES = {"en": "English", "es": "Español"}
@@ -27,6 +28,13 @@ LANGUAGE_COOKIE = "lang"
 _LOADING_USER = "casework_loading_user"
 
 babel = Babel()
+
+
+def self_named_languages() -> list[tuple[str, Markup]]:
+    """Each UI language named in its own words, marked as written in it, as pickers name them:
+    ``<span lang="en">English</span>`` is read in English on a Spanish page too."""
+    return [(code, Markup('<span lang="{0}">{1}</span>').format(code, name))
+            for code, name in LANGUAGES.items()]
 
 
 def N_(msgid: str) -> str:

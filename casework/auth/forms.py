@@ -10,7 +10,7 @@ from wtforms import EmailField, HiddenField, PasswordField, RadioField, StringFi
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp, ValidationError
 
 from casework.forms import options, strip_whitespace
-from casework.i18n import LANGUAGES
+from casework.i18n import self_named_languages
 from casework.models import User
 from casework.security.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 
@@ -78,5 +78,5 @@ class ChangePasswordForm(FlaskForm):
 class LanguageForm(FlaskForm):
     """The language of one's own pages, each language named in its own words."""
 
-    ui_language = RadioField(_l("Language of your pages"), choices=options(LANGUAGES.items()),
+    ui_language = RadioField(_l("Language of your pages"), choices=options(self_named_languages()),
                              validators=[DataRequired(message=_l("Choose a language."))])

@@ -10,6 +10,7 @@ from wtforms import RadioField, SelectField
 from wtforms.validators import InputRequired
 
 from casework.forms import options
+from casework.i18n import self_named_languages
 
 YEARS_BACK = 10
 
@@ -21,7 +22,7 @@ class YearReviewForm(FlaskForm):
     year = SelectField(_l("Year"), validators=[InputRequired(message=_l("Choose a year."))])
     # Each language in its own words, as language pickers name them.
     language = RadioField(_l("Language"), default="en",
-                          choices=options([("en", "English"), ("es", "Español")]),
+                          choices=options(self_named_languages()),
                           validators=[InputRequired(message=_l("Choose a language."))])
 
     def offer_years(self, today: date) -> None:

@@ -58,11 +58,18 @@ FOLLOWED_PER_RULE = 15  # links are followed from this many pages of each rule a
 # Not pages: files, pictures and feeds (a page links to them; they are checked elsewhere).
 NOT_PAGES = {"static", "letters.pdf", "letters.asset", "portal.asset", "moves.diagram",
              "calendars.feed", "victories.feed", "documents.download"}
-# What the Spanish run reads: the texts a person scans a page by.
-TEXTS_JS = """() => Array.from(document.querySelectorAll(
+# What the Spanish run reads: the texts a person scans a page by, but not what is marked as
+# written in another language (a letter in English, "English" in a language picker).
+TEXTS_JS = """lang => Array.from(document.querySelectorAll(
   'h1,h2,h3,h4,h5,h6,label,button,a,th,legend,caption,summary,input[type=submit]'))
   .filter(e => e.checkVisibility())
-  .map(e => (e.value && e.tagName === 'INPUT' ? e.value : e.innerText).trim().replace(/\\s+/g, ' '))
+  .filter(e => (e.closest('[lang]')?.lang || lang).startsWith(lang))
+  .map(e => {
+    const copy = e.cloneNode(true);
+    copy.querySelectorAll(`[lang]:not([lang^="${lang}"])`).forEach(part => part.remove());
+    const text = e.value && e.tagName === 'INPUT' ? e.value : copy.textContent;
+    return text.trim().replace(/\\s+/g, ' ');
+  })
   .filter(t => t)"""
 AXE_JS = """tags => axe.run(document, {runOnly: {type: 'tag', values: tags},
   resultTypes: ['violations']}).then(r => r.violations.map(v => ({id: v.id, impact: v.impact,
@@ -214,7 +221,7 @@ def check_page(page: Page, url: str, texts_in_english: set[str] | None) -> list[
         if (wider := page.evaluate(WIDER_JS)) > 0:
             problems.append(f"{url} @{width}px is {wider} px wider than the screen")
         if texts_in_english is not None:  # the menus differ with the width
-            shown |= set(page.evaluate(TEXTS_JS))
+            shown |= set(page.evaluate(TEXTS_JS, "es"))
     if texts_in_english is not None:
         problems += [f"{url} shows {text!r} in English" for text in sorted(
             shown & texts_in_english)]

@@ -163,6 +163,7 @@ def record_meeting_decision(page: Page) -> None:
 
 def log_out(page: Page) -> None:
     """Log out from the header: the button is under the user's menu (or the phone's Menu)."""
+    page.wait_for_load_state("load")  # which menu shows depends on the style sheet
     page.locator("header summary:visible").last.click()
     page.locator("header button:visible", has_text="Log out").click()
 

@@ -132,7 +132,7 @@ def decide_and_accept(page: Page) -> None:
     page.locator("input[name='consent-method'][value='phone']").check()
     page.get_by_role("button", name="Registrar consentimiento").click()
     expect(page.get_by_role("status")).to_have_text("Consentimiento registrado.")
-    move(page, "Aceptar la lucha", "Redacción")
+    move(page, "Aceptar la lucha", "Redactando la carta")
 
 
 def demands_and_deadline(page: Page) -> None:
@@ -156,7 +156,7 @@ def deliver(page: Page) -> None:
     region(page, "Pasos").get_by_role("button", name="Registrar la entrega…", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Registrar la entrega")
     expect(page.locator("main")).to_contain_text(
-        "La lucha está en Lista. Esto la pasa a Entregada.")
+        "La lucha está en Lista para entregar. Esto la pasa a Carta entregada.")
     delivered_at = datetime.now(NETWORK_ZONE).replace(hour=14, minute=0) - timedelta(days=1)
     page.get_by_label("Entregada el").fill(f"{delivered_at:%Y-%m-%dT%H:%M}")
     page.get_by_label("Lugar").fill("En el mostrador de la panadería")
@@ -164,8 +164,8 @@ def deliver(page: Page) -> None:
     page.get_by_label("Asistencia (personas presentes)").fill("16")
     page.get_by_role("button", name="Registrar la entrega").click()
     expect(page.get_by_role("status")).to_have_text(
-        "Registrar la entrega: la lucha ahora está en “Entregada”.")
-    expect_state(page, "Entregada")
+        "Registrar la entrega: la lucha ahora está en “Carta entregada”.")
+    expect_state(page, "Carta entregada")
     expect(region(page, "Entrega y fecha límite")).to_contain_text("(quedan 13 días)")
     # Dates read the Spanish way: day, Spanish month, year ("2 dic 2026").
     delivery_day = format_date(delivered_at.date(), "d MMM yyyy", locale="es_US")
@@ -183,7 +183,7 @@ def escalating_too_early_is_refused(page: Page) -> None:
         "(p. ej. represalias).")
     expect(page.get_by_label("Motivo (necesario si la fecha límite no ha pasado)")).to_be_empty()
     page.get_by_role("button", name="Cancelar").click()
-    expect_state(page, "Entregada")
+    expect_state(page, "Carta entregada")
 
 
 def fits_a_phone(page: Page) -> None:
@@ -210,12 +210,12 @@ def test_spanish_organizer_moves_a_fight_to_delivered(
     demands_and_deadline(page)
     demand_letter_approved_and_reviewed(live_server, reference)
     page.reload()
-    move(page, "Aprobar la carta", "Lista")
+    move(page, "Aprobar la carta", "Lista para entregar")
     deliver(page)
     escalating_too_early_is_refused(page)
 
     timeline = region(page, "Historial").locator("ol.timeline > li").all_inner_texts()
-    assert any("pasó de lista a entregada" in entry for entry in timeline), timeline
+    assert any("pasó de lista para entregar a carta entregada" in entry for entry in timeline), timeline
 
     fits_a_phone(page)
     region(page, "Pasos").get_by_role("button", name="Escalar…", exact=True).click()

@@ -215,7 +215,8 @@ def test_spanish_organizer_moves_a_fight_to_delivered(
     escalating_too_early_is_refused(page)
 
     timeline = region(page, "Historial").locator("ol.timeline > li").all_inner_texts()
-    assert any("pasó de lista para entregar a carta entregada" in entry for entry in timeline), timeline
+    moved = "pasó de lista para entregar a carta entregada"
+    assert any(moved in entry for entry in timeline), timeline
 
     fits_a_phone(page)
     region(page, "Pasos").get_by_role("button", name="Escalar…", exact=True).click()

@@ -15,9 +15,10 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ALTER TABLE both ways: a batch rebuild of `person` on SQLite would drop the name
+# search's triggers (person_fts).
 def upgrade():
-    with op.batch_alter_table('person', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('stands_for_network', sa.Boolean(),
+    op.add_column('person', sa.Column('stands_for_network', sa.Boolean(),
                                       server_default=sa.false(), nullable=False))
     # The joined fights made before: their person is the network that leads them.
     op.execute("UPDATE person SET stands_for_network = true WHERE id IN "
@@ -25,5 +26,4 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('person', schema=None) as batch_op:
-        batch_op.drop_column('stands_for_network')
+    op.execute("ALTER TABLE person DROP COLUMN stands_for_network")

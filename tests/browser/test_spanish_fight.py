@@ -19,7 +19,7 @@ from tests.browser.test_fight_flow import (
     region,
 )
 
-ORGANIZA = "organizadora.prueba@example.org"  # not a demo account: made by the test
+ORGANIZA = "lucia@demo.casework.org"  # the demo's organizer whose pages are in Spanish
 TARGET = "Panadería Los Pinos"
 PHONE_WIDTH = 360
 
@@ -36,21 +36,18 @@ def spanish_page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
 
 
 def spanish_organizer_with_an_inquiry(live_server: LiveServer) -> str:
-    """Setup: Rosa, an organizer whose UI is Spanish, has logged an inquiry (so she is on
-    its team); returns its reference."""
+    """Setup: Lucía, the demo's organizer whose UI is Spanish (her own choice), has logged an
+    inquiry (so she is on its team); returns its reference."""
     from sqlalchemy import select
 
     from casework.cases.services import CaseFacts, create_case
     from casework.extensions import db
-    from casework.models import IssueType, Network, Role, User
-    from casework.users.services import create_user
+    from casework.models import IssueType, User
 
     with live_server.app.app_context():
-        network = db.session.scalars(select(Network).where(Network.code == "SEA")).one()
-        rosa = create_user(network, "Rosa Organizadora", ORGANIZA, Role.ORGANIZER, DEMO_PASSWORD)
-        if hasattr(User, "ui_language"):  # her own choice, where accounts keep one
-            rosa.ui_language = "es"
-        case = create_case(rosa, CaseFacts(
+        lucia = db.session.scalars(select(User).where(User.email == ORGANIZA)).one()
+        assert lucia.ui_language == "es"
+        case = create_case(lucia, CaseFacts(
             person_name="Rafael Mendes", person_phone="206-555-0162", target_name=TARGET,
             issue_type=IssueType.UNPAID_WAGES, summary="Seis semanas de salario sin pagar",
             language="es"))

@@ -21,6 +21,7 @@ from casework.extensions import db
 from casework.health.checks import migration_head
 from casework.i18n import compile_catalogs
 from casework.models import Case, IssueType, Network, Role, Task, User
+from tests.mail_server import MailServer
 from tests.postgres_server import PostgresServer, PostgresUnavailable, start_postgres
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -258,3 +259,12 @@ def make_fight(app: Flask, make_user: Callable[..., int], make_case: Callable[..
         return case_id, organizer_id
 
     return make
+
+
+@pytest.fixture
+def mail_server() -> Iterator[MailServer]:
+    """A real SMTP server on loopback that keeps what it receives."""
+    server = MailServer()
+    server.start()
+    yield server
+    server.stop()

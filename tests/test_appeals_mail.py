@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,23 +15,13 @@ from casework.reminders.services import send_due_reminders
 from casework.solidarity.appeals import AppealInput, send_appeal
 from casework.workflow.states import CaseState
 from tests.joint_fights import Two, deliver, link_two
+from tests.mail_server import BASE_URL, MailServer, smtp_config
 from tests.test_appeals import answer, as_user
-from tests.test_reminders import BASE_URL, MailServer
-
-
-@pytest.fixture
-def mail_server() -> Iterator[MailServer]:
-    server = MailServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
 def app_config(mail_server: MailServer) -> dict[str, Any]:
-    return {"CASEWORK_SMTP_HOST": "127.0.0.1", "CASEWORK_SMTP_PORT": mail_server.port,
-            "CASEWORK_SMTP_STARTTLS": False, "CASEWORK_MAIL_FROM": "casework@example.org",
-            "CASEWORK_BASE_URL": BASE_URL}
+    return smtp_config(mail_server, sender="casework@example.org")
 
 
 @pytest.fixture

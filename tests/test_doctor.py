@@ -8,7 +8,7 @@ import secrets
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,18 +19,10 @@ from sqlalchemy import text
 from casework import create_app
 from casework.extensions import db
 from casework.health.checks import migration_head
+from tests.mail_server import MailServer
 from tests.postgres_server import free_port
-from tests.test_reminders import MailServer
 
 CHECKS = ("secret key", "database", "SMTP", "HTTPS", "harfbuzz-subset", "letter fonts")
-
-
-@pytest.fixture
-def mail_server() -> Iterator[MailServer]:
-    server = MailServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

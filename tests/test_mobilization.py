@@ -4,7 +4,7 @@ loopback, answered and unsubscribed through their one-click links."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from email.message import EmailMessage
@@ -33,28 +33,17 @@ from casework.models import (
 )
 from casework.workflow.states import CaseState
 from tests.ladder import plan
-from tests.test_reminders import MailServer
+from tests.mail_server import BASE_URL, MailServer, smtp_config
 
 LA = ZoneInfo("America/Los_Angeles")
-BASE_URL = "https://casework.example.org"
 LINK = re.compile(rf"{re.escape(BASE_URL)}(/mail/[^\s/]+/(?:yes|no|unsubscribe))")
 ENGLISH = {"subject_en": "Picket at Acme on Saturday", "body_en": "Come and picket with us.",
            "subject_es": "Piquete en Acme el sábado", "body_es": "Ven al piquete con nosotros."}
 
 
 @pytest.fixture
-def mail_server() -> Iterator[MailServer]:
-    server = MailServer()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def app_config(mail_server: MailServer) -> dict[str, Any]:
-    return {"CASEWORK_SMTP_HOST": "127.0.0.1", "CASEWORK_SMTP_PORT": mail_server.port,
-            "CASEWORK_SMTP_STARTTLS": False, "CASEWORK_MAIL_FROM": "casework@sea.example.org",
-            "CASEWORK_BASE_URL": BASE_URL}
+    return smtp_config(mail_server)
 
 
 @dataclass

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -39,64 +35,15 @@ from casework.models import (
 from casework.reminders.services import Reminder, claim, release
 from casework.workflow.states import CaseState
 from casework.workflow.task_rules import DEADLINE_PASSED_TASK, add_rule_task
-from tests.postgres_server import free_port
+from tests.mail_server import BASE_URL, MailServer, smtp_config
 
 LA = ZoneInfo("America/Los_Angeles")
-BASE_URL = "https://casework.example.org"
 TICKED = re.compile(r'<input[^>]*\bchecked\b[^>]*name="wants_email_reminders"')
-
-
-class MailServer:
-    """An aiosmtpd server on a fixed loopback port that keeps what it receives."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.received: list[EmailMessage] = []
-        self.refused: set[str] = set()
-        self.controller: Controller | None = None
-
-    async def handle_RCPT(self, _server: SMTP, _session: Session, envelope: Envelope,
-                          address: str, _options: list[str]) -> str:
-        if address in self.refused:
-            return "550 No such mailbox"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, _server: SMTP, _session: Session, envelope: Envelope) -> str:
-        content = envelope.original_content or b""
-        message = message_from_bytes(content, policy=policy.default)
-        assert isinstance(message, EmailMessage)
-        self.received.append(message)
-        return "250 OK"
-
-    def start(self) -> None:
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-    def take(self) -> list[EmailMessage]:
-        """The messages received since the last call."""
-        taken, self.received = self.received, []
-        return taken
-
-
-@pytest.fixture
-def mail_server() -> Iterator[MailServer]:
-    server = MailServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
 def app_config(mail_server: MailServer) -> dict[str, Any]:
-    return {"CASEWORK_SMTP_HOST": "127.0.0.1", "CASEWORK_SMTP_PORT": mail_server.port,
-            "CASEWORK_SMTP_STARTTLS": False, "CASEWORK_MAIL_FROM": "casework@sea.example.org",
-            "CASEWORK_BASE_URL": BASE_URL}
+    return smtp_config(mail_server)
 
 
 @dataclass

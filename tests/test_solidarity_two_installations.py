@@ -90,12 +90,10 @@ def check_button(page: str) -> str:
     return found.group(1)
 
 
-def test_two_installations_link_by_invitation_and_exchange_signed_messages(
-        app: Flask, make_user: Callable[..., int], portland: Flask, postgres_url: str,
-        tmp_path: Path) -> None:
-    rename(app, "Seattle SolNet")
-    with app.app_context():
-        seattle_email = db.session.get_one(User, make_user(Role.COORDINATOR)).email
+@contextmanager
+def both_served(portland: Flask, postgres_url: str, tmp_path: Path) -> Iterator[tuple[int, int]]:
+    """Seattle (on PostgreSQL) and Portland (on SQLite) served by gunicorn, each at its own
+    port and address; yields the two ports."""
     ports = free_port(), free_port()
     urls = [postgres_url, portland.config["SQLALCHEMY_DATABASE_URI"]]
     with serving(urls[0], tmp_path / "seattle", secrets.token_hex(32), port=ports[0],
@@ -104,6 +102,16 @@ def test_two_installations_link_by_invitation_and_exchange_signed_messages(
             serving(urls[1], tmp_path / "portland", secrets.token_hex(32), port=ports[1],
                     extra_env={"CASEWORK_BASE_URL": f"http://127.0.0.1:{ports[1]}",
                                "CASEWORK_FEDERATION_ALLOW_HTTP": "1"}):
+        yield ports
+
+
+def test_two_installations_link_by_invitation_and_exchange_signed_messages(
+        app: Flask, make_user: Callable[..., int], portland: Flask, postgres_url: str,
+        tmp_path: Path) -> None:
+    rename(app, "Seattle SolNet")
+    with app.app_context():
+        seattle_email = db.session.get_one(User, make_user(Role.COORDINATOR)).email
+    with both_served(portland, postgres_url, tmp_path) as ports:
         seattle, seattle_token = logged_in(ports[0], seattle_email)
         pdx, pdx_token = logged_in(ports[1], "pat@pdx.example")
 
@@ -142,14 +150,7 @@ def linked_servers(app: Flask, portland: Flask, postgres_url: str, tmp_path: Pat
                    seattle_email: str) -> Iterator[tuple[Browser, str, Browser, str]]:
     """Both installations served and linked by invitation; their coordinators' browsers and
     CSRF tokens."""
-    ports = free_port(), free_port()
-    urls = [postgres_url, portland.config["SQLALCHEMY_DATABASE_URI"]]
-    with serving(urls[0], tmp_path / "seattle", secrets.token_hex(32), port=ports[0],
-                 extra_env={"CASEWORK_BASE_URL": f"http://127.0.0.1:{ports[0]}",
-                            "CASEWORK_FEDERATION_ALLOW_HTTP": "1"}), \
-            serving(urls[1], tmp_path / "portland", secrets.token_hex(32), port=ports[1],
-                    extra_env={"CASEWORK_BASE_URL": f"http://127.0.0.1:{ports[1]}",
-                               "CASEWORK_FEDERATION_ALLOW_HTTP": "1"}):
+    with both_served(portland, postgres_url, tmp_path) as ports:
         seattle, seattle_token = logged_in(ports[0], seattle_email)
         pdx, pdx_token = logged_in(ports[1], "pat@pdx.example")
         made = seattle.open("/solidarity/invitations", {"csrf_token": seattle_token})

@@ -10,11 +10,9 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -196,7 +194,7 @@ def actions_table(report: Report) -> Table:
     columns = [Column(_("Month"), Kind.TEXT), *(Column(k.label) for k in kinds),
                Column(ALL_ACTIONS), Column(MEDIAN_TURNOUT, Kind.DAYS)]
     rows: list[list[Cell]] = [
-        [month_label(m.month.first_day), *(m.by_kind.get(k.key, 0) for k in kinds), m.actions,
+        [m.month.label, *(m.by_kind.get(k.key, 0) for k in kinds), m.actions,
          m.median_turnout]
         for m in mobilization.months]
     return Table("actions", _("Actions carried out per month"), columns,
@@ -206,11 +204,6 @@ def actions_table(report: Report) -> Table:
                    "%(actions)s); over the whole period it is %(median)s.",
                    recorded=mobilization.with_turnout, actions=mobilization.actions,
                    median=format_number(mobilization.median_turnout)))
-
-
-def month_label(first_day: date) -> str:
-    """'Jan 2026', in the page's language."""
-    return str(format_date(first_day, "MMM y"))
 
 
 def calls_rows(report: Report) -> list[list[Cell]]:

@@ -189,6 +189,74 @@ def test_a_one_off_request_declined_with_an_offer(
     assert any("Offers instead: A call-in day" in note for note in timeline(app, case_id))
 
 
+def report_back(client: FlaskClient, appeal_id: int, **fields: str) -> tuple[int, str]:
+    page = client.get("/solidarity/").get_data(as_text=True)
+    prefix = f"report-{appeal_id}-"
+    data = {prefix + name: value for name, value in fields.items()}
+    response = client.post(f"/solidarity/appeals/{appeal_id}/report",
+                           data={**data, prefix + "csrf_token": csrf(page)})
+    return response.status_code, response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("fields", "field", "says"), [
+    ({"done_on": "", "turnout": "12"}, "done_on", "This is needed."),
+    ({"done_on": "2026-12-12", "turnout": "-3"}, "turnout", "Enter a number from 0 to 100,000."),
+    ({"done_on": "12/12/2026", "turnout": "12"}, "done_on", "Not a valid date value."),
+])
+def test_a_bad_report_is_refused_next_to_its_field_and_nothing_goes(
+        app: Flask, two: Two, make_fight: Callable[..., tuple[int, int]],
+        fields: dict[str, str], field: str, says: str) -> None:
+    case_id, organizer = make_fight(CaseState.DRAFTING, two.sea_organizer)
+    assert appeal_from_page(as_user(app, organizer), app, case_id, "one_off",
+                            peer_id_of(app, two.sea)) == 302
+    appeal = received(app, two.pdx)
+    client = as_user(app, two.pdx_coordinator)
+    assert answer(client, appeal.id, "accept") == 302
+    status, page = report_back(client, appeal.id, place="Burnside office",
+                               result="The manager came out", **fields)
+    assert status == 400
+    error = re.search(rf'id="report-{appeal.id}-{field}-error"[^>]*>([^<]*)<', page)
+    assert error is not None and says in error.group(1)
+    assert 'value="Burnside office"' in page and "The manager came out" in page
+    deliver(app)
+    assert received(app, two.pdx).report is None
+    with app.app_context():
+        assert db.session.scalars(select(Appeal.report).where(Appeal.case_id == case_id)
+                                  ).one() is None
+
+
+def test_an_accepted_one_off_action_is_reported_back_once(
+        app: Flask, two: Two, make_fight: Callable[..., tuple[int, int]]) -> None:
+    case_id, organizer = make_fight(CaseState.DRAFTING, two.sea_organizer)
+    assert appeal_from_page(as_user(app, organizer), app, case_id, "one_off",
+                            peer_id_of(app, two.sea), action_kind="call_in") == 302
+    appeal = received(app, two.pdx)
+    assert report_back(as_user(app, two.pdx_organizer), appeal.id, done_on="2026-12-12")[0] \
+        == 403
+    client = as_user(app, two.pdx_coordinator)
+    assert f"report-{appeal.id}-done_on" not in client.get("/solidarity/").get_data(
+        as_text=True), "nothing to report before accepting"
+    assert answer(client, appeal.id, "accept", note="We will call them all day") == 302
+    assert report_back(client, appeal.id, done_on="2026-12-12", place="by phone",
+                       turnout="12", result="They promised to call back")[0] == 302
+    told = ("Portland SolNet: call-in at by phone, Sat 12 Dec 2026, 12 people. "
+            "They promised to call back")
+    assert told in timeline(app, case_id)
+    seattle = as_user(app, organizer)
+    assert f"Done: {told}" in seattle.get(f"/solidarity/fights/{case_id}").get_data(
+        as_text=True)
+    assert f"Done: {told}" in seattle.get("/solidarity/").get_data(as_text=True)
+    portland_page = client.get("/solidarity/").get_data(as_text=True)
+    assert f"You told them: {told}" in portland_page
+    assert f"report-{appeal.id}-done_on" not in portland_page
+    # Told once: a second report is refused and nothing more arrives.
+    assert report_back(client, appeal.id, done_on="2026-12-13")[0] == 302
+    assert "You told them how it went already." in client.get("/solidarity/").get_data(
+        as_text=True)
+    deliver(app)
+    assert [note for note in timeline(app, case_id) if "call-in" in note] == [told]
+
+
 def joined_fight(app: Flask, two: Two, case_id: int, organizer: int) -> int:
     """Seattle's fight offered as a joint fight and accepted by Portland; the linked fight."""
     from casework.solidarity.appeals import AppealInput, save_strategy, send_appeal

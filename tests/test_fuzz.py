@@ -255,11 +255,16 @@ def world(app: Flask, make_user: Callable[..., int], make_fight: Callable[..., t
                       key_id="http://127.0.0.1:5000/federation/pdx/actor#main-key",
                       public_key_pem="-", inbox_url="http://127.0.0.1:5000/federation/pdx/inbox",
                       status=m.PeerStatus.LINKED)
-        # An appeal from it to answer; a fight joined with it (its contacts are forwarded).
+        # An appeal from it to answer, one accepted to report on; a fight joined with it (its
+        # contacts are forwarded).
         db.session.add_all([
             peer, m.Appeal(network_id=case.network_id, peer=peer, uid="urn:uuid:fuzz",
                            direction=m.AppealDirection.RECEIVED, kind=m.AppealKind.ONE_OFF,
                            terms={"type": "casework:Appeal", "ask": "A picket"}),
+            m.Appeal(network_id=case.network_id, peer=peer, uid="urn:uuid:fuzz-accepted",
+                     direction=m.AppealDirection.RECEIVED, kind=m.AppealKind.ONE_OFF,
+                     status=m.AppealStatus.ACCEPTED, terms={"type": "casework:Appeal",
+                                                            "ask": "A call-in"}),
             m.PeerInvitation(network_id=case.network_id, code_sha256="0" * 64,
                              expires_at=datetime.now(UTC) + timedelta(days=1))])
         db.session.flush()

@@ -23,7 +23,10 @@ from sqlalchemy import select
 from casework.demo import DEMO_PASSWORD, SPANISH_MEMBER, SPANISH_ORGANIZER_EMAIL
 from casework.extensions import db
 from casework.i18n import TRANSLATIONS_DIR
-from casework.models import Action, Role, User
+from casework.models import Action, Case, Network, Peer, Role, User
+from casework.solidarity.outbox import deliver_due
+from casework.solidarity.services import answer_link_request, request_local_link
+from casework.workflow.states import CaseState
 
 MIN_LENGTH = 12
 MAX_PAGES = 400
@@ -101,11 +104,24 @@ def demo(app: Flask, runner: object) -> Flask:
         db.session.scalars(select(User).where(User.role == Role.COORDINATOR)).one() \
             .ui_language = "es"
         db.session.commit()
+        # A linked network: the pages about appeals show their forms.
+        seattle = db.session.scalars(select(Network)).one()
+        portland = Network(name="Portland SolNet", code="PDX", timezone=seattle.timezone)
+        db.session.add(portland)
+        db.session.flush()
+        request_local_link(seattle, portland.id)
+        db.session.commit()
+        deliver_due()
+        answer_link_request(portland, db.session.scalars(
+            select(Peer).where(Peer.network_id == portland.id)).one(), accept=True)
+        db.session.commit()
+        deliver_due()
     return app
 
 
 def seeds(app: Flask) -> list[str]:
-    """Every page without arguments, and each action's pages (few links lead to them)."""
+    """Every page without arguments, and each action's pages and an open fight's appeals page
+    (few links lead to them)."""
     addresses = [rule.rule for rule in app.url_map.iter_rules()
                  if "GET" in (rule.methods or ()) and not rule.arguments]
     with app.app_context():
@@ -113,6 +129,8 @@ def seeds(app: Flask) -> list[str]:
             addresses += [f"/cases/{case_id}/actions/{action_id}{page}" for page in
                           ("", "/calls", "/calls/mine", "/check-in", "/edit", "/email/review")]
             addresses.append(f"/my-calls/{action_id}")
+        addresses += [f"/solidarity/fights/{case_id}" for case_id in db.session.scalars(
+            select(Case.id).where(Case.state == CaseState.ESCALATING))]
     return ["/", *sorted(addresses)]
 
 
@@ -178,3 +196,4 @@ def test_a_spanish_reader_meets_no_english_sentence_of_the_app(
             for address, text in pages.items() if text}
     left = {address: found for address, found in left.items() if found}
     assert left == {}
+

@@ -82,6 +82,9 @@ class Appeal(Model):
     answer_note: Mapped[str] = mapped_column(sa.Text, default="")
     # A declined appeal may come with the offer of a one-off action instead.
     offered_action: Mapped[str] = mapped_column(sa.Text, default="")
+    # An accepted one-off action, once done: what the network that did it reported (kind,
+    # date, place, turnout count, result), on both sides.
+    report: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     answered_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

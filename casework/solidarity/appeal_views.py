@@ -30,9 +30,23 @@ from casework.solidarity.appeals import (
     send_appeal,
     sent_appeals,
 )
-from casework.solidarity.forms import AnswerForm, AppealForm, ForwardForm, StrategyForm
-from casework.solidarity.joint import answer_appeal, get_received, may_answer
+from casework.solidarity.forms import (
+    AnswerForm,
+    AppealForm,
+    ForwardForm,
+    ReportForm,
+    StrategyForm,
+)
+from casework.solidarity.joint import (
+    ActionReport,
+    action_text,
+    answer_appeal,
+    get_received,
+    may_answer,
+    report_one_off,
+)
 from casework.solidarity.views import bp
+from casework.system_text import shown
 from casework.workflow.form_data import local_to_utc
 
 Page = BaseResponse | tuple[str, int]
@@ -142,6 +156,36 @@ def answer(appeal_id: int) -> Page:
     return redirect(url_for("solidarity.index"))
 
 
+@bp.post("/appeals/<int:appeal_id>/report")
+@roles_required(Role.ORGANIZER, Role.COORDINATOR)
+def report(appeal_id: int) -> Page:
+    """Tell the network that asked how the one-off action went."""
+    from casework.solidarity.views import page
+
+    user = acting_user()
+    network = user.network
+    if not may_answer(network, user):
+        abort(403)
+    appeal = get_received(network, appeal_id)
+    if appeal is None:
+        abort(404)
+    form = ReportForm(prefix=f"report-{appeal.id}")
+    if not form.validate_on_submit():
+        return page(network, status=400, report_forms={appeal.id: form})
+    try:
+        report_one_off(appeal, user, ActionReport(
+            done_on=form.done_on.data or date.today(), place=form.place.data or "",
+            turnout=form.turnout.data, result=form.result.data or ""))
+    except (AppealError, PermissionDenied) as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("solidarity.index"))
+    db.session.commit()
+    outbox.deliver_due(network_id=network.id)
+    flash(_("Sent to %(network)s.", network=appeal.peer.name), "success")
+    return redirect(url_for("solidarity.index", _anchor=f"appeal-{appeal.id}"))
+
+
 @bp.route("/fights/<int:case_id>/forward", methods=["GET", "POST"])
 @roles_required(Role.ORGANIZER, Role.COORDINATOR)
 def forward(case_id: int) -> Page:
@@ -174,7 +218,13 @@ def forward(case_id: int) -> Page:
 def terms_helpers() -> dict[str, Any]:
     """Reading an appeal's terms (plain JSON values) in the templates."""
     return {"action_kind_label": action_kind_label, "terms_money": terms_money,
-            "terms_day": terms_day, "terms_moment": terms_moment}
+            "terms_day": terms_day, "terms_moment": terms_moment, "report_line": report_line}
+
+
+def report_line(report: dict[str, Any]) -> str:
+    """A one-off action's report as the timeline says it, in the reader's language."""
+    msgid, values = action_text(report)
+    return shown(msgid, values)
 
 
 def action_kind_label(value: Any) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    DateField,
     DateTimeLocalField,
     RadioField,
     SelectField,
@@ -18,6 +19,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from casework.actions.forms import people_count
+from casework.cases.forms import lazy_label
 from casework.forms import options, plausible_date, printable_text, strip_whitespace
 from casework.models import ActionKind, AppealKind
 
@@ -66,7 +69,7 @@ class AppealForm(FlaskForm):
     """An appeal to linked networks: a one-off action, or to join the fight on its terms."""
 
     kind = RadioField(_l("What you ask"), choices=options(
-        [(k.value, k.label) for k in AppealKind]), default=AppealKind.ONE_OFF.value,
+        [(k.value, lazy_label(k)) for k in AppealKind]), default=AppealKind.ONE_OFF.value,
         validators=[InputRequired(message=_l("Choose what you ask."))])
     peer_ids = SelectMultipleField(_l("Networks"), coerce=int, choices=[],
                                    widget=ListWidget(prefix_label=False),
@@ -99,3 +102,14 @@ class ForwardForm(FlaskForm):
     """A contact from the target, referred to the network that leads the joint fight."""
 
     note = appeal_text(_l("What the target said or did"), 4000, required=True)
+
+
+class ReportForm(FlaskForm):
+    """How a one-off action another network asked for went: it goes to them."""
+
+    done_on = DateField(_l("Done on"), validators=[InputRequired(message=NEEDED),
+                                                   plausible_date])
+    place = appeal_text(_l("Where"), 300, area=False)
+    turnout = people_count(_l("Turnout (people who came)"), required=False)
+    result = appeal_text(_l("How it went"), 2000, description=_l(
+        "They read this as you write it: no member's name or details."))

@@ -6,6 +6,7 @@ refuses every move on it (``casework.workflow.service``)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -54,6 +55,16 @@ from casework.solidarity.messages import activity
 from casework.solidarity.outbox import enqueue
 from casework.system_text import N_, date_value, enum_value, system_note
 from casework.workflow.states import ENDED_STATES, CaseState
+
+
+@dataclass(frozen=True)
+class ActionReport:
+    """How a one-off action asked by another network went, as its coordinator tells it."""
+
+    done_on: date
+    place: str = ""
+    turnout: int | None = None
+    result: str = ""
 
 
 def text(value: Any, limit: int = 4000) -> str:
@@ -292,9 +303,9 @@ def follow(appeal: Appeal, status: dict[str, Any], initiator: str) -> None:
     refresh_fight_figures(case)
 
 
-def action_note(case: Case, summary: dict[str, Any]) -> None:
+def action_text(summary: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """"Portland SolNet: picket at Acme's Portland office, Sat 5 Dec 2026, 40 people", and
-    its result as typed, on the timeline."""
+    its result as typed: the msgid and its values (translated when shown)."""
     from casework.models import ActionKind
 
     kind = parsed_enum(ActionKind, summary.get("kind"), ActionKind.OTHER)
@@ -319,10 +330,50 @@ def action_note(case: Case, summary: dict[str, Any]) -> None:
             N_("%(network)s: %(kind)s at %(place)s, %(day)s, %(turnout)s people"): N_(
                 "%(network)s: %(kind)s at %(place)s, %(day)s, %(turnout)s people. %(result)s"),
         }[msgid]
-    joint_event(case, msgid, network=text(summary.get("network"), 120),
-                kind=enum_value(kind, lower=True), place=place,
-                day=date_value(day(summary.get("date"))), turnout=turnout if counted else 0,
-                result=result)
+    return msgid, {"network": text(summary.get("network"), 120),
+                   "kind": enum_value(kind, lower=True), "place": place,
+                   "day": date_value(day(summary.get("date"))),
+                   "turnout": turnout if counted else 0, "result": result}
+
+
+def reported(summary: dict[str, Any]) -> dict[str, Any]:
+    """What a network reported of an action, as ``action_text`` reads it, cut to size."""
+    turnout = summary.get("turnout")
+    return {"network": text(summary.get("network"), 120), "kind": text(summary.get("kind"), 40),
+            "date": text(summary.get("date"), 10), "place": text(summary.get("place"), 300),
+            "turnout": turnout if isinstance(turnout, int) and not isinstance(turnout, bool)
+            and 0 <= turnout < 10**6 else None, "result": text(summary.get("result"))}
+
+
+def action_note(case: Case, summary: dict[str, Any]) -> None:
+    """The action on the fight's timeline."""
+    msgid, values = action_text(summary)
+    joint_event(case, msgid, **values)
+
+
+def report_one_off(appeal: Appeal, user: User, report: ActionReport) -> None:
+    """Tell the network that asked how the one-off action went (once): it goes on its
+    fight's timeline, as a joint fight's actions do."""
+    from casework.models import ActionKind
+
+    network = db.session.get_one(Network, appeal.network_id)
+    if not may_answer(network, user):
+        raise PermissionDenied(_("Only a coordinator or the appeals delegate answers appeals."))
+    if appeal.kind != AppealKind.ONE_OFF or appeal.status != AppealStatus.ACCEPTED:
+        raise AppealError(_("Only an accepted one-off action is reported back."))
+    if appeal.report:
+        raise AppealError(_("You told them how it went already."))
+    if appeal.peer.status != PeerStatus.LINKED:
+        raise AppealError(_("The network that sent this appeal is no longer linked."))
+    asked = appeal.terms.get("action")
+    asked = asked if isinstance(asked, dict) else {}
+    summary = {"type": JOINT_ACTION, "appeal": appeal.uid, "network": network.name,
+               "kind": parsed_enum(ActionKind, asked.get("kind"), ActionKind.OTHER).value,
+               "date": report.done_on.isoformat(), "place": report.place.strip()[:300],
+               "turnout": report.turnout, "result": report.result.strip()[:4000]}
+    appeal.report = summary
+    enqueue(network, appeal.peer, activity(network, appeal.peer.actor_id, "Announce", summary))
+    db.session.flush()
 
 
 @handles("Announce", JOINT_ACTION)
@@ -334,6 +385,11 @@ def action_announced(message: Received) -> None:
         message, uid, AppealDirection.SENT)
     if appeal is None or appeal.case is None:
         return
+    if appeal.kind == AppealKind.ONE_OFF:  # the peer's report on the one-off action asked
+        if appeal.direction != AppealDirection.SENT or appeal.status != AppealStatus.ACCEPTED \
+                or appeal.report:
+            return
+        appeal.report = reported(message.object)
     action_note(appeal.case, message.object)
     if appeal.direction == AppealDirection.SENT:
         relay_action(appeal.case, message.object, message.peer)

@@ -15,13 +15,15 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from casework.extensions import db
 from casework.models import Network, NetworkKey
 
 
 def network_key(network: Network) -> NetworkKey:
-    """The network's key pair, made (and flushed) the first time it is asked for."""
+    """The network's key pair, made (and flushed) the first time it is asked for; the one
+    another transaction made at the same moment, if it did."""
     key = db.session.scalars(
         select(NetworkKey).where(NetworkKey.network_id == network.id)).one_or_none()
     if key is None:
@@ -31,8 +33,12 @@ def network_key(network: Network) -> NetworkKey:
                              serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                              serialization.BestAvailableEncryption(_password()),
                          ).decode("ascii"))
-        db.session.add(key)
-        db.session.flush()
+        try:
+            with db.session.begin_nested():  # two ticks at once may both make one
+                db.session.add(key)
+        except IntegrityError:
+            key = db.session.scalars(
+                select(NetworkKey).where(NetworkKey.network_id == network.id)).one()
     return key
 
 

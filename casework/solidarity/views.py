@@ -16,7 +16,7 @@ from casework.models import AppealStatus, Network, Role
 from casework.permissions import acting_user, roles_required
 from casework.solidarity import outbox
 from casework.solidarity.appeals import joint_fights, network_sent_appeals
-from casework.solidarity.forms import AnswerForm, LocalLinkForm, RedeemForm
+from casework.solidarity.forms import AnswerForm, LocalLinkForm, RedeemForm, ReportForm
 from casework.solidarity.joint import may_answer, received_appeals
 from casework.solidarity.services import (
     PeerError,
@@ -52,9 +52,15 @@ def page(network: Network, *, status: int = 200, **forms: Any) -> tuple[str, int
     for appeal in received:
         if appeal.status == AppealStatus.NEW and appeal.id not in answer_forms:
             answer_forms[appeal.id] = AnswerForm(prefix=f"appeal-{appeal.id}")
+    report_forms = forms.get("report_forms") or {}
+    for appeal in received:
+        if appeal.status == AppealStatus.ACCEPTED and not appeal.is_joint \
+                and not appeal.report and appeal.id not in report_forms:
+            report_forms[appeal.id] = ReportForm(prefix=f"report-{appeal.id}")
     return render_template(
         "solidarity/index.html", network=network, rows=peer_rows(network),
-        received=received, answer_forms=answer_forms, can_answer=may_answer(network, user),
+        received=received, answer_forms=answer_forms, report_forms=report_forms,
+        can_answer=may_answer(network, user),
         sent=network_sent_appeals(network), joint_fights=joint_fights(network),
         link_form=link_form, redeem_form=forms.get("redeem_form") or RedeemForm(),
         action_form=ActionForm(), invitations=open_invitations(network),

@@ -58,6 +58,7 @@ run: system-runtime $(VENV)/.runtime-installed compile-catalogs
 	@echo "            (also intake@… and organizer@demo.casework.org, same password)"
 	@echo "En español: lucia@demo.casework.org (organizadora)  contraseña: solidarity-demo-2026"
 	@echo "            (and the member portal, in Spanish: lucia.fernandez@demo.casework.org)"
+	@echo "A second, linked network (Portland): coordinator@pdx.demo.casework.org"
 	@echo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

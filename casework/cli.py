@@ -68,6 +68,7 @@ def create_user_command(network_code: str, network_name: str | None, timezone: s
 def demo_command(if_empty: bool) -> None:
     """Load a demo network with users of each role and a dozen realistic cases."""
     from casework.demo import DEMO_PASSWORD, load_demo
+    from casework.demo_solidarity import add_demo_solidarity
 
     with write_intent():
         has_users = db.session.scalar(select(func.count()).select_from(User)) or 0
@@ -75,6 +76,7 @@ def demo_command(if_empty: bool) -> None:
             click.echo("The database already has data; demo data not loaded.")
             return
         users = load_demo()
+        users.append(add_demo_solidarity(users[0].network, DEMO_PASSWORD))
         db.session.commit()
     click.echo("Demo data loaded. Log in at http://127.0.0.1:5000 with:")
     for user in users:

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from casework.config import ConfigError, load_config
 from casework.extensions import db
-from casework.models import Role, User
+from casework.models import Case, Network, Role, User
+from casework.workflow.states import CaseState
 from tests.conftest import PASSWORD
 
 
@@ -91,14 +92,38 @@ def test_demo_command_loads_once(app: Flask, runner: object) -> None:
     assert "coordinator@demo.casework.org" in first.output
     second = runner.invoke(args=["casework", "demo", "--if-empty"])  # type: ignore[attr-defined]
     assert "already has data" in second.output
-    from casework.models import Case
 
     with app.app_context():
-        cases = db.session.scalars(select(Case)).all()
+        cases = db.session.scalars(select(Case).join(Case.network).where(
+            Network.code == "SEA")).all()
         assert len(cases) == 14
         assert len({c.state for c in cases}) == 12
         assert {u.role for u in db.session.scalars(select(User))} >= {
             Role.INTAKE, Role.ORGANIZER, Role.COORDINATOR}
+
+
+@pytest.mark.sqlite_only
+def test_the_demo_has_two_networks_fighting_together(app: Flask, runner: object) -> None:
+    from casework.demo import DEMO_PASSWORD
+    from casework.demo_solidarity import PORTLAND_COORDINATOR
+
+    loaded = runner.invoke(args=["casework", "demo"])  # type: ignore[attr-defined]
+    assert loaded.exit_code == 0 and PORTLAND_COORDINATOR[1] in loaded.output
+    seattle = app.test_client()
+    seattle.post("/login", data={"email": "coordinator@demo.casework.org",
+                                 "password": DEMO_PASSWORD})
+    page = seattle.get("/solidarity/").get_data(as_text=True)
+    assert "Portland Tenants Union (demo) asks: One-off action" in page
+    assert "Waiting for an answer" in page and 'name="appeal-' in page  # to answer
+    assert "Joint fights in progress" in page and "led by your network" in page
+    portland = app.test_client()
+    portland.post("/login", data={"email": PORTLAND_COORDINATOR[1], "password": DEMO_PASSWORD})
+    page = portland.get("/solidarity/").get_data(as_text=True)
+    assert "led by Seattle Solidarity Network (demo)" in page
+    with app.app_context():
+        joined = db.session.scalars(select(Case).where(Case.joint_with != "")).one()
+        assert joined.network.code == "PDX" and joined.state == CaseState.ESCALATING
+        assert joined.person.stands_for_network
 
 
 @pytest.mark.sqlite_only

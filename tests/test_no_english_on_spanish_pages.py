@@ -23,9 +23,7 @@ from sqlalchemy import select
 from casework.demo import DEMO_PASSWORD, SPANISH_MEMBER, SPANISH_ORGANIZER_EMAIL
 from casework.extensions import db
 from casework.i18n import TRANSLATIONS_DIR
-from casework.models import Action, Case, Network, Peer, Role, User
-from casework.solidarity.outbox import deliver_due
-from casework.solidarity.services import answer_link_request, request_local_link
+from casework.models import Action, Case, Role, User
 from casework.workflow.states import CaseState
 
 MIN_LENGTH = 12
@@ -101,21 +99,10 @@ def demo(app: Flask, runner: object) -> Flask:
     loaded = runner.invoke(args=["casework", "demo"])  # type: ignore[attr-defined]
     assert loaded.exit_code == 0, loaded.output
     with app.app_context():  # the coordinator reads in Spanish too: more pages to see
-        db.session.scalars(select(User).where(User.role == Role.COORDINATOR)).one() \
+        db.session.scalars(select(User).where(User.role == Role.COORDINATOR,
+                                              User.network.has(code="SEA"))).one() \
             .ui_language = "es"
         db.session.commit()
-        # A linked network: the pages about appeals show their forms.
-        seattle = db.session.scalars(select(Network)).one()
-        portland = Network(name="Portland SolNet", code="PDX", timezone=seattle.timezone)
-        db.session.add(portland)
-        db.session.flush()
-        request_local_link(seattle, portland.id)
-        db.session.commit()
-        deliver_due()
-        answer_link_request(portland, db.session.scalars(
-            select(Peer).where(Peer.network_id == portland.id)).one(), accept=True)
-        db.session.commit()
-        deliver_due()
     return app
 
 

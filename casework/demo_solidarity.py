@@ -67,13 +67,13 @@ def join_seattle_fight(seattle: Network, portland: Network, jun: User) -> None:
         return
     organizer = fight.team[0]
     save_strategy(fight, organizer, (
-        "Pickets at the target's offices in both cities every Saturday, call-ins on weekdays, "
-        "until it pays."), "We end the fight when the money is paid in full and nobody is "
-        "punished for asking.")
+        "Pickets at the target's places of business in both cities every Saturday, call-ins "
+        "on weekdays, until it pays."), (
+        "We end the fight when the money is paid in full and nobody is punished for asking."))
     send_appeal(fight, organizer, AppealInput(
         kind=AppealKind.JOINT, peer_ids=[peer_of(seattle, portland).id],
-        ask="Join the fight: picket their Portland office on the Saturdays we picket here.",
-        why="The same company runs its Portland business from an office on Burnside."))
+        ask="Join the fight: picket their Portland location on the Saturdays we picket here.",
+        why="The same owners run a second location in Portland, on Burnside."))
     deliver_due()
     appeal = db.session.scalars(select(Appeal).where(
         Appeal.network_id == portland.id, Appeal.direction == AppealDirection.RECEIVED)).one()

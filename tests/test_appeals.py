@@ -303,3 +303,18 @@ def test_organizers_of_a_joined_fight_see_its_shared_status_and_only_their_recor
     assert "Seattle SolNet moved the joint fight" not in off_team.get(
         f"/cases/{linked_id}").get_data(as_text=True)
     assert off_team.get(f"/solidarity/fights/{linked_id}/forward").status_code == 403
+
+
+@pytest.mark.parametrize(("on_team", "link"), [(True, "/solidarity/fights/{}"),
+                                               (False, "/cases/{}")])
+def test_an_appeal_sent_links_to_what_the_reader_may_open(
+        app: Flask, two: Two, make_fight: Callable[..., tuple[int, int]],
+        make_user: Callable[..., int], on_team: bool, link: str) -> None:
+    case_id, organizer = make_fight(CaseState.DRAFTING, two.sea_organizer)
+    assert appeal_from_page(as_user(app, organizer), app, case_id, "one_off",
+                            peer_id_of(app, two.sea)) == 302
+    reader = as_user(app, organizer if on_team else make_user(Role.ORGANIZER))
+    page = reader.get("/solidarity/").get_data(as_text=True)
+    href = re.search(r'<td data-label="Fight"><a href="([^"]+)"', page)
+    assert href is not None and href.group(1) == link.format(case_id)
+    assert reader.get(href.group(1)).status_code == 200

@@ -15,7 +15,7 @@ from casework.forms import ActionForm, options
 from casework.models import AppealStatus, Network, Role
 from casework.permissions import acting_user, roles_required
 from casework.solidarity import outbox
-from casework.solidarity.appeals import joint_fights, network_sent_appeals
+from casework.solidarity.appeals import joint_fights, may_appeal, network_sent_appeals
 from casework.solidarity.forms import AnswerForm, LocalLinkForm, RedeemForm, ReportForm
 from casework.solidarity.joint import may_answer, received_appeals
 from casework.solidarity.services import (
@@ -57,11 +57,14 @@ def page(network: Network, *, status: int = 200, **forms: Any) -> tuple[str, int
         if appeal.status == AppealStatus.ACCEPTED and not appeal.is_joint \
                 and not appeal.report and appeal.id not in report_forms:
             report_forms[appeal.id] = ReportForm(prefix=f"report-{appeal.id}")
+    sent = network_sent_appeals(network)
     return render_template(
-        "solidarity/index.html", network=network, rows=peer_rows(network),
+        "solidarity/index.html", network=network, rows=peer_rows(network), sent=sent,
+        # the fights whose appeals page the user may open (others link to the case page)
+        appealable={a.case_id for a in sent if a.case and may_appeal(a.case, user)},
         received=received, answer_forms=answer_forms, report_forms=report_forms,
         can_answer=may_answer(network, user),
-        sent=network_sent_appeals(network), joint_fights=joint_fights(network),
+        joint_fights=joint_fights(network),
         link_form=link_form, redeem_form=forms.get("redeem_form") or RedeemForm(),
         action_form=ActionForm(), invitations=open_invitations(network),
         new_invitation=forms.get("new_invitation"),

@@ -33,6 +33,7 @@ from werkzeug.exceptions import HTTPException
 from casework import create_app
 from casework import models as m
 from casework.demo import DEMO_PASSWORD, load_demo
+from casework.demo_solidarity import add_demo_solidarity
 from casework.extensions import db
 from casework.i18n import TRANSLATIONS_DIR
 from casework.portal.services import invite_member
@@ -101,7 +102,8 @@ def vnu_command() -> list[str]:
 
 @pytest.fixture(scope="module")
 def walk_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    """The demo network served over HTTP, with a member who has a portal login."""
+    """The demo network served over HTTP, with a member who has a portal login, and the
+    network linked with Portland's, as `flask casework demo` leaves them."""
     path = tmp_path_factory.mktemp("walk") / "casework-walk.sqlite3"
     app = create_app({
         "TESTING": False, "SECRET_KEY": "walk-test-secret-key",
@@ -111,6 +113,7 @@ def walk_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     with app.app_context():
         db.create_all()
         coordinator = load_demo()[0]
+        add_demo_solidarity(coordinator.network, DEMO_PASSWORD)  # appeals, a joined fight
         fight = db.session.scalars(select(m.Case).where(
             m.Case.state == CaseState.DELIVERED).order_by(m.Case.id)).first()
         assert fight is not None

@@ -8,6 +8,7 @@ import csv
 import io
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from flask import Flask
@@ -141,6 +142,11 @@ def test_a_joint_win_counts_for_every_network_in_it_marked_as_joint(
         "All fights", "1", "0", "0", "0", "1", "100.0"]
     page = as_user(app, two.pdx_coordinator).get(f"/reports/?{YEAR_2026}")
     assert "Of which joint fights" in page.get_data(as_text=True)
+    # The money won in the joint fight counts for Portland too: 2 x 2,160.
+    money = as_user(app, two.pdx_coordinator).get(f"/reports/money.csv?{YEAR_2026}")
+    rows = list(csv.reader(io.StringIO(money.get_data(as_text=True))))
+    total = dict(zip(rows[0], rows[1], strict=True))
+    assert (total["Fights decided"], total["Recovered"]) == ("2", "4320.00")
 
 
 def outbox_count(app: Flask, network_id: int) -> int:
@@ -199,3 +205,14 @@ def test_a_broken_link_in_a_joint_fight_is_shown_and_nothing_breaks(
     assert seattle_side == (PeerStatus.UNLINKED if change == "unlink" else PeerStatus.LINKED)
     ended = "The link with Portland SolNet has ended: updates no longer arrive."
     assert (ended in leader) == (change == "unlink")
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize(("sent", "kept"), [
+    ("1980.5", Decimal("1980.50")), ("0", Decimal("0.00")), ("-500", None), ("1e20", None),
+    ("NaN", None), ("Infinity", None), ("twelve", None), (1980, None), (None, None)])
+def test_an_amount_another_network_sent_is_kept_only_when_it_is_money(
+        sent: object, kept: Decimal | None) -> None:
+    from casework.solidarity.joint import amount
+
+    assert amount(sent) == kept

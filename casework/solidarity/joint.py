@@ -84,10 +84,12 @@ def day(value: Any) -> date | None:
 
 
 def amount(value: Any) -> Decimal | None:
+    """An amount another network sent: dollars and cents from 0 to under a billion."""
     try:
-        return Decimal(value).quantize(Decimal("0.01")) if isinstance(value, str) else None
+        money = Decimal(value).quantize(Decimal("0.01")) if isinstance(value, str) else None
     except InvalidOperation:
         return None
+    return money if money is not None and money.is_finite() and 0 <= money < 10**9 else None
 
 
 def may_answer(network: Network, user: User) -> bool:
@@ -277,11 +279,12 @@ def follow(appeal: Appeal, status: dict[str, Any], initiator: str) -> None:
     outcome = status.get("outcome")
     if state in ENDED_STATES and isinstance(outcome, dict) and (
             case.outcome is None or case.outcome.kind.value != outcome.get("kind")):
-        # A win of the joint fight is this network's win too; the money went to the
-        # initiator's member, so it is not counted again here.
+        # A win of the joint fight is this network's win too, and so is the money won
+        # (it went to the initiator's member: each network's reports count it).
         db.session.add(Outcome(case=case, kind=parsed_enum(OutcomeKind, outcome.get("kind"),
                                                           OutcomeKind.MOOT),
                                decided_on=day(outcome.get("decidedOn")) or utcnow().date(),
+                               amount_recovered=amount(outcome.get("amount")),
                                conditions=f"Joint fight led by {initiator}"))
         appeal.status = AppealStatus.ENDED
     changed = []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -17,9 +18,12 @@ from sqlalchemy import func, select
 from casework.actions import services as actions
 from casework.actions.calls import build_call_list
 from casework.extensions import db
+from casework.letters.context import LetterKind
+from casework.letters.services import LetterRefused, create_letter
 from casework.models import (
     CallListEntry,
     Case,
+    Letter,
     Network,
     OutboxMessage,
     Peer,
@@ -216,3 +220,24 @@ def test_an_amount_another_network_sent_is_kept_only_when_it_is_money(
     from casework.solidarity.joint import amount
 
     assert amount(sent) == kept
+
+
+@pytest.mark.parametrize(("kind", "status"), [("leaflet", 302), ("demand", 400),
+                                              ("escalation", 400), ("settlement", 400)])
+def test_a_joined_fight_makes_leaflets_not_letters_to_the_target(
+        app: Flask, two: Two, fights: tuple[int, int], kind: str, status: int) -> None:
+    _case_id, linked_id = fights
+    organizer = as_user(app, two.pdx_organizer)
+    page = organizer.get(f"/cases/{linked_id}/letters").get_data(as_text=True)
+    assert re.findall(r'<option[^>]*value="(\w+)"', page)[:2] == ["leaflet", "en"]
+    assert "a joined fight makes leaflets only" in page
+    response = organizer.post(f"/cases/{linked_id}/letters", data={
+        "kind": kind, "language": "", "csrf_token": csrf(page)})
+    assert response.status_code == status
+    with app.app_context():
+        kinds = list(db.session.scalars(select(Letter.kind).where(Letter.case_id == linked_id)))
+        assert kinds == ([LetterKind.LEAFLET] if status == 302 else [])
+        if status == 400:  # the service refuses it too, whatever the form offered
+            with pytest.raises(LetterRefused, match="goes through Seattle SolNet"):
+                create_letter(db.session.get_one(Case, linked_id),
+                              db.session.get_one(User, two.pdx_organizer), LetterKind(kind))

@@ -143,6 +143,10 @@ def create_letter(case: Case, actor: User, kind: LetterKind, language: str | Non
     """Start a letter of the case with a first draft version, its texts drafted from the
     case's facts (``extra``: the kind's own texts, the same in every language)."""
     require_team(case, actor)
+    if case.is_joined and kind != LetterKind.LEAFLET:
+        raise LetterRefused(_("All communication with the target goes through %(network)s: "
+                              "a joined fight makes leaflets only.", network=case.joint_with),
+                            "kind")
     language = language or letter_language(case)
     if language not in LETTER_LANGUAGES:
         raise LetterRefused(_("Choose English, Spanish, or Spanish + English."), "language")

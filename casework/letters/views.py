@@ -69,20 +69,33 @@ def load_version(version_id: int) -> tuple[LetterVersion, Case]:
 def index(case_id: int) -> BaseResponse | tuple[str, int] | str:
     case = load_case(case_id, full_record=True)
     form = NewLetterForm()
+    if case.is_joined:  # letters to the target are the leading network's
+        form.kind.choices = [(LetterKind.LEAFLET.value, KIND_LABELS[LetterKind.LEAFLET])]
+        form.kind.description = _("All communication with the target goes through "
+                                  "%(network)s: a joined fight makes leaflets only.",
+                                  network=case.joint_with)
     if form.validate_on_submit():
         try:
             letter = services.create_letter(case, acting_user(), LetterKind(form.kind.data),
                                             form.language.data or None)
         except PermissionDenied:
             abort(403)
+        except services.LetterRefused as error:
+            db.session.rollback()
+            form[error.field or "kind"].errors = [str(error)]
+            return letters_page(case, form), 400
         db.session.commit()
         flash(_("%(kind)s started: version 1 is a draft.", kind=KIND_LABELS[letter.kind]),
               "success")
         return redirect(url_for("letters.show", letter_id=letter.id))
+    return letters_page(case, form), 400 if form.errors else 200
+
+
+def letters_page(case: Case, form: NewLetterForm) -> str:
     letters = db.session.scalars(select(Letter).where(Letter.case_id == case.id)
                                  .order_by(Letter.id)).all()
     return render_template("letters_ui/index.html", case=case, letters=letters, form=form,
-                           labels=KIND_LABELS), 400 if form.errors else 200
+                           labels=KIND_LABELS)
 
 
 @bp.route("/letters/<int:letter_id>", methods=["GET"])

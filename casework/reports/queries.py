@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -16,10 +15,6 @@ from casework.models import (
     Action,
     ActionKind,
     ActionStatus,
-    Appeal,
-    AppealDirection,
-    AppealKind,
-    AppealStatus,
     CallAnswer,
     CallListEntry,
     Case,
@@ -34,6 +29,7 @@ from casework.models import (
     User,
     case_team,
 )
+from casework.reports import tallies
 from casework.reports.figures import (
     CallConversion,
     Count,
@@ -101,58 +97,42 @@ def ended_in(network_id: int, period: Period) -> sa.ColumnElement[bool]:
     return sa.and_(FightFigures.network_id == network_id, on_days(FightFigures.ended_on, period))
 
 
-def joint_fight() -> sa.ColumnElement[int]:
-    """1 for a fight fought with other networks: joined (it has the leading network's name)
-    or led (a joint appeal for it was accepted); else 0. Per fight, by two index lookups."""
-    joined = (select(Case.joint_with).where(Case.id == FightFigures.case_id)
-              .correlate(FightFigures).scalar_subquery())
-    led = select(Appeal.id).where(
-        Appeal.case_id == FightFigures.case_id, Appeal.direction == AppealDirection.SENT,
-        Appeal.kind == AppealKind.JOINT,
-        Appeal.status.in_([AppealStatus.ACCEPTED, AppealStatus.ENDED])).exists()
-    return sa.case((sa.or_(joined != "", led), 1), else_=0)
-
-
 def outcomes_and_money(network_id: int, period: Period) -> tuple[Outcomes, Money]:
     """How the period's fights ended (overall, by issue type, by target kind) and the money
-    demanded and recovered in those won, partly won or lost: two statements."""
-    rows: Sequence[Any] = db.session.execute(
-        select(FightFigures.issue_type, FightFigures.target_kind, FightFigures.outcome_kind,
-               func.count(), func.sum(FightFigures.demanded),
-               func.sum(func.coalesce(FightFigures.recovered, 0)), func.sum(joint_fight()))
-        .where(ended_in(network_id, period))
-        .group_by(FightFigures.issue_type, FightFigures.target_kind,
-                  FightFigures.outcome_kind)).all()
-    tallies: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    demanded and recovered in those won, partly won or lost: from the period's tallies."""
+    rows = tallies.read(network_id, period, ["ended", "demanded", "recovered"])
+    counted: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     money_totals: dict[str, list[Any]] = {}
-    for issue, target_kind, outcome_kind, count, demanded, recovered, joint in rows:
+    for found in rows:
+        if found.tally != "ended":
+            continue
+        issue, target_kind, outcome_kind = found.grp.split("|")
         kind = OutcomeKind(outcome_kind)
         bucket = outcome_bucket(kind)
-        for key in (("all", "all"), ("issue", IssueType(issue).value),
-                    ("target", TargetKind(target_kind).value)):
-            tallies[key][bucket] += count
-            tallies[key]["joint"] += int(joint or 0)
+        for key in (("all", "all"), ("issue", issue), ("target", target_kind)):
+            counted[key][bucket] += found.fights
+            counted[key]["joint"] += found.joint
         if kind in DECIDED_KINDS:
-            for money_key in ("*", IssueType(issue).value):
+            for money_key in ("*", issue):
                 total = money_totals.setdefault(money_key, [0, Decimal(0), Decimal(0), 0])
-                total[0] += count
-                total[1] += money_of(demanded)
-                total[2] += money_of(recovered)
-                total[3] += count if bucket != "lost" else 0  # won in full or in part
+                total[0] += found.fights
+                total[1] += found.demanded
+                total[2] += found.recovered
+                total[3] += found.fights if bucket != "lost" else 0  # won in full or in part
 
     def row(group: str, key: str, label: str) -> OutcomeRow:
-        tally = tallies.get((group, key), {})
+        tally = counted.get((group, key), {})
         return OutcomeRow(key, label, tally.get("won", 0), tally.get("partial", 0),
                           tally.get("lost", 0), tally.get("closed", 0), tally.get("joint", 0))
 
     outcomes = Outcomes(
         overall=row("all", "all", "All fights"),
         by_issue=[row("issue", i.value, i.label) for i in IssueType
-                  if ("issue", i.value) in tallies],
+                  if ("issue", i.value) in counted],
         by_target_kind=[row("target", k.value, k.label) for k in TargetKind
-                        if ("target", k.value) in tallies],
+                        if ("target", k.value) in counted],
     )
-    return outcomes, money(network_id, period, money_totals)
+    return outcomes, money(network_id, period, money_totals, rows)
 
 
 def outcome_bucket(kind: OutcomeKind) -> str:
@@ -165,27 +145,36 @@ def outcome_bucket(kind: OutcomeKind) -> str:
     return "closed"
 
 
-def money(network_id: int, period: Period, totals: dict[str, list[Any]]) -> Money:
+def money(network_id: int, period: Period, totals: dict[str, list[Any]],
+          rows: list[tallies.Tallied]) -> Money:
     """The money rows: the totals given (fights decided, demanded, recovered, fights won in
-    full or in part), and the medians (one statement)."""
+    full or in part), and the medians from the amounts' buckets (one statement)."""
     ended = ended_in(network_id, period)
     decided = FightFigures.outcome_kind.in_(DECIDED_KINDS)
     won = FightFigures.outcome_kind.in_((*WON_KINDS, OutcomeKind.PARTIAL))
-    groups: dict[str, Values] = {}
-    for key, (fights, _demanded, _recovered, fights_won) in totals.items():
+    per_bucket: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for found in rows:
+        if found.tally in ("demanded", "recovered"):
+            for key in ("*", found.grp):
+                per_bucket[f"{found.tally}:{key}"][found.bucket] += found.fights
+    groups: dict[str, tuple[tallies.Measure, dict[int, int]]] = {}
+    for key in totals:
         # "*" and the issue types of the fights decided in the period
         of_issue = FightFigures.issue_type == key if key != "*" else sa.true()
-        groups[f"demanded:{key}"] = Values(
-            select(FightFigures.demanded).where(ended, decided, of_issue), fights)
-        groups[f"recovered:{key}"] = Values(
-            select(func.coalesce(FightFigures.recovered, 0)).where(ended, won, of_issue),
-            fights_won)
-    found = {grp: money_of(median) for grp, median in medians(groups).items()}
+        groups[f"demanded:{key}"] = (tallies.Measure(
+            FightFigures.demanded, FightFigures.demanded_bucket,
+            [sa.and_(ended, decided, of_issue)], money=True), per_bucket[f"demanded:{key}"])
+        groups[f"recovered:{key}"] = (tallies.Measure(
+            func.coalesce(FightFigures.recovered, 0), FightFigures.recovered_bucket,
+            [sa.and_(ended, won, of_issue)], money=True), per_bucket[f"recovered:{key}"])
+    found_medians = {grp: money_of(median)
+                     for grp, median in tallies.medians(groups).items()}
 
     def row(key: str, label: str) -> MoneyRow:
         fights, demanded, recovered, _won = totals.get(key, [0, Decimal(0), Decimal(0), 0])
         return MoneyRow(key, label, fights, money_of(demanded), money_of(recovered),
-                        found.get(f"demanded:{key}"), found.get(f"recovered:{key}"))
+                        found_medians.get(f"demanded:{key}"),
+                        found_medians.get(f"recovered:{key}"))
 
     return Money(overall=row("*", "All fights"),
                  by_issue=[row(i.value, i.label) for i in IssueType if i.value in totals])
@@ -195,33 +184,26 @@ def money(network_id: int, period: Period, totals: dict[str, list[Any]]) -> Mone
 
 
 def funnel(network_id: int, period: Period, overall: OutcomeRow) -> Funnel:
-    """Inquiries, each step taken in the period, the outcomes, and why fights were declined."""
+    """Inquiries (counted from the cases' (network, logged) index), each step taken in the
+    period, the outcomes, and why fights were declined (from the period's tallies)."""
     inquiries = db.session.scalar(
         select(func.count()).select_from(Case)
         .where(Case.network_id == network_id, in_period(Case.created_at, period))) or 0
-    mine = FightFigures.network_id == network_id
-
-    def step(name: str, column: Any) -> sa.Select[str, int]:
-        return (select(sa.literal(name).label("step"), func.count().label("fights"))
-                .where(mine, in_period(column, period)))
-
-    steps: dict[str, int] = {name: int(count) for name, count in db.session.execute(
-        sa.union_all(step("screened", FightFigures.screened_at),
-                     step("proposed", FightFigures.proposed_at),
-                     step("taken", FightFigures.taken_at),
-                     step("delivered", FightFigures.delivered_at)))}
-    reasons: dict[DeclineReason | None, int] = dict(db.session.execute(
-        select(FightFigures.decline_reason, func.count())
-        .where(mine, in_period(FightFigures.declined_at, period))
-        .group_by(FightFigures.decline_reason)).all())
+    steps: dict[str, int] = defaultdict(int)
+    reasons: dict[DeclineReason | None, int] = {}
+    for found in tallies.read(network_id, period, [*tallies.STEPS, "declined"]):
+        if found.tally == "declined":
+            reasons[DeclineReason(found.grp) if found.grp else None] = found.fights
+        else:
+            steps[found.tally] += found.fights
     decline_reasons = [Count(reason.value, reason.label, reasons[reason])
                        for reason in DeclineReason if reasons.get(reason)]
     if reasons.get(None):
         decline_reasons.append(Count("unknown", "No reason recorded", reasons[None]))
     return Funnel(
-        inquiries=inquiries, screened=steps.get("screened", 0),
-        proposed=steps.get("proposed", 0), taken=steps.get("taken", 0),
-        delivered=steps.get("delivered", 0), won=overall.won,
+        inquiries=inquiries, screened=steps["screened"],
+        proposed=steps["proposed"], taken=steps["taken"],
+        delivered=steps["delivered"], won=overall.won,
         partial=overall.partial, lost=overall.lost, closed=overall.closed,
         declined=sum(reasons.values()), decline_reasons=decline_reasons,
     )
@@ -231,37 +213,31 @@ def funnel(network_id: int, period: Period, overall: OutcomeRow) -> Funnel:
 
 
 def timing(network_id: int, period: Period) -> Timing:
-    """Median days between the stages, and actions before a win: two statements, the
-    measures counted from their indexes, then their middle values read."""
+    """Median days between the stages, and actions before a win: the measures' counts per
+    bucket from the period's tallies, then their middle values read (two statements)."""
     mine = FightFigures.network_id == network_id
     won = sa.and_(ended_in(network_id, period),
                   FightFigures.outcome_kind.in_([*WON_KINDS, OutcomeKind.PARTIAL]))
-    measures: dict[str, list[tuple[Any, sa.ColumnElement[bool]]]] = {
-        "decision": [(FightFigures.days_to_decision, sa.and_(
-                         mine, in_period(FightFigures.taken_at, period))),
-                     (FightFigures.days_to_decision, sa.and_(
-                         mine, in_period(FightFigures.declined_at, period)))],
-        "delivery": [(FightFigures.days_to_delivery, sa.and_(
-                         mine, in_period(FightFigures.delivered_at, period)))],
-        "win": [(FightFigures.days_to_win, won)],
-        "actions": [(FightFigures.actions_done, won)],
+    f = FightFigures
+    measures = {
+        "decision": tallies.Measure(f.days_to_decision, f.decision_bucket, [
+            sa.and_(mine, in_period(f.taken_at, period), f.days_to_decision.is_not(None)),
+            sa.and_(mine, in_period(f.declined_at, period), f.days_to_decision.is_not(None))]),
+        "delivery": tallies.Measure(f.days_to_delivery, f.delivery_bucket, [
+            sa.and_(mine, in_period(f.delivered_at, period), f.days_to_delivery.is_not(None))]),
+        "win": tallies.Measure(f.days_to_win, f.win_bucket,
+                               [sa.and_(won, f.days_to_win.is_not(None))]),
+        "actions": tallies.Measure(f.actions_done, None, [], exact=True),
     }
-    counts: dict[str, int] = defaultdict(int)
-    for key, count in db.session.execute(sa.union_all(*(
-            select(sa.literal(key).label("grp"), func.count(column)).where(where)
-            for key, parts in measures.items() for column, where in parts))):
-        counts[key] += int(count)
-
-    def values(key: str) -> Values:
-        statements = [select(column).where(where, column.is_not(None))
-                      for column, where in measures[key]]
-        return Values(statements[0] if len(statements) == 1 else sa.union_all(*statements),
-                      counts[key])
-
-    found = medians({key: values(key) for key in measures})
+    per_bucket: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for found in tallies.read(network_id, period, list(measures)):
+        per_bucket[found.tally][found.bucket] += found.fights
+    counts = {key: sum(per_bucket[key].values()) for key in measures}
+    found_medians = tallies.medians({key: (measure, per_bucket[key])
+                                     for key, measure in measures.items()})
 
     def duration(key: str, label: str) -> Duration:
-        return Duration(key, label, counts[key], number_or_none(found.get(key)))
+        return Duration(key, label, counts[key], number_or_none(found_medians.get(key)))
 
     return Timing(
         inquiry_to_decision=duration("decision", "Inquiry to decision (days)"),

@@ -75,6 +75,7 @@ from casework.models import (  # noqa: E402
     Network,
     Outcome,
     OutcomeKind,
+    ReportTally,
 )
 from casework.reports import charts, figures, queries  # noqa: E402
 from casework.reports.fight_figures import rebuild_fight_figures  # noqa: E402
@@ -193,7 +194,7 @@ def transition(event_id: int, case_id: int, trigger: str, to_state: str,
 def refresh_schema() -> None:
     """A kept database brought up to the models: the derived report tables dropped and
     rebuilt, new tables and indexes created (seeded records are left as they are)."""
-    derived = [FightFigures.__table__]
+    derived = [FightFigures.__table__, ReportTally.__table__]
     with db.engine.begin() as connection:
         for table in derived:
             table.drop(connection, checkfirst=True)

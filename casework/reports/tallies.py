@@ -177,18 +177,21 @@ def stored(connection: sa.Connection, network_id: int) -> dict[Key, tuple[int, .
 # --- Reading a period ---------------------------------------------------------------------
 
 
-def _within(period: Period) -> sa.ColumnElement[bool]:
-    """The month rows of the period's whole months and the day rows of its other days."""
+def _ranges(period: Period) -> list[tuple[str, date, date]]:
+    """The rows a period reads, as (grain, first day, last day) ranges: the month rows of
+    its whole months and the day rows of its other days (a partial month at either end)."""
     first, last = period.first_day, period.last_day
     months_from = first if first.day == 1 else _next_month(first)
     after = last + timedelta(days=1)
     months_until = after if after.day == 1 else last.replace(day=1)  # exclusive
-    t = ReportTally
     if months_from >= months_until:
-        return sa.and_(t.grain == "d", t.day >= first, t.day <= last)
-    return sa.or_(sa.and_(t.grain == "m", t.day >= months_from, t.day < months_until),
-                  sa.and_(t.grain == "d", t.day >= first, t.day < months_from),
-                  sa.and_(t.grain == "d", t.day >= months_until, t.day <= last))
+        return [("d", first, last)]
+    ranges = [("m", months_from, months_until - timedelta(days=1))]
+    if first < months_from:
+        ranges.append(("d", first, months_from - timedelta(days=1)))
+    if months_until <= last:
+        ranges.append(("d", months_until, last))
+    return ranges
 
 
 def _next_month(day: date) -> date:
@@ -211,11 +214,18 @@ class Tallied:
 def read(network_id: int, period: Period, tallies: Iterable[str]) -> list[Tallied]:
     """The named tallies' sums over the period, per group and bucket: one statement."""
     t = ReportTally
+    # One range of the primary key (network, grain, day, …) per part, added up after.
+    parts = [sa.select(t.tally, t.grp, t.bucket, t.fights, t.demanded_cents,
+                       t.recovered_cents, t.joint)
+             .where(t.network_id == network_id, t.grain == grain, t.day >= first,
+                    t.day <= last, t.tally.in_(list(tallies)))
+             for grain, first, last in _ranges(period)]
+    found = (parts[0] if len(parts) == 1 else sa.union_all(*parts)).subquery()
     rows = db.session.execute(
-        sa.select(t.tally, t.grp, t.bucket, sa.func.sum(t.fights), sa.func.sum(t.demanded_cents),
-                  sa.func.sum(t.recovered_cents), sa.func.sum(t.joint))
-        .where(t.network_id == network_id, _within(period), t.tally.in_(list(tallies)))
-        .group_by(t.tally, t.grp, t.bucket))
+        sa.select(found.c.tally, found.c.grp, found.c.bucket, sa.func.sum(found.c.fights),
+                  sa.func.sum(found.c.demanded_cents), sa.func.sum(found.c.recovered_cents),
+                  sa.func.sum(found.c.joint))
+        .group_by(found.c.tally, found.c.grp, found.c.bucket))
     return [Tallied(tally, grp, int(bucket_), int(fights), Decimal(int(demanded)) / 100,
                     Decimal(int(recovered)) / 100, int(joint))
             for tally, grp, bucket_, fights, demanded, recovered, joint in rows

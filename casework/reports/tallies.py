@@ -44,14 +44,17 @@ Key = tuple[int, str, date, str, str, int]
 
 
 def bucket(value: Any) -> int | None:
-    """The bucket of a measure's value: 0 below 1, then two buckets per doubling
-    ([2^k, 1.5 * 2^k) and [1.5 * 2^k, 2^(k+1))); larger values, larger buckets."""
+    """The bucket of a measure's value; larger values, larger buckets: -1 below 0, 0 for 0
+    exactly (its median needs no reading), 1 between 0 and 1, then eight buckets per
+    doubling (from 2^k, in steps of 2^k / 8)."""
     if value is None:
         return None
+    if value <= 0:
+        return 0 if value == 0 else -1
     if value < 1:
-        return 0
+        return 1
     power = int(value).bit_length() - 1
-    return 1 + 2 * power + (1 if value * 2 >= 3 * 2 ** power else 0)
+    return 2 + 8 * power + int(8 * value) // 2 ** power - 8
 
 
 def cents(amount: Any) -> int:
@@ -263,16 +266,18 @@ def medians(counts: Mapping[str, tuple[Measure, Mapping[int, int]]]) -> dict[str
                     break
                 seen += per_bucket[found]
         wanted[key] = places
-        if measure.exact:
-            continue
-        for index, (found, rank) in enumerate(places):
+        to_read = [(index, found, rank) for index, (found, rank) in enumerate(places)
+                   if not measure.exact and found != 0]
+        if len(to_read) == 2 and to_read[0][1] == to_read[1][1]:  # both in one bucket
+            to_read = [(-1, to_read[0][1], to_read[0][2])]
+        for index, found, rank in to_read:
             values = sa.union_all(*(sa.select(measure.value.label("value"))
                                     .where(where, measure.bucket == found)
                                     for where in measure.wheres)).subquery()
-            middle = (sa.select(values.c.value).order_by(values.c.value).limit(1).offset(rank)
-                      .scalar_subquery())
+            middle = (sa.select(values.c.value).order_by(values.c.value)
+                      .limit(2 if index < 0 else 1).offset(rank).subquery())
             parts.append(sa.select(sa.literal(f"{key}#{index}").label("place"),
-                                   middle.label("value")))
+                                   sa.func.avg(middle.c.value).label("value")))
     read_values: dict[str, Any] = {}
     if parts:
         statement = parts[0] if len(parts) == 1 else sa.union_all(*parts)
@@ -280,8 +285,11 @@ def medians(counts: Mapping[str, tuple[Measure, Mapping[int, int]]]) -> dict[str
     found_medians: dict[str, Any] = {}
     for key, places in wanted.items():
         measure = counts[key][0]
-        raw = [found if measure.exact else read_values[f"{key}#{i}"]
-               for i, (found, _rank) in enumerate(places)]
+        if f"{key}#-1" in read_values:  # the two middle values' mean, read at once
+            raw = [read_values[f"{key}#-1"]]
+        else:
+            raw = [found if measure.exact or found == 0 else read_values[f"{key}#{i}"]
+                   for i, (found, _rank) in enumerate(places)]
         if measure.money:
             found_medians[key] = sum((Decimal(str(v)) for v in raw), Decimal(0)) / len(raw)
         else:

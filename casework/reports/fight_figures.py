@@ -270,3 +270,19 @@ def _normal(value: Any) -> Any:
     if hasattr(value, "value"):  # an enum member
         return value.value
     return value
+
+
+def drifted_tallies(connection: sa.Connection, network_id: int) -> list[tuple[Any, ...]]:
+    """The keys of the network's report tallies (ReportTally) that differ from what its
+    fights' records add up to (a rebuild from scratch), in order."""
+    fresh: dict[Any, list[int]] = {}
+    for row in rows_of(connection, Case.network_id == network_id):
+        for key, sums in tallies.contributions(row, row["zone"]).items():
+            counted = fresh.setdefault(key, [0, 0, 0, 0])
+            for index, amount in enumerate(sums):
+                counted[index] += amount
+    expected = {key: tuple(sums) for key, sums in fresh.items() if any(sums)}
+    stored = {key: sums for key, sums in tallies.stored(connection, network_id).items()
+              if any(sums)}
+    return sorted(key for key in expected.keys() | stored.keys()
+                  if expected.get(key) != stored.get(key))

@@ -328,20 +328,20 @@ def reliable_members(done: sa.Subquery) -> list[ReliableMember]:
              .having(func.sum(sa.case((came, 1), else_=0)) > 0)
              .cte("tally").prefix_with("MATERIALIZED"))
 
-    def last_shown(column: Any) -> sa.ColumnElement[Any]:
-        """The column's value in the last row shown (-1 when fewer are tallied)."""
-        return func.coalesce(
-            select(column).order_by(tally.c.kept.desc(), tally.c.came.desc())
-            .limit(1).offset(RELIABLE_SHOWN - 1).scalar_subquery(), -1)
-
-    may_be_shown = sa.or_(tally.c.kept > last_shown(tally.c.kept),
-                          sa.and_(tally.c.kept == last_shown(tally.c.kept),
-                                  tally.c.came >= last_shown(tally.c.came)))
+    # The kept and came counts of the last person shown: those tied with them (or above)
+    # may be shown; with fewer people tallied, everyone may.
+    last_shown = (select(tally.c.kept, tally.c.came)
+                  .order_by(tally.c.kept.desc(), tally.c.came.desc())
+                  .limit(1).offset(RELIABLE_SHOWN - 1))
+    may_be_shown = sa.or_(sa.tuple_(tally.c.kept, tally.c.came) >= last_shown.scalar_subquery(),
+                          ~last_shown.exists())
+    # Names looked up for those people alone (a join would read every person of the network).
+    name = (select(Person.name).where(Person.id == tally.c.person_id)
+            .correlate(tally).scalar_subquery())
     rows = db.session.execute(
-        select(Person.name, tally.c.said_yes, tally.c.came, tally.c.kept)
-        .join(Person, Person.id == tally.c.person_id)
+        select(name.label("name"), tally.c.said_yes, tally.c.came, tally.c.kept)
         .where(may_be_shown)
-        .order_by(tally.c.kept.desc(), tally.c.came.desc(), Person.name, Person.id)
+        .order_by(tally.c.kept.desc(), tally.c.came.desc(), name, tally.c.person_id)
         .limit(RELIABLE_SHOWN)).all()
     return [ReliableMember(name, int(yes), int(came_count), int(kept_count))
             for name, yes, came_count, kept_count in rows]

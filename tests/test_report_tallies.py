@@ -16,6 +16,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from casework.actions.calls import set_answer, set_checked_in
 from casework.actions.services import ActionReport, record_done
 from casework.extensions import db
 from casework.fight.services import add_demand
@@ -23,14 +24,18 @@ from casework.models import (
     Action,
     ActionKind,
     ActionStatus,
+    CallAnswer,
+    CallListEntry,
     Case,
     DemandKind,
     FightFigures,
     Network,
     OutcomeKind,
+    Person,
     Role,
     TargetKind,
     TargetProposal,
+    Tier,
     User,
 )
 from casework.network.services import NetworkSettings, update_settings
@@ -72,6 +77,16 @@ def ended_counts(stored: dict[Any, tuple[int, ...]]) -> dict[str, int]:
     return found
 
 
+def action_counts(stored: dict[Any, tuple[int, ...]]) -> dict[str, int]:
+    """The actions' tallies added up over the month rows."""
+    found: dict[str, int] = {}
+    for (_network, grain, _day, tally, _grp, _bucket), sums in stored.items():
+        if grain == "m" and tally in ("action", "turnout", "listed", "called", "said_yes",
+                                      "came"):
+            found[tally] = found.get(tally, 0) + sums[0]
+    return found
+
+
 def test_the_tallies_equal_a_rebuild_after_every_write(
         app: Flask, db_backend: str, make_user: Callable[..., int],
         make_case: Callable[..., int]) -> None:
@@ -101,6 +116,30 @@ def test_the_tallies_equal_a_rebuild_after_every_write(
         db.session.commit()
         record_done(action, db.session.get_one(User, organizer),
                     ActionReport(result="Owner came out", turnout_actual=25))
+        db.session.commit()
+        assert action_counts(tallies_match_a_rebuild(network_id)) == {
+            "action": 1, "turnout": 1}
+
+        # Its call list: people listed, one says yes and is checked in (the turnout
+        # follows the check-ins), then the action is moved to another month.
+        people = [Person(network_id=network_id, name=name, tier=Tier.MEMBER,
+                         phone="206-555-0150") for name in ("Paula", "Quinn")]
+        db.session.add_all(people)
+        db.session.flush()
+        db.session.add_all(CallListEntry(action_id=action.id, person_id=person.id)
+                           for person in people)
+        db.session.commit()
+        assert action_counts(tallies_match_a_rebuild(network_id))["listed"] == 2
+        entry = db.session.scalars(select(CallListEntry).order_by(CallListEntry.id)).first()
+        assert entry is not None
+        set_answer(entry, CallAnswer.YES)
+        db.session.commit()
+        set_checked_in(entry, db.session.get_one(User, organizer), True)
+        db.session.commit()
+        assert action_counts(tallies_match_a_rebuild(network_id)) == {
+            "action": 1, "turnout": 1, "listed": 2, "called": 1, "said_yes": 1, "came": 1}
+        action = db.session.get_one(Action, action.id)
+        action.starts_at = action.starts_at - timedelta(days=40)
         db.session.commit()
         tallies_match_a_rebuild(network_id)
 
@@ -177,6 +216,9 @@ def recounted(network_id: int, period: Period) -> dict[str, Any]:
                 found["actions"].append(row.actions_done)
                 if row.days_to_win is not None:
                     found["win"].append(row.days_to_win)
+    done = db.session.scalars(select(Action).where(Action.network_id == network_id,
+                                                   Action.status == ActionStatus.DONE))
+    found["actions_done"] = [action for action in done if on(local(action.starts_at))]
     return found
 
 
@@ -199,6 +241,10 @@ def test_a_period_off_the_months_edges_is_counted_exactly(
         period = Period.between(network.timezone, first, last)
         report = worked_out_report(network, period, include_people=True, today=date(2027, 1, 2))
         expected = recounted(network.id, period)
+        check_the_figures(report, expected, first, last)
+
+
+def check_the_figures(report: Any, expected: dict[str, Any], first: date, last: date) -> None:
     funnel, money, timing = report.funnel, report.money.overall, report.timing
     assert (funnel.screened, funnel.proposed, funnel.taken, funnel.delivered,
             funnel.declined) == (expected["screened"], expected["proposed"],
@@ -217,6 +263,13 @@ def test_a_period_off_the_months_edges_is_counted_exactly(
                           (timing.delivery_to_win, expected["win"]),
                           (timing.actions_before_win, expected["actions"])):
         assert (shown.fights, shown.median) == (len(values), median(values))
+    actions = expected["actions_done"]
+    mobilization = report.mobilization
+    assert mobilization.actions == len(actions)
+    assert mobilization.median_turnout == median([a.turnout_actual for a in actions
+                                                  if a.turnout_actual is not None])
+    assert mobilization.calls.listed == sum(len(a.calls) for a in actions)
+    assert mobilization.calls.came == sum(c.is_checked_in for a in actions for c in a.calls)
     if (first, last) == (date(2026, 12, 31), date(2027, 1, 30)):
         assert funnel.won == 1  # fight D, won at 23:30 local on New Year's Eve
 

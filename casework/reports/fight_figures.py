@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from itertools import chain
 from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -39,6 +40,7 @@ from casework.models import (
     Target,
 )
 from casework.reports import tallies
+from casework.reports.action_tallies import actions_of
 from casework.workflow.states import CaseState
 
 FIELDS = ("network_id", "issue_type", "target_kind", "logged_at", "screened_at",
@@ -240,8 +242,9 @@ def rebuild_fight_figures(connection: sa.Connection, network_id: int | None = No
         connection.execute(sa.insert(table), batch)
         written += len(batch)
     if keep_tallies:
-        tallies.rebuild(connection, ((row, row["zone"]) for row in rows), network_id,
-                        tally_table)
+        actions = actions_of(connection, None, network_id)
+        tallies.rebuild(connection, ((row, row["zone"]) for row in chain(rows, actions)),
+                        network_id, tally_table)
     return written
 
 
@@ -276,7 +279,8 @@ def drifted_tallies(connection: sa.Connection, network_id: int) -> list[tuple[An
     """The keys of the network's report tallies (ReportTally) that differ from what its
     fights' records add up to (a rebuild from scratch), in order."""
     fresh: dict[Any, list[int]] = {}
-    for row in rows_of(connection, Case.network_id == network_id):
+    for row in chain(rows_of(connection, Case.network_id == network_id),
+                     actions_of(connection, None, network_id)):
         for key, sums in tallies.contributions(row, row["zone"]).items():
             counted = fresh.setdefault(key, [0, 0, 0, 0])
             for index, amount in enumerate(sums):

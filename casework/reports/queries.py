@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -30,6 +30,7 @@ from casework.models import (
     case_team,
 )
 from casework.reports import tallies
+from casework.reports.action_tallies import CALLS
 from casework.reports.figures import (
     CallConversion,
     Count,
@@ -48,7 +49,6 @@ from casework.reports.figures import (
     Timing,
 )
 from casework.reports.period import Period
-from casework.reports.sql import Values, medians
 from casework.workflow.deadlines import WATCHED_STATES
 from casework.workflow.states import OPEN_STATES, CaseState
 
@@ -251,64 +251,58 @@ def timing(network_id: int, period: Period) -> Timing:
 
 
 def mobilization(network_id: int, period: Period, *, include_people: bool) -> Mobilization:
-    """Actions carried out per month by kind, turnout, call lists and reliable members."""
+    """Actions carried out per month by kind, turnout, call lists (from the period's tallies,
+    one statement) and reliable members."""
     months = period.months()
-    month_of = sa.case(*[(Action.starts_at < month.ends_at, index)
-                         for index, month in enumerate(months)], else_=len(months) - 1)
-    # The period's actions carried out, read once per statement from the network's index.
-    done = (select(Action.id, month_of.label("month"), Action.kind, Action.turnout_actual)
-            .where(Action.network_id == network_id, Action.status == ActionStatus.DONE,
-                   in_period(Action.starts_at, period))
-            .cte("done").prefix_with("MATERIALIZED"))
+    index_of = {month.first_day: index for index, month in enumerate(months)}
     counts: dict[int, dict[str, int]] = defaultdict(dict)
-    with_turnout: dict[int, int] = defaultdict(int)
-    for index, kind, count, turnouts_recorded in db.session.execute(
-            select(done.c.month, done.c.kind, func.count(), func.count(done.c.turnout_actual))
-            .group_by(done.c.month, done.c.kind)):
-        counts[int(index)][ActionKind(kind).value] = count
-        with_turnout[int(index)] += int(turnouts_recorded)
-
-    def turnouts(starts_at: datetime, ends_at: datetime, count: int) -> Values:
-        return Values(select(Action.turnout_actual)
-                      .where(Action.network_id == network_id, Action.status == ActionStatus.DONE,
-                             Action.starts_at >= starts_at, Action.starts_at < ends_at,
-                             Action.turnout_actual.is_not(None)), count)
-
-    turnout = medians({"all": turnouts(period.starts_at, period.ends_at,
-                                       sum(with_turnout.values())),
-                       **{str(index): turnouts(month.starts_at, month.ends_at,
-                                               with_turnout[index])
-                          for index, month in enumerate(months)}})
+    turnouts: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    calls: dict[str, int] = defaultdict(int)
+    for found in tallies.read(network_id, period, ["action", "turnout", *CALLS],
+                              by_month=True):
+        index = index_of[found.month]  # type: ignore[index]
+        if found.tally == "action":
+            counts[index][ActionKind(found.grp).value] = found.fights
+        elif found.tally == "turnout":
+            turnouts[index][found.bucket] += found.fights
+        else:
+            calls[found.tally] += found.fights
+    every: dict[int, int] = defaultdict(int)
+    for per_month in turnouts.values():
+        for turnout, count in per_month.items():
+            every[turnout] += count
     activity = [MonthActivity(month, counts.get(index, {}),
-                              number_or_none(turnout.get(str(index))), with_turnout[index])
+                              counted_median(turnouts.get(index, {})),
+                              sum(turnouts.get(index, {}).values()))
                 for index, month in enumerate(months)]
     totals = {kind: sum(m.by_kind.get(kind.value, 0) for m in activity) for kind in ActionKind}
     kinds = sorted((Count(kind.value, kind.label, total) for kind, total in totals.items()),
                    key=lambda c: -c.count)
-    # The call lists read the same actions by the same index, without their months.
+    # Reliable members: the period's actions carried out, read from the network's index.
     carried_out = (select(Action.id)
                    .where(Action.network_id == network_id, Action.status == ActionStatus.DONE,
                           in_period(Action.starts_at, period)).subquery("carried_out"))
     return Mobilization(
         months=activity, kinds=kinds, actions=sum(totals.values()),
-        median_turnout=number_or_none(turnout.get("all")),
-        with_turnout=sum(with_turnout.values()),
-        calls=call_conversion(carried_out),
+        median_turnout=counted_median(every),
+        with_turnout=sum(every.values()),
+        calls=CallConversion(*(calls[name] for name in CALLS)),
         reliable_members=reliable_members(carried_out) if include_people else None,
     )
 
 
-def call_conversion(done: sa.Subquery) -> CallConversion:
-    called = CallListEntry.answer != CallAnswer.NOT_CALLED
-    said_yes = CallListEntry.answer == CallAnswer.YES
-    came = CallListEntry.is_checked_in.is_(True)
-    row = db.session.execute(
-        select(func.count(),
-               func.coalesce(func.sum(sa.case((called, 1), else_=0)), 0),
-               func.coalesce(func.sum(sa.case((said_yes, 1), else_=0)), 0),
-               func.coalesce(func.sum(sa.case((came, 1), else_=0)), 0))
-        .select_from(done).join(CallListEntry, CallListEntry.action_id == done.c.id)).one()
-    return CallConversion(*(int(value) for value in row))
+def counted_median(counts: dict[int, int]) -> float | None:
+    """The median of whole numbers given as how many times each occurs."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    middle, seen = [], 0
+    for value in sorted(counts):
+        for position in {(total - 1) // 2, total // 2}:
+            if seen <= position < seen + counts[value]:
+                middle.append(value)
+        seen += counts[value]
+    return sum(middle) / len(middle) if len(middle) == 2 else float(middle[0])
 
 
 def reliable_members(done: sa.Subquery) -> list[ReliableMember]:

@@ -66,7 +66,8 @@ def _value(member: Any) -> str:
 
 
 def contributions(row: Mapping[str, Any], zone: ZoneInfo) -> dict[Key, list[int]]:
-    """What one fight's figures row adds to its network's tallies."""
+    """What one fight's figures row (or one action carried out) adds to its network's
+    tallies."""
     found: dict[Key, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     network = row["network_id"]
 
@@ -80,6 +81,15 @@ def contributions(row: Mapping[str, Any], zone: ZoneInfo) -> dict[Key, list[int]
     def local(moment: datetime | None) -> date | None:
         return moment.astimezone(zone).date() if moment is not None else None
 
+    if row.get("action"):  # an action carried out: casework/reports/action_tallies.py
+        day = row["starts_at"].astimezone(zone).date()
+        add("action", day, _value(row["kind"]))
+        if row["turnout_actual"] is not None:
+            add("turnout", day, bucket=int(row["turnout_actual"]))
+        for name in ("listed", "called", "said_yes", "came"):
+            if row[name]:
+                add(name, day, sums=(int(row[name]), 0, 0, 0))
+        return found
     for step in STEPS:
         day = row["delivered_on"] if step == "delivered" else local(row[f"{step}_at"])
         if day is not None:
@@ -203,7 +213,8 @@ def _next_month(day: date) -> date:
 
 @dataclass(frozen=True)
 class Tallied:
-    """One tally's group's (and bucket's) sums over the period."""
+    """One tally's group's (and bucket's) sums over the period (or over one of its months:
+    ``month`` is then its first day)."""
 
     tally: str
     grp: str
@@ -212,11 +223,16 @@ class Tallied:
     demanded: Decimal
     recovered: Decimal
     joint: int
+    month: date | None = None
 
 
-def read(network_id: int, period: Period, tallies: Iterable[str]) -> list[Tallied]:
-    """The named tallies' sums over the period, per group and bucket: one statement."""
+def read(network_id: int, period: Period, tallies: Iterable[str],
+         by_month: bool = False) -> list[Tallied]:
+    """The named tallies' sums over the period (or over each of its months), per group and
+    bucket: one statement."""
     t = ReportTally
+    if by_month:
+        return _read_by_month(network_id, period, list(tallies))
     # One range of the primary key (network, grain, day, …) per part, added up after.
     parts = [sa.select(t.tally, t.grp, t.bucket, t.fights, t.demanded_cents,
                        t.recovered_cents, t.joint)
@@ -233,6 +249,22 @@ def read(network_id: int, period: Period, tallies: Iterable[str]) -> list[Tallie
                     Decimal(int(recovered)) / 100, int(joint))
             for tally, grp, bucket_, fights, demanded, recovered, joint in rows
             if fights]
+
+
+def _read_by_month(network_id: int, period: Period, tallies: list[str]) -> list[Tallied]:
+    """As ``read``, per month of the period (the day rows of a partial month added up)."""
+    t = ReportTally
+    parts = [sa.select(t.day, t.tally, t.grp, t.bucket, sa.func.sum(t.fights))
+             .where(t.network_id == network_id, t.grain == grain, t.day >= first,
+                    t.day <= last, t.tally.in_(tallies))
+             .group_by(t.day, t.tally, t.grp, t.bucket)
+             for grain, first, last in _ranges(period)]
+    statement = parts[0] if len(parts) == 1 else sa.union_all(*parts)
+    summed: dict[tuple[date, str, str, int], int] = defaultdict(int)
+    for day, tally, grp, bucket_, fights in db.session.execute(statement):
+        summed[(day.replace(day=1), tally, grp, int(bucket_))] += int(fights)
+    return [Tallied(tally, grp, bucket_, fights, Decimal(0), Decimal(0), 0, month)
+            for (month, tally, grp, bucket_), fights in summed.items() if fights]
 
 
 @dataclass(frozen=True)

@@ -150,11 +150,11 @@ def apply_change(connection: sa.Connection, before: Iterable[Mapping[str, Any]],
             for key, sums in contributions(row, zone).items():
                 for index, amount in enumerate(sums):
                     change[key][index] += sign * amount
-    table = ReportTally.__table__
-    _upsert(connection, table,  # type: ignore[arg-type]
+    table = cast(sa.Table, ReportTally.__table__)
+    _upsert(connection, table,
             [{**dict(zip(KEY, key, strict=True)), **dict(zip(SUMS, sums, strict=True))}
              for key, sums in change.items() if any(sums)])
-    connection.execute(sa.delete(table).where(  # type: ignore[arg-type]
+    connection.execute(sa.delete(table).where(
         table.c.fights == 0, table.c.demanded_cents == 0, table.c.recovered_cents == 0,
         table.c.joint == 0, table.c.network_id.in_({key[0] for key in change})))
 
@@ -180,11 +180,11 @@ def rebuild(connection: sa.Connection, rows: Iterable[tuple[Mapping[str, Any], Z
 
 def stored(connection: sa.Connection, network_id: int) -> dict[Key, tuple[int, ...]]:
     """A network's tallies as stored (tests and the consistency check compare them)."""
-    table = ReportTally.__table__
-    return {tuple(row[:6]): tuple(row[6:])  # type: ignore[misc]
+    table = cast(sa.Table, ReportTally.__table__)
+    return {cast(Key, tuple(row[:6])): tuple(row[6:])
             for row in connection.execute(
-                sa.select(*(table.c[n] for n in (*KEY, *SUMS)))  # type: ignore[attr-defined]
-                .where(table.c.network_id == network_id))}  # type: ignore[attr-defined]
+                sa.select(*(table.c[n] for n in (*KEY, *SUMS)))
+                .where(table.c.network_id == network_id))}
 
 
 # --- Reading a period ---------------------------------------------------------------------

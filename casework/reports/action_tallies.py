@@ -50,21 +50,24 @@ def _action_ids(objects: list[Any]) -> set[int]:
 
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    session.info.pop(PENDING, None)  # left by a flush that failed
     touched = _touched(chain(session.new, session.dirty, session.deleted))
     if not touched:
         return
     connection = session.connection()
     ids = _action_ids(touched)
-    session.info.setdefault(PENDING, []).append((touched, ids, actions_of(connection, ids)))
+    session.info[PENDING] = (touched, ids, actions_of(connection, ids))
 
 
 def _after_flush(session: Session, _context: Any) -> None:
-    pending = session.info.pop(PENDING, [])
-    for touched, ids, before in pending:
-        connection = session.connection()
-        after = actions_of(connection, ids | _action_ids(touched))
-        for zone, (old, new) in _by_zone(before, after).items():
-            tallies.apply_change(connection, old, new, zone)
+    pending = session.info.pop(PENDING, None)
+    if pending is None:
+        return
+    touched, ids, before = pending
+    connection = session.connection()
+    after = actions_of(connection, ids | _action_ids(touched))
+    for zone, (old, new) in _by_zone(before, after).items():
+        tallies.apply_change(connection, old, new, zone)
 
 
 def _by_zone(before: list[dict[str, Any]],

@@ -184,13 +184,12 @@ def refresh_fight_figures(case: Case) -> FightFigures:
     """Recompute the case's figures row from its records, in the current transaction."""
     db.session.flush()
     computed = next(rows_of(db.session.connection(), Case.id == case.id))
+    # What the tallies counted: the row as stored (not as this session may remember it).
+    before = _stored_rows(FightFigures.case_id == case.id)
     row = db.session.get(FightFigures, case.id)
-    before = []
     if row is None:
         row = FightFigures(case_id=case.id)
         db.session.add(row)
-    else:
-        before.append({field: getattr(row, field) for field in FIELDS})
     for field in FIELDS:
         setattr(row, field, computed[field])
     tallies.apply_change(db.session.connection(), before, [computed], computed["zone"])

@@ -151,12 +151,17 @@ def apply_change(connection: sa.Connection, before: Iterable[Mapping[str, Any]],
                 for index, amount in enumerate(sums):
                     change[key][index] += sign * amount
     table = cast(sa.Table, ReportTally.__table__)
+    changed = {key: sums for key, sums in change.items() if any(sums)}
+    if not changed:
+        return
     _upsert(connection, table,
             [{**dict(zip(KEY, key, strict=True)), **dict(zip(SUMS, sums, strict=True))}
-             for key, sums in change.items() if any(sums)])
+             for key, sums in changed.items()])
+    # The rows these changes brought to nothing go (a rebuild would not write them).
     connection.execute(sa.delete(table).where(
+        sa.tuple_(*(table.c[name] for name in KEY)).in_(sorted(changed)),
         table.c.fights == 0, table.c.demanded_cents == 0, table.c.recovered_cents == 0,
-        table.c.joint == 0, table.c.network_id.in_({key[0] for key in change})))
+        table.c.joint == 0))
 
 
 def rebuild(connection: sa.Connection, rows: Iterable[tuple[Mapping[str, Any], ZoneInfo]],

@@ -41,7 +41,11 @@ from casework.models import (
 from casework.network.services import NetworkSettings, update_settings
 from casework.privacy.purge import apply_purge, plan_purge
 from casework.reports import tallies
-from casework.reports.fight_figures import drifted_tallies, refresh_fight_figures
+from casework.reports.fight_figures import (
+    drifted_fights,
+    drifted_tallies,
+    refresh_fight_figures,
+)
 from casework.reports.figures import worked_out_report
 from casework.reports.period import Period
 from casework.targets.proposals import accept_proposal
@@ -53,8 +57,10 @@ from tests.reports_world import World, build_world
 
 
 def tallies_match_a_rebuild(network_id: int) -> dict[Any, tuple[int, ...]]:
-    """Assert the stored tallies are what a rebuild would write; returns them."""
+    """Assert the stored tallies are what a rebuild would write (the figures rows they add
+    up are what the records say, and they add up to the tallies); returns them."""
     db.session.expire_all()
+    assert drifted_fights(db.session.connection(), network_id) == []
     assert drifted_tallies(db.session.connection(), network_id) == []
     return tallies.stored(db.session.connection(), network_id)
 

@@ -275,12 +275,16 @@ def _normal(value: Any) -> Any:
 
 
 def drifted_tallies(connection: sa.Connection, network_id: int) -> list[tuple[Any, ...]]:
-    """The keys of the network's report tallies (ReportTally) that differ from what its
-    fights' records add up to (a rebuild from scratch), in order."""
+    """The keys of the network's report tallies (ReportTally) that differ from what they are
+    made from, in order: its fights' figures rows as stored (``drifted_fights`` compares
+    those with the records) and its actions carried out."""
+    zone = _zone(connection.scalar(select(Network.timezone).where(Network.id == network_id))
+                 or "UTC")
+    figures = connection.execute(select(FightFigures.__table__).where(
+        FightFigures.network_id == network_id)).mappings()
     fresh: dict[Any, list[int]] = {}
-    for row in chain(rows_of(connection, Case.network_id == network_id),
-                     actions_of(connection, None, network_id)):
-        for key, sums in tallies.contributions(row, row["zone"]).items():
+    for row in chain(figures, actions_of(connection, None, network_id)):
+        for key, sums in tallies.contributions(row, zone).items():
             counted = fresh.setdefault(key, [0, 0, 0, 0])
             for index, amount in enumerate(sums):
                 counted[index] += amount

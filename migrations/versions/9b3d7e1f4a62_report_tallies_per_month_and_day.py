@@ -1,5 +1,6 @@
 """reports at any size: each network's figures added up per local month and day
-(report_tally), each fight's buckets and joint mark on its figures row
+(report_tally), each fight's buckets and joint mark on its figures row, the open fights'
+deadline index covering their ids
 
 Revision ID: 9b3d7e1f4a62
 Revises: 5e1f0a7c2b93
@@ -59,6 +60,9 @@ def upgrade():
             batch_op.add_column(sa.Column(name, sa.Integer(), nullable=True))
     for name, columns in INDEXES.items():
         op.create_index(name, 'fight_figures', columns, unique=False)
+    op.drop_index('ix_case_record_state_deadline', table_name='case_record')
+    op.create_index('ix_case_record_state_deadline', 'case_record',
+                    ['network_id', 'state', 'deadline_on', 'id'], unique=False)
 
     from casework.reports.fight_figures import rebuild_fight_figures
 
@@ -68,6 +72,9 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index('ix_case_record_state_deadline', table_name='case_record')
+    op.create_index('ix_case_record_state_deadline', 'case_record',
+                    ['network_id', 'state', 'deadline_on'], unique=False)
     for name in INDEXES:
         op.drop_index(name, table_name='fight_figures')
     with op.batch_alter_table('fight_figures', schema=None) as batch_op:

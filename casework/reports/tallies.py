@@ -308,11 +308,17 @@ def medians(counts: Mapping[str, tuple[Measure, Mapping[int, int]]]) -> dict[str
         if len(to_read) == 2 and to_read[0][1] == to_read[1][1]:  # both in one bucket
             to_read = [(-1, to_read[0][1], to_read[0][2])]
         for index, found, rank in to_read:
-            values = sa.union_all(*(sa.select(measure.value.label("value"))
-                                    .where(where, measure.bucket == found)
-                                    for where in measure.wheres)).subquery()
-            middle = (sa.select(values.c.value).order_by(values.c.value)
-                      .limit(2 if index < 0 else 1).offset(rank).subquery())
+            count = 2 if index < 0 else 1
+            if len(measure.wheres) == 1:  # one range: sorted as read
+                middle = (sa.select(measure.value.label("value"))
+                          .where(measure.wheres[0], measure.bucket == found)
+                          .order_by(measure.value).limit(count).offset(rank).subquery())
+            else:
+                values = sa.union_all(*(sa.select(measure.value.label("value"))
+                                        .where(where, measure.bucket == found)
+                                        for where in measure.wheres)).subquery()
+                middle = (sa.select(values.c.value).order_by(values.c.value)
+                          .limit(count).offset(rank).subquery())
             parts.append(sa.select(sa.literal(f"{key}#{index}").label("place"),
                                    sa.func.avg(middle.c.value).label("value")))
     read_values: dict[str, Any] = {}

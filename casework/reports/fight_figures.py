@@ -10,7 +10,7 @@ consistency check use the same statement for many fights at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from itertools import chain
@@ -280,8 +280,8 @@ def drifted_tallies(connection: sa.Connection, network_id: int) -> list[tuple[An
     those with the records) and its actions carried out."""
     zone = _zone(connection.scalar(select(Network.timezone).where(Network.id == network_id))
                  or "UTC")
-    figures = connection.execute(select(FightFigures.__table__).where(
-        FightFigures.network_id == network_id)).mappings()
+    figures: list[Mapping[str, Any]] = [dict(row) for row in connection.execute(
+        select(FightFigures.__table__).where(FightFigures.network_id == network_id)).mappings()]
     fresh: dict[Any, list[int]] = {}
     for row in chain(figures, actions_of(connection, None, network_id)):
         for key, sums in tallies.contributions(row, zone).items():

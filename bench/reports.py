@@ -75,6 +75,7 @@ from casework.models import (  # noqa: E402
     Network,
     Outcome,
     OutcomeKind,
+    ReportTally,
 )
 from casework.reports import charts, figures, queries  # noqa: E402
 from casework.reports.fight_figures import rebuild_fight_figures  # noqa: E402
@@ -96,6 +97,8 @@ ANSWERS = [CallAnswer.YES] * 4 + [CallAnswer.NO, CallAnswer.MAYBE, CallAnswer.NO
 CHUNK = 5_000
 # A table a seeded database is marked with, so that --keep reuses it.
 SEEDED_MARK = "bench_reports_seeded"
+# Indexes whose columns changed since a kept database was seeded.
+CHANGED_INDEXES = ["ix_case_record_state_deadline"]
 
 
 def seed_history(rng: random.Random) -> dict[str, int]:
@@ -193,7 +196,7 @@ def transition(event_id: int, case_id: int, trigger: str, to_state: str,
 def refresh_schema() -> None:
     """A kept database brought up to the models: the derived report tables dropped and
     rebuilt, new tables and indexes created (seeded records are left as they are)."""
-    derived = [FightFigures.__table__]
+    derived = [FightFigures.__table__, ReportTally.__table__]
     with db.engine.begin() as connection:
         for table in derived:
             table.drop(connection, checkfirst=True)
@@ -203,6 +206,8 @@ def refresh_schema() -> None:
                                     "case_record WHERE case_record.id = action.case_id)"))
     db.create_all()
     with db.engine.begin() as connection:
+        for name in CHANGED_INDEXES:  # made again with their new columns
+            connection.execute(text(f"DROP INDEX IF EXISTS {name}"))
         for table in db.metadata.sorted_tables:
             for index in table.indexes:
                 index.create(connection, checkfirst=True)

@@ -18,6 +18,7 @@ from casework.i18n import init_i18n
 from casework.ids import IdConverter
 from casework.logging_hygiene import install_log_hygiene
 from casework.private_files import make_private_dir
+from casework.reports.action_tallies import install_action_tallies
 from casework.security import init_security
 from casework.static_assets import install_static_versions
 
@@ -67,6 +68,7 @@ def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
 def init_extensions(app: Flask) -> None:
     install_sqlite_settings()
     install_data_version()
+    install_action_tallies()
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)

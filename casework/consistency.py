@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from casework.clock import local_date_of, network_today
 from casework.extensions import db
 from casework.models import ActionStatus, Case, Event, Network, Task
-from casework.reports.fight_figures import drifted_fights
+from casework.reports.fight_figures import drifted_fights, drifted_tallies
 from casework.workflow.states import CaseState
 from casework.workflow.task_rules import states_needing
 
@@ -38,9 +38,14 @@ def inconsistencies(network: Network, today: date | None = None) -> list[str]:
 def figures_inconsistencies(network: Network, references: dict[int, str]) -> list[str]:
     """The fights whose report figures (FightFigures) no longer say what their records do."""
     db.session.flush()
-    return [f"{references.get(case_id, case_id)}: its report figures do not match its "
-            "records (casework.reports.fight_figures was not called after a change)."
-            for case_id in drifted_fights(db.session.connection(), network.id)]
+    problems = [f"{references.get(case_id, case_id)}: its report figures do not match its "
+                "records (casework.reports.fight_figures was not called after a change)."
+                for case_id in drifted_fights(db.session.connection(), network.id)]
+    drifted = drifted_tallies(db.session.connection(), network.id)
+    if drifted:
+        problems.append(f"The report tallies of {len(drifted)} days or months do not add up "
+                        "to the fights' records (rebuild them with the fights' figures).")
+    return problems
 
 
 def case_inconsistencies(case: Case, today: date) -> list[str]:

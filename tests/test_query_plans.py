@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -284,6 +285,10 @@ def main_pages(client: FlaskClient, seeded: dict[str, Any]) -> dict[str, str]:
         "Users": "/users/",
         "Reports": "/reports/",
         "Reports, last 12 months": "/reports/?period=12m",
+        # Partial months at both ends: their days are read from the tallies' day rows.
+        "Reports, a range off the months' edges":
+            f"/reports/?period=range&start={date.today() - timedelta(days=200)}"
+            f"&end={date.today() - timedelta(days=3)}",
     }
 
 

@@ -60,6 +60,7 @@ from casework.models.network import CaseCounter, Network, PageSize
 from casework.models.person import Person, Tier
 from casework.models.public_form import PublicFormSubmission
 from casework.models.reminder import SentReminder
+from casework.models.report_tally import ReportTally
 from casework.models.search import SavedSearch
 from casework.models.solidarity import (
     InboxMessage,
@@ -148,6 +149,7 @@ __all__ = [
     "PageSize",
     "Person",
     "PublicFormSubmission",
+    "ReportTally",
     "RetaliationRisk",
     "Role",
     "Target",

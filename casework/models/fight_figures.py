@@ -40,6 +40,20 @@ class FightFigures(Model):
         # The money of one issue type's fights (its medians read that type's fights alone).
         sa.Index("ix_fight_figures_ended_issue", "network_id", "issue_type", "ended_on",
                  "outcome_kind", "demanded", "recovered"),
+        # A median's middle values: the period's values in the bucket the report's tallies
+        # (ReportTally) place them in, read in order (casework/reports/tallies.py).
+        sa.Index("ix_fight_figures_taken_bucket", "network_id", "decision_bucket", "taken_at",
+                 "days_to_decision"),
+        sa.Index("ix_fight_figures_declined_bucket", "network_id", "decision_bucket",
+                 "declined_at", "days_to_decision"),
+        sa.Index("ix_fight_figures_delivered_bucket", "network_id", "delivery_bucket",
+                 "delivered_at", "days_to_delivery"),
+        sa.Index("ix_fight_figures_win_bucket", "network_id", "win_bucket", "ended_on",
+                 "outcome_kind", "days_to_win"),
+        sa.Index("ix_fight_figures_demanded_bucket", "network_id", "demanded_bucket",
+                 "ended_on", "outcome_kind", "issue_type", "demanded"),
+        sa.Index("ix_fight_figures_recovered_bucket", "network_id", "recovered_bucket",
+                 "ended_on", "outcome_kind", "issue_type", "recovered"),
     )
 
     case_id: Mapped[int] = mapped_column(
@@ -70,3 +84,11 @@ class FightFigures(Model):
     # The money demands of the letter, or the amount claimed when it has none.
     demanded: Mapped[Decimal] = mapped_column(sa.Numeric(12, 2), default=Decimal(0))
     actions_done: Mapped[int] = mapped_column(default=0)
+    # Fought with other networks (joined, or led with a joint appeal accepted).
+    is_joint: Mapped[bool] = mapped_column(default=False)
+    # Which bucket of its measure each value falls in (casework/reports/tallies.py: bucket).
+    decision_bucket: Mapped[int | None]
+    delivery_bucket: Mapped[int | None]
+    win_bucket: Mapped[int | None]
+    demanded_bucket: Mapped[int | None]
+    recovered_bucket: Mapped[int | None]  # of the amount recovered, none counting as 0

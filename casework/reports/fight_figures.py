@@ -10,9 +10,10 @@ consistency check use the same statement for many fights at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from itertools import chain
 from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -23,6 +24,10 @@ from casework.extensions import db
 from casework.models import (
     Action,
     ActionStatus,
+    Appeal,
+    AppealDirection,
+    AppealKind,
+    AppealStatus,
     Case,
     Delivery,
     Demand,
@@ -34,12 +39,16 @@ from casework.models import (
     Outcome,
     Target,
 )
+from casework.reports import tallies
+from casework.reports.action_tallies import actions_of
 from casework.workflow.states import CaseState
 
 FIELDS = ("network_id", "issue_type", "target_kind", "logged_at", "screened_at",
           "proposed_at", "taken_at", "declined_at", "decline_reason", "delivered_at",
           "delivered_on", "ended_on", "outcome_kind", "recovered", "demanded", "actions_done",
-          "days_to_decision", "days_to_delivery", "days_to_win")
+          "days_to_decision", "days_to_delivery", "days_to_win", "is_joint",
+          "decision_bucket", "delivery_bucket", "win_bucket", "demanded_bucket",
+          "recovered_bucket")
 BATCH = 2_000
 
 
@@ -51,7 +60,17 @@ def _transition_at(trigger: str, first: bool = False) -> sa.ScalarSelect[Any]:
             .correlate(Case).scalar_subquery())
 
 
-def computed_figures(where: sa.ColumnElement[bool]) -> sa.Select[Any]:
+def _joint() -> sa.ColumnElement[bool]:
+    """The fight is fought with other networks: joined (it has the leading network's name)
+    or led (a joint appeal for it was accepted)."""
+    led = select(Appeal.id).where(
+        Appeal.case_id == Case.id, Appeal.direction == AppealDirection.SENT,
+        Appeal.kind == AppealKind.JOINT,
+        Appeal.status.in_([AppealStatus.ACCEPTED, AppealStatus.ENDED])).exists()
+    return sa.or_(Case.joint_with != "", led)
+
+
+def computed_figures(where: sa.ColumnElement[bool], joint: bool = True) -> sa.Select[Any]:
     """For the cases matching ``where``: what each one's figures row should hold, except
     the delivery's local day (the time zone is applied in Python, see ``rows_of``)."""
 
@@ -88,7 +107,9 @@ def computed_figures(where: sa.ColumnElement[bool]) -> sa.Select[Any]:
                sa.case((ended, latest_outcome(Outcome.kind))).label("outcome_kind"),
                sa.case((ended, latest_outcome(Outcome.amount_recovered))).label("recovered"),
                func.coalesce(money_demanded, Case.amount_claimed, 0).label("demanded"),
-               actions_done.label("actions_done"))
+               actions_done.label("actions_done"),
+               # (a migration's backfill before the column existed reads no appeals)
+               (_joint() if joint else sa.false()).label("is_joint"))
         .join(Network, Network.id == Case.network_id)
         .join(Target, Target.id == Case.target_id)
         .where(where)
@@ -118,16 +139,19 @@ def _day(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
-def rows_of(connection: sa.Connection, where: sa.ColumnElement[bool]) -> Iterator[dict[str, Any]]:
-    """Each matching case's figures row as a dict of FightFigures' columns."""
-    for row in connection.execute(computed_figures(where)).mappings():
+def rows_of(connection: sa.Connection, where: sa.ColumnElement[bool],
+            joint: bool = True) -> Iterator[dict[str, Any]]:
+    """Each matching case's figures row as a dict of FightFigures' columns, and its
+    network's time zone ("zone")."""
+    for row in connection.execute(computed_figures(where, joint)).mappings():
         logged_at, taken_at = _aware(row["logged_at"]), _aware(row["taken_at"])
         declined_at, delivered_at = _aware(row["declined_at"]), _aware(row["delivered_at"])
         delivered_on = delivered_at.astimezone(_zone(row["timezone"])).date() \
             if delivered_at else None
         ended_on = _day(row["ended_on"])
         decided_at = taken_at or declined_at
-        yield {
+        yield tallies.with_buckets({
+            "zone": _zone(row["timezone"]),
             "case_id": row["case_id"], "network_id": row["network_id"],
             "issue_type": row["issue_type"], "target_kind": row["target_kind"],
             "logged_at": logged_at,
@@ -145,7 +169,8 @@ def rows_of(connection: sa.Connection, where: sa.ColumnElement[bool]) -> Iterato
             "days_to_delivery": _days(taken_at, delivered_at),
             "days_to_win": float((ended_on - delivered_on).days)
             if ended_on and delivered_on else None,
-        }
+            "is_joint": bool(row["is_joint"]),
+        })
 
 
 def _days(start: datetime | None, end: datetime | None) -> float | None:
@@ -159,30 +184,45 @@ def refresh_fight_figures(case: Case) -> FightFigures:
     """Recompute the case's figures row from its records, in the current transaction."""
     db.session.flush()
     computed = next(rows_of(db.session.connection(), Case.id == case.id))
+    # What the tallies counted: the row as stored (not as this session may remember it).
+    before = _stored_rows(FightFigures.case_id == case.id)
     row = db.session.get(FightFigures, case.id)
     if row is None:
         row = FightFigures(case_id=case.id)
         db.session.add(row)
     for field in FIELDS:
         setattr(row, field, computed[field])
+    tallies.apply_change(db.session.connection(), before, [computed], computed["zone"])
     return row
 
 
 def refresh_target_kind(target: Target) -> None:
     """A target's kind changed: the figures rows of every fight against it follow."""
     db.session.flush()
+    fights = FightFigures.case_id.in_(select(Case.id).where(Case.target_id == target.id))
+    before = _stored_rows(fights)
     db.session.execute(
-        sa.update(FightFigures).where(FightFigures.case_id.in_(
-            select(Case.id).where(Case.target_id == target.id)))
+        sa.update(FightFigures).where(fights)
         .values(target_kind=target.kind).execution_options(synchronize_session="fetch"))
+    after = _stored_rows(fights)
+    zone = _zone(db.session.get_one(Network, target.network_id).timezone)
+    tallies.apply_change(db.session.connection(), before, after, zone)
+
+
+def _stored_rows(where: sa.ColumnElement[bool]) -> list[dict[str, Any]]:
+    return [dict(row) for row in db.session.execute(
+        select(FightFigures.__table__).where(where)).mappings()]
 
 
 def rebuild_fight_figures(connection: sa.Connection, network_id: int | None = None,
-                          table: sa.Table | None = None) -> int:
+                          table: sa.Table | None = None,
+                          tally_table: sa.Table | None = None) -> int:
     """Recompute the figures rows of a network's fights (or of every fight) from their
     records; returns how many. For the migrations' backfills, bulk-loaded data and a
     network's change of time zone. A migration passes the table as it stands at its
-    revision: only the columns it has are written."""
+    revision: only the columns it has are written, and the tallies (ReportTally) are
+    rebuilt only when it passes their table too."""
+    keep_tallies = table is None or tally_table is not None
     if table is None:
         table = cast(sa.Table, FightFigures.__table__)
     columns = set(table.c.keys())
@@ -191,7 +231,8 @@ def rebuild_fight_figures(connection: sa.Connection, network_id: int | None = No
         table.c.network_id == network_id if network_id is not None else sa.true()))
     written = 0
     batch: list[dict[str, Any]] = []
-    for row in list(rows_of(connection, where)):
+    rows = list(rows_of(connection, where, joint="is_joint" in columns))
+    for row in rows:
         batch.append({key: value for key, value in row.items() if key in columns})
         if len(batch) == BATCH:
             connection.execute(sa.insert(table), batch)
@@ -199,6 +240,10 @@ def rebuild_fight_figures(connection: sa.Connection, network_id: int | None = No
     if batch:
         connection.execute(sa.insert(table), batch)
         written += len(batch)
+    if keep_tallies:
+        actions = actions_of(connection, None, network_id)
+        tallies.rebuild(connection, ((row, row["zone"]) for row in chain(rows, actions)),
+                        network_id, tally_table)
     return written
 
 
@@ -227,3 +272,24 @@ def _normal(value: Any) -> Any:
     if hasattr(value, "value"):  # an enum member
         return value.value
     return value
+
+
+def drifted_tallies(connection: sa.Connection, network_id: int) -> list[tuple[Any, ...]]:
+    """The keys of the network's report tallies (ReportTally) that differ from what they are
+    made from, in order: its fights' figures rows as stored (``drifted_fights`` compares
+    those with the records) and its actions carried out."""
+    zone = _zone(connection.scalar(select(Network.timezone).where(Network.id == network_id))
+                 or "UTC")
+    figures: list[Mapping[str, Any]] = [dict(row) for row in connection.execute(
+        select(FightFigures.__table__).where(FightFigures.network_id == network_id)).mappings()]
+    fresh: dict[Any, list[int]] = {}
+    for row in chain(figures, actions_of(connection, None, network_id)):
+        for key, sums in tallies.contributions(row, zone).items():
+            counted = fresh.setdefault(key, [0, 0, 0, 0])
+            for index, amount in enumerate(sums):
+                counted[index] += amount
+    expected = {key: tuple(sums) for key, sums in fresh.items() if any(sums)}
+    stored = {key: sums for key, sums in tallies.stored(connection, network_id).items()
+              if any(sums)}
+    return sorted(key for key in expected.keys() | stored.keys()
+                  if expected.get(key) != stored.get(key))

@@ -3,8 +3,10 @@
 ``network_report(network, period)`` is the one entry point; the reports page, its CSV
 downloads, its charts and the year in review all read the ``Report`` it returns. Every figure
 comes from a handful of SQL aggregates (casework/reports/queries.py), never from Python loops
-over cases; most read one small row per fight (FightFigures, kept in step with the fight's
-records by casework/reports/fight_figures.py). Each thing counts on the day it happened,
+over cases; most add up the network's tallies per local month and day (ReportTally:
+casework/reports/tallies.py), kept in step with each fight's row of figures (FightFigures:
+casework/reports/fight_figures.py) and each action carried out, so that a period's figures
+cost about the same at any number of fights. Each thing counts on the day it happened,
 where the network is (casework/reports/period.py):
 
 - inquiries: cases logged in the period; screened, proposed (the latest proposal), taken on:

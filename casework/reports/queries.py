@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -16,10 +15,6 @@ from casework.models import (
     Action,
     ActionKind,
     ActionStatus,
-    Appeal,
-    AppealDirection,
-    AppealKind,
-    AppealStatus,
     CallAnswer,
     CallListEntry,
     Case,
@@ -34,6 +29,8 @@ from casework.models import (
     User,
     case_team,
 )
+from casework.reports import tallies
+from casework.reports.action_tallies import CALLS
 from casework.reports.figures import (
     CallConversion,
     Count,
@@ -52,7 +49,6 @@ from casework.reports.figures import (
     Timing,
 )
 from casework.reports.period import Period
-from casework.reports.sql import Values, medians
 from casework.workflow.deadlines import WATCHED_STATES
 from casework.workflow.states import OPEN_STATES, CaseState
 
@@ -78,10 +74,13 @@ def without_jit() -> None:
 
     The correlated lookups make the planner guess some report statements costly, so it
     compiles them to machine code first: 0.4 s at 100,000 cases, for statements that then
-    run in 0.2 s. The report is a dozen short statements; JIT only slows them down.
+    run in 0.2 s. The report is a dozen short statements; JIT only slows them down. So do
+    parallel workers, on a machine whose few cores are busy: starting them costs more than
+    the few thousand rows they would share.
     """
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(sa.text("SET LOCAL jit = off"))
+        db.session.execute(sa.text("SET LOCAL max_parallel_workers_per_gather = 0"))
 
 
 def money_of(value: Any) -> Decimal:
@@ -101,58 +100,42 @@ def ended_in(network_id: int, period: Period) -> sa.ColumnElement[bool]:
     return sa.and_(FightFigures.network_id == network_id, on_days(FightFigures.ended_on, period))
 
 
-def joint_fight() -> sa.ColumnElement[int]:
-    """1 for a fight fought with other networks: joined (it has the leading network's name)
-    or led (a joint appeal for it was accepted); else 0. Per fight, by two index lookups."""
-    joined = (select(Case.joint_with).where(Case.id == FightFigures.case_id)
-              .correlate(FightFigures).scalar_subquery())
-    led = select(Appeal.id).where(
-        Appeal.case_id == FightFigures.case_id, Appeal.direction == AppealDirection.SENT,
-        Appeal.kind == AppealKind.JOINT,
-        Appeal.status.in_([AppealStatus.ACCEPTED, AppealStatus.ENDED])).exists()
-    return sa.case((sa.or_(joined != "", led), 1), else_=0)
-
-
 def outcomes_and_money(network_id: int, period: Period) -> tuple[Outcomes, Money]:
     """How the period's fights ended (overall, by issue type, by target kind) and the money
-    demanded and recovered in those won, partly won or lost: two statements."""
-    rows: Sequence[Any] = db.session.execute(
-        select(FightFigures.issue_type, FightFigures.target_kind, FightFigures.outcome_kind,
-               func.count(), func.sum(FightFigures.demanded),
-               func.sum(func.coalesce(FightFigures.recovered, 0)), func.sum(joint_fight()))
-        .where(ended_in(network_id, period))
-        .group_by(FightFigures.issue_type, FightFigures.target_kind,
-                  FightFigures.outcome_kind)).all()
-    tallies: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    demanded and recovered in those won, partly won or lost: from the period's tallies."""
+    rows = tallies.read(network_id, period, ["ended", "demanded", "recovered"])
+    counted: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     money_totals: dict[str, list[Any]] = {}
-    for issue, target_kind, outcome_kind, count, demanded, recovered, joint in rows:
+    for found in rows:
+        if found.tally != "ended":
+            continue
+        issue, target_kind, outcome_kind = found.grp.split("|")
         kind = OutcomeKind(outcome_kind)
         bucket = outcome_bucket(kind)
-        for key in (("all", "all"), ("issue", IssueType(issue).value),
-                    ("target", TargetKind(target_kind).value)):
-            tallies[key][bucket] += count
-            tallies[key]["joint"] += int(joint or 0)
+        for key in (("all", "all"), ("issue", issue), ("target", target_kind)):
+            counted[key][bucket] += found.fights
+            counted[key]["joint"] += found.joint
         if kind in DECIDED_KINDS:
-            for money_key in ("*", IssueType(issue).value):
+            for money_key in ("*", issue):
                 total = money_totals.setdefault(money_key, [0, Decimal(0), Decimal(0), 0])
-                total[0] += count
-                total[1] += money_of(demanded)
-                total[2] += money_of(recovered)
-                total[3] += count if bucket != "lost" else 0  # won in full or in part
+                total[0] += found.fights
+                total[1] += found.demanded
+                total[2] += found.recovered
+                total[3] += found.fights if bucket != "lost" else 0  # won in full or in part
 
     def row(group: str, key: str, label: str) -> OutcomeRow:
-        tally = tallies.get((group, key), {})
+        tally = counted.get((group, key), {})
         return OutcomeRow(key, label, tally.get("won", 0), tally.get("partial", 0),
                           tally.get("lost", 0), tally.get("closed", 0), tally.get("joint", 0))
 
     outcomes = Outcomes(
         overall=row("all", "all", "All fights"),
         by_issue=[row("issue", i.value, i.label) for i in IssueType
-                  if ("issue", i.value) in tallies],
+                  if ("issue", i.value) in counted],
         by_target_kind=[row("target", k.value, k.label) for k in TargetKind
-                        if ("target", k.value) in tallies],
+                        if ("target", k.value) in counted],
     )
-    return outcomes, money(network_id, period, money_totals)
+    return outcomes, money(network_id, period, money_totals, rows)
 
 
 def outcome_bucket(kind: OutcomeKind) -> str:
@@ -165,27 +148,36 @@ def outcome_bucket(kind: OutcomeKind) -> str:
     return "closed"
 
 
-def money(network_id: int, period: Period, totals: dict[str, list[Any]]) -> Money:
+def money(network_id: int, period: Period, totals: dict[str, list[Any]],
+          rows: list[tallies.Tallied]) -> Money:
     """The money rows: the totals given (fights decided, demanded, recovered, fights won in
-    full or in part), and the medians (one statement)."""
+    full or in part), and the medians from the amounts' buckets (one statement)."""
     ended = ended_in(network_id, period)
     decided = FightFigures.outcome_kind.in_(DECIDED_KINDS)
     won = FightFigures.outcome_kind.in_((*WON_KINDS, OutcomeKind.PARTIAL))
-    groups: dict[str, Values] = {}
-    for key, (fights, _demanded, _recovered, fights_won) in totals.items():
+    per_bucket: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for found in rows:
+        if found.tally in ("demanded", "recovered"):
+            for key in ("*", found.grp):
+                per_bucket[f"{found.tally}:{key}"][found.bucket] += found.fights
+    groups: dict[str, tuple[tallies.Measure, dict[int, int]]] = {}
+    for key in totals:
         # "*" and the issue types of the fights decided in the period
         of_issue = FightFigures.issue_type == key if key != "*" else sa.true()
-        groups[f"demanded:{key}"] = Values(
-            select(FightFigures.demanded).where(ended, decided, of_issue), fights)
-        groups[f"recovered:{key}"] = Values(
-            select(func.coalesce(FightFigures.recovered, 0)).where(ended, won, of_issue),
-            fights_won)
-    found = {grp: money_of(median) for grp, median in medians(groups).items()}
+        groups[f"demanded:{key}"] = (tallies.Measure(
+            FightFigures.demanded, FightFigures.demanded_bucket,
+            [sa.and_(ended, decided, of_issue)], money=True), per_bucket[f"demanded:{key}"])
+        groups[f"recovered:{key}"] = (tallies.Measure(
+            func.coalesce(FightFigures.recovered, 0), FightFigures.recovered_bucket,
+            [sa.and_(ended, won, of_issue)], money=True), per_bucket[f"recovered:{key}"])
+    found_medians = {grp: money_of(median)
+                     for grp, median in tallies.medians(groups).items()}
 
     def row(key: str, label: str) -> MoneyRow:
         fights, demanded, recovered, _won = totals.get(key, [0, Decimal(0), Decimal(0), 0])
         return MoneyRow(key, label, fights, money_of(demanded), money_of(recovered),
-                        found.get(f"demanded:{key}"), found.get(f"recovered:{key}"))
+                        found_medians.get(f"demanded:{key}"),
+                        found_medians.get(f"recovered:{key}"))
 
     return Money(overall=row("*", "All fights"),
                  by_issue=[row(i.value, i.label) for i in IssueType if i.value in totals])
@@ -195,33 +187,26 @@ def money(network_id: int, period: Period, totals: dict[str, list[Any]]) -> Mone
 
 
 def funnel(network_id: int, period: Period, overall: OutcomeRow) -> Funnel:
-    """Inquiries, each step taken in the period, the outcomes, and why fights were declined."""
+    """Inquiries (counted from the cases' (network, logged) index), each step taken in the
+    period, the outcomes, and why fights were declined (from the period's tallies)."""
     inquiries = db.session.scalar(
         select(func.count()).select_from(Case)
         .where(Case.network_id == network_id, in_period(Case.created_at, period))) or 0
-    mine = FightFigures.network_id == network_id
-
-    def step(name: str, column: Any) -> sa.Select[str, int]:
-        return (select(sa.literal(name).label("step"), func.count().label("fights"))
-                .where(mine, in_period(column, period)))
-
-    steps: dict[str, int] = {name: int(count) for name, count in db.session.execute(
-        sa.union_all(step("screened", FightFigures.screened_at),
-                     step("proposed", FightFigures.proposed_at),
-                     step("taken", FightFigures.taken_at),
-                     step("delivered", FightFigures.delivered_at)))}
-    reasons: dict[DeclineReason | None, int] = dict(db.session.execute(
-        select(FightFigures.decline_reason, func.count())
-        .where(mine, in_period(FightFigures.declined_at, period))
-        .group_by(FightFigures.decline_reason)).all())
+    steps: dict[str, int] = defaultdict(int)
+    reasons: dict[DeclineReason | None, int] = {}
+    for found in tallies.read(network_id, period, [*tallies.STEPS, "declined"]):
+        if found.tally == "declined":
+            reasons[DeclineReason(found.grp) if found.grp else None] = found.fights
+        else:
+            steps[found.tally] += found.fights
     decline_reasons = [Count(reason.value, reason.label, reasons[reason])
                        for reason in DeclineReason if reasons.get(reason)]
     if reasons.get(None):
         decline_reasons.append(Count("unknown", "No reason recorded", reasons[None]))
     return Funnel(
-        inquiries=inquiries, screened=steps.get("screened", 0),
-        proposed=steps.get("proposed", 0), taken=steps.get("taken", 0),
-        delivered=steps.get("delivered", 0), won=overall.won,
+        inquiries=inquiries, screened=steps["screened"],
+        proposed=steps["proposed"], taken=steps["taken"],
+        delivered=steps["delivered"], won=overall.won,
         partial=overall.partial, lost=overall.lost, closed=overall.closed,
         declined=sum(reasons.values()), decline_reasons=decline_reasons,
     )
@@ -231,37 +216,31 @@ def funnel(network_id: int, period: Period, overall: OutcomeRow) -> Funnel:
 
 
 def timing(network_id: int, period: Period) -> Timing:
-    """Median days between the stages, and actions before a win: two statements, the
-    measures counted from their indexes, then their middle values read."""
+    """Median days between the stages, and actions before a win: the measures' counts per
+    bucket from the period's tallies, then their middle values read (two statements)."""
     mine = FightFigures.network_id == network_id
     won = sa.and_(ended_in(network_id, period),
                   FightFigures.outcome_kind.in_([*WON_KINDS, OutcomeKind.PARTIAL]))
-    measures: dict[str, list[tuple[Any, sa.ColumnElement[bool]]]] = {
-        "decision": [(FightFigures.days_to_decision, sa.and_(
-                         mine, in_period(FightFigures.taken_at, period))),
-                     (FightFigures.days_to_decision, sa.and_(
-                         mine, in_period(FightFigures.declined_at, period)))],
-        "delivery": [(FightFigures.days_to_delivery, sa.and_(
-                         mine, in_period(FightFigures.delivered_at, period)))],
-        "win": [(FightFigures.days_to_win, won)],
-        "actions": [(FightFigures.actions_done, won)],
+    f = FightFigures
+    measures = {
+        "decision": tallies.Measure(f.days_to_decision, f.decision_bucket, [
+            sa.and_(mine, in_period(f.taken_at, period), f.days_to_decision.is_not(None)),
+            sa.and_(mine, in_period(f.declined_at, period), f.days_to_decision.is_not(None))]),
+        "delivery": tallies.Measure(f.days_to_delivery, f.delivery_bucket, [
+            sa.and_(mine, in_period(f.delivered_at, period), f.days_to_delivery.is_not(None))]),
+        "win": tallies.Measure(f.days_to_win, f.win_bucket,
+                               [sa.and_(won, f.days_to_win.is_not(None))]),
+        "actions": tallies.Measure(f.actions_done, None, [], exact=True),
     }
-    counts: dict[str, int] = defaultdict(int)
-    for key, count in db.session.execute(sa.union_all(*(
-            select(sa.literal(key).label("grp"), func.count(column)).where(where)
-            for key, parts in measures.items() for column, where in parts))):
-        counts[key] += int(count)
-
-    def values(key: str) -> Values:
-        statements = [select(column).where(where, column.is_not(None))
-                      for column, where in measures[key]]
-        return Values(statements[0] if len(statements) == 1 else sa.union_all(*statements),
-                      counts[key])
-
-    found = medians({key: values(key) for key in measures})
+    per_bucket: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for found in tallies.read(network_id, period, list(measures)):
+        per_bucket[found.tally][found.bucket] += found.fights
+    counts = {key: sum(per_bucket[key].values()) for key in measures}
+    found_medians = tallies.medians({key: (measure, per_bucket[key])
+                                     for key, measure in measures.items()})
 
     def duration(key: str, label: str) -> Duration:
-        return Duration(key, label, counts[key], number_or_none(found.get(key)))
+        return Duration(key, label, counts[key], number_or_none(found_medians.get(key)))
 
     return Timing(
         inquiry_to_decision=duration("decision", "Inquiry to decision (days)"),
@@ -275,64 +254,58 @@ def timing(network_id: int, period: Period) -> Timing:
 
 
 def mobilization(network_id: int, period: Period, *, include_people: bool) -> Mobilization:
-    """Actions carried out per month by kind, turnout, call lists and reliable members."""
+    """Actions carried out per month by kind, turnout, call lists (from the period's tallies,
+    one statement) and reliable members."""
     months = period.months()
-    month_of = sa.case(*[(Action.starts_at < month.ends_at, index)
-                         for index, month in enumerate(months)], else_=len(months) - 1)
-    # The period's actions carried out, read once per statement from the network's index.
-    done = (select(Action.id, month_of.label("month"), Action.kind, Action.turnout_actual)
-            .where(Action.network_id == network_id, Action.status == ActionStatus.DONE,
-                   in_period(Action.starts_at, period))
-            .cte("done").prefix_with("MATERIALIZED"))
+    index_of = {month.first_day: index for index, month in enumerate(months)}
     counts: dict[int, dict[str, int]] = defaultdict(dict)
-    with_turnout: dict[int, int] = defaultdict(int)
-    for index, kind, count, turnouts_recorded in db.session.execute(
-            select(done.c.month, done.c.kind, func.count(), func.count(done.c.turnout_actual))
-            .group_by(done.c.month, done.c.kind)):
-        counts[int(index)][ActionKind(kind).value] = count
-        with_turnout[int(index)] += int(turnouts_recorded)
-
-    def turnouts(starts_at: datetime, ends_at: datetime, count: int) -> Values:
-        return Values(select(Action.turnout_actual)
-                      .where(Action.network_id == network_id, Action.status == ActionStatus.DONE,
-                             Action.starts_at >= starts_at, Action.starts_at < ends_at,
-                             Action.turnout_actual.is_not(None)), count)
-
-    turnout = medians({"all": turnouts(period.starts_at, period.ends_at,
-                                       sum(with_turnout.values())),
-                       **{str(index): turnouts(month.starts_at, month.ends_at,
-                                               with_turnout[index])
-                          for index, month in enumerate(months)}})
+    turnouts: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    calls: dict[str, int] = defaultdict(int)
+    for found in tallies.read(network_id, period, ["action", "turnout", *CALLS],
+                              by_month=True):
+        index = index_of[found.month]  # type: ignore[index]
+        if found.tally == "action":
+            counts[index][ActionKind(found.grp).value] = found.fights
+        elif found.tally == "turnout":
+            turnouts[index][found.bucket] += found.fights
+        else:
+            calls[found.tally] += found.fights
+    every: dict[int, int] = defaultdict(int)
+    for per_month in turnouts.values():
+        for turnout, count in per_month.items():
+            every[turnout] += count
     activity = [MonthActivity(month, counts.get(index, {}),
-                              number_or_none(turnout.get(str(index))), with_turnout[index])
+                              counted_median(turnouts.get(index, {})),
+                              sum(turnouts.get(index, {}).values()))
                 for index, month in enumerate(months)]
     totals = {kind: sum(m.by_kind.get(kind.value, 0) for m in activity) for kind in ActionKind}
     kinds = sorted((Count(kind.value, kind.label, total) for kind, total in totals.items()),
                    key=lambda c: -c.count)
-    # The call lists read the same actions by the same index, without their months.
+    # Reliable members: the period's actions carried out, read from the network's index.
     carried_out = (select(Action.id)
                    .where(Action.network_id == network_id, Action.status == ActionStatus.DONE,
                           in_period(Action.starts_at, period)).subquery("carried_out"))
     return Mobilization(
         months=activity, kinds=kinds, actions=sum(totals.values()),
-        median_turnout=number_or_none(turnout.get("all")),
-        with_turnout=sum(with_turnout.values()),
-        calls=call_conversion(carried_out),
+        median_turnout=counted_median(every),
+        with_turnout=sum(every.values()),
+        calls=CallConversion(*(calls[name] for name in CALLS)),
         reliable_members=reliable_members(carried_out) if include_people else None,
     )
 
 
-def call_conversion(done: sa.Subquery) -> CallConversion:
-    called = CallListEntry.answer != CallAnswer.NOT_CALLED
-    said_yes = CallListEntry.answer == CallAnswer.YES
-    came = CallListEntry.is_checked_in.is_(True)
-    row = db.session.execute(
-        select(func.count(),
-               func.coalesce(func.sum(sa.case((called, 1), else_=0)), 0),
-               func.coalesce(func.sum(sa.case((said_yes, 1), else_=0)), 0),
-               func.coalesce(func.sum(sa.case((came, 1), else_=0)), 0))
-        .select_from(done).join(CallListEntry, CallListEntry.action_id == done.c.id)).one()
-    return CallConversion(*(int(value) for value in row))
+def counted_median(counts: dict[int, int]) -> float | None:
+    """The median of whole numbers given as how many times each occurs."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    middle, seen = [], 0
+    for value in sorted(counts):
+        for position in {(total - 1) // 2, total // 2}:
+            if seen <= position < seen + counts[value]:
+                middle.append(value)
+        seen += counts[value]
+    return sum(middle) / len(middle) if len(middle) == 2 else float(middle[0])
 
 
 def reliable_members(done: sa.Subquery) -> list[ReliableMember]:
@@ -352,20 +325,20 @@ def reliable_members(done: sa.Subquery) -> list[ReliableMember]:
              .having(func.sum(sa.case((came, 1), else_=0)) > 0)
              .cte("tally").prefix_with("MATERIALIZED"))
 
-    def last_shown(column: Any) -> sa.ColumnElement[Any]:
-        """The column's value in the last row shown (-1 when fewer are tallied)."""
-        return func.coalesce(
-            select(column).order_by(tally.c.kept.desc(), tally.c.came.desc())
-            .limit(1).offset(RELIABLE_SHOWN - 1).scalar_subquery(), -1)
-
-    may_be_shown = sa.or_(tally.c.kept > last_shown(tally.c.kept),
-                          sa.and_(tally.c.kept == last_shown(tally.c.kept),
-                                  tally.c.came >= last_shown(tally.c.came)))
+    # The kept and came counts of the last person shown: those tied with them (or above)
+    # may be shown; with fewer people tallied, everyone may.
+    last_shown = (select(tally.c.kept, tally.c.came)
+                  .order_by(tally.c.kept.desc(), tally.c.came.desc())
+                  .limit(1).offset(RELIABLE_SHOWN - 1))
+    may_be_shown = sa.or_(sa.tuple_(tally.c.kept, tally.c.came) >= last_shown.scalar_subquery(),
+                          ~last_shown.exists())
+    # Names looked up for those people alone (a join would read every person of the network).
+    name = (select(Person.name).where(Person.id == tally.c.person_id)
+            .correlate(tally).scalar_subquery())
     rows = db.session.execute(
-        select(Person.name, tally.c.said_yes, tally.c.came, tally.c.kept)
-        .join(Person, Person.id == tally.c.person_id)
+        select(name.label("name"), tally.c.said_yes, tally.c.came, tally.c.kept)
         .where(may_be_shown)
-        .order_by(tally.c.kept.desc(), tally.c.came.desc(), Person.name, Person.id)
+        .order_by(tally.c.kept.desc(), tally.c.came.desc(), name, tally.c.person_id)
         .limit(RELIABLE_SHOWN)).all()
     return [ReliableMember(name, int(yes), int(came_count), int(kept_count))
             for name, yes, came_count, kept_count in rows]
@@ -385,12 +358,15 @@ def load(network_id: int, period: Period, today: date, *, include_people: bool) 
     if include_people:
         # Led by the network's open fights (their (network, state) index), each one's team
         # read through the team's primary key: "+ 0" keeps SQLite from reading the whole
-        # team table first and looking each membership's fight up.
+        # team table first and looking each membership's fight up. PostgreSQL plans well
+        # without it (with it, it probes the team's key once per open fight: twice as long).
         team_late = sa.and_(Case.deadline_on < today, Case.state.in_(WATCHED_STATES))
+        on_sqlite = db.session.get_bind().dialect.name == "sqlite"
         carried = (select(case_team.c.user_id, func.count().label("fights"),
                           func.sum(sa.case((team_late, 1), else_=0)).label("late"))
                    .select_from(Case)
-                   .join(case_team, case_team.c.case_id == Case.id + 0)
+                   .join(case_team, case_team.c.case_id == (Case.id + 0 if on_sqlite
+                                                            else Case.id))
                    .where(Case.network_id == network_id, is_open)
                    .group_by(case_team.c.user_id).subquery())
         fights_carried = func.coalesce(carried.c.fights, 0)

@@ -242,6 +242,7 @@ def answered(message: Received, accepted: bool) -> None:
         }[(accepted, bool(appeal.answer_note), bool(appeal.offered_action))]
         joint_event(appeal.case, msgid, network=name, kind=enum_value(appeal.kind),
                     note=appeal.answer_note, offer=appeal.offered_action)
+        refresh_fight_figures(appeal.case)  # an accepted joint appeal makes the fight joint
 
 
 @handles("Accept", APPEAL)

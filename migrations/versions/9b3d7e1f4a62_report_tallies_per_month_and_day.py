@@ -3,7 +3,7 @@
 deadline index covering their ids
 
 Revision ID: 9b3d7e1f4a62
-Revises: 5e1f0a7c2b93
+Revises: 6a3d2f8e1c47
 Create Date: 2026-12-03 11:00:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '9b3d7e1f4a62'
-down_revision = '5e1f0a7c2b93'
+down_revision = '6a3d2f8e1c47'
 branch_labels = None
 depends_on = None
 

@@ -92,7 +92,14 @@ def money(value: Decimal | None) -> str:
     """An amount as '$1,234.50', or an empty string when not known."""
     if value is None:
         return ""
-    return numbers.format_currency(value, CURRENCY, locale=babel_locale(format_locale()))
+    return _formatted_money(str(value), format_locale())
+
+
+@lru_cache(maxsize=4096)
+def _formatted_money(value: str, locale: str) -> str:
+    """Amounts repeat (claims, recoveries) and Babel's currency formatting is slow. Keyed by
+    the amount's text: equal Decimals (0 and -0) may print differently."""
+    return numbers.format_currency(Decimal(value), CURRENCY, locale=babel_locale(locale))
 
 
 def number(value: int | Decimal | None) -> str:

@@ -45,7 +45,7 @@ class LocaleCachedDomain(Domain):
         self.by_locale: dict[tuple[str | None, ...], Any] = {}
 
     def get_translations(self) -> Any:
-        context = g.get("_flask_babel") if g else None
+        context: Any = g.get("_flask_babel") if g else None
         locale = getattr(context, "babel_locale", None)
         if locale is None:  # the request's first string chooses its locale
             locale = get_locale()
@@ -113,7 +113,7 @@ def init_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_language,
                    default_translation_directories=str(TRANSLATIONS_DIR))
     # Flask-Babel's template callables, without its search for the domain on every string.
-    app.jinja_env.install_gettext_callables(
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # jinja2.ext.i18n
         gettext=lambda s: catalog().ugettext(s),
         ngettext=lambda s, p, n: catalog().ungettext(s, p, n),
         newstyle=True,

@@ -126,9 +126,11 @@ def register_blueprints(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from casework import formatting
+    from casework.menu import install_menu
     from casework.system_text import event_note, stored_text, task_title
 
     formatting.register(app)
+    install_menu(app)
     app.add_template_global(event_note)
     app.add_template_global(task_title)
     app.add_template_global(stored_text)

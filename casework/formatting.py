@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel import dates, numbers
+from babel import Locale, dates, numbers
 from flask import Flask
 from flask_babel import get_locale
 from flask_login import current_user
@@ -31,8 +32,9 @@ CURRENCY = "USD"
 def network_zone() -> ZoneInfo:
     """The logged-in user's network time zone (UTC for anonymous pages)."""
     name = "UTC"
-    if current_user and current_user.is_authenticated:
-        name = current_user.network.timezone
+    user = current_user._get_current_object() if current_user else None  # one look-up, not 3
+    if user is not None and user.is_authenticated:
+        name = user.network.timezone
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -45,6 +47,18 @@ def format_locale() -> str:
     return FORMAT_LOCALES.get(locale.language if locale else "en", FORMAT_LOCALES["en"])
 
 
+@cache
+def babel_locale(name: str) -> Locale:
+    """Babel's locale object, parsed once: formatting with its name parses it every time."""
+    return Locale.parse(name)
+
+
+@lru_cache(maxsize=4096)
+def _formatted_date(value: date, pattern: str, locale: str) -> str:
+    """Lists show the same few hundred days over and over."""
+    return dates.format_date(value, pattern, locale=babel_locale(locale))
+
+
 def local_datetime(value: datetime | None, zone: ZoneInfo | None = None) -> str:
     """A UTC timestamp shown in the network's time zone (or ``zone``), e.g.
     'Mon 3 Nov 2026, 14:05'."""
@@ -52,7 +66,7 @@ def local_datetime(value: datetime | None, zone: ZoneInfo | None = None) -> str:
         return ""
     local = value.astimezone(zone or network_zone())
     return dates.format_datetime(local, DATETIME_PATTERN, tzinfo=local.tzinfo,
-                                 locale=format_locale())
+                                 locale=babel_locale(format_locale()))
 
 
 def local_date(value: date | datetime | None) -> str:
@@ -61,12 +75,12 @@ def local_date(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = value.astimezone(network_zone()).date()
-    return dates.format_date(value, DATE_PATTERN, locale=format_locale())
+    return _formatted_date(value, DATE_PATTERN, format_locale())
 
 
 def month_year(value: date) -> str:
     """A month as 'Nov 2026'."""
-    return dates.format_date(value, MONTH_PATTERN, locale=format_locale())
+    return _formatted_date(value, MONTH_PATTERN, format_locale())
 
 
 def today_in_network() -> date:
@@ -78,14 +92,21 @@ def money(value: Decimal | None) -> str:
     """An amount as '$1,234.50', or an empty string when not known."""
     if value is None:
         return ""
-    return numbers.format_currency(value, CURRENCY, locale=format_locale())
+    return _formatted_money(str(value), format_locale())
+
+
+@lru_cache(maxsize=4096)
+def _formatted_money(value: str, locale: str) -> str:
+    """Amounts repeat (claims, recoveries) and Babel's currency formatting is slow. Keyed by
+    the amount's text: equal Decimals (0 and -0) may print differently."""
+    return numbers.format_currency(Decimal(value), CURRENCY, locale=babel_locale(locale))
 
 
 def number(value: int | Decimal | None) -> str:
     """A count or quantity with its thousands grouped: '1,234'."""
     if value is None:
         return ""
-    return numbers.format_decimal(value, locale=format_locale())
+    return numbers.format_decimal(value, locale=babel_locale(format_locale()))
 
 
 def language_names(codes: str) -> str:

@@ -7,11 +7,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from babel import support
+from flask import current_app, has_request_context
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from wtforms import Field, IntegerField, SelectChoice, SelectField
 from wtforms.csrf.core import CSRFTokenField
+from wtforms.i18n import messages_path
+from wtforms.meta import DefaultMeta
 from wtforms.validators import InputRequired, NumberRange, StopValidation, ValidationError
 from wtforms.widgets import HiddenInput, Select
 
@@ -43,10 +48,64 @@ class SelectWithPlaceholder(Select):
         placeholder = Markup.escape(_("Choose…"))
         return Markup(f'{opening}><option value="">{placeholder}</option>{rest}')  # noqa: S704 - escaped parts
 
+    @classmethod
+    def render_option(cls, choice: SelectChoice, **kwargs: Any) -> Markup:
+        """WTForms' option, written directly when it has only a value (the people list's
+        language filter has 50): the same HTML as ``html_params`` makes, in a fifth of the
+        time."""
+        if kwargs or choice.render_kw:
+            return super().render_option(choice, **kwargs)
+        value = str(choice.value) if isinstance(choice.value, bool) else choice.value
+        attribute = escape(value).replace(Markup('"'), Markup("&quot;"))
+        label = escape(choice.label or choice.value)
+        selected = "selected " if choice.selected else ""
+        return Markup(f'<option {selected}value="{attribute}">{label}</option>')  # noqa: S704 - escaped parts
 
-# Every form of the app: hidden fields without ids, required selects with a placeholder.
+
+class WTFormsMessages:
+    """WTForms' own messages ("Not a valid choice") in the UI's language. Flask-WTF reads
+    their catalog from disk on every request that shows one (~0.3 ms); this reads it once
+    per language."""
+
+    def __init__(self) -> None:
+        self.catalogs: dict[str, support.NullTranslations] = {}
+
+    def catalog(self) -> support.NullTranslations | None:
+        locale = get_locale() if has_request_context() else None
+        if locale is None:
+            return None
+        key = str(locale)
+        found = self.catalogs.get(key)
+        if found is None:
+            found = self.catalogs[key] = support.Translations.load(
+                messages_path(), [locale], domain="wtforms")
+        return found
+
+    def gettext(self, string: str) -> str:
+        catalog = self.catalog()
+        return string if catalog is None else catalog.ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        catalog = self.catalog()
+        if catalog is None:
+            return singular if n == 1 else plural
+        return catalog.ungettext(singular, plural, n)
+
+
+WTFORMS_MESSAGES = WTFormsMessages()
+
+
+def wtforms_messages(meta: Any, form: Any) -> Any:
+    if not current_app.config.get("WTF_I18N_ENABLED", True):  # as Flask-WTF does
+        return DefaultMeta.get_translations(meta, form)
+    return WTFORMS_MESSAGES
+
+
+# Every form of the app: hidden fields without ids, required selects with a placeholder,
+# WTForms' messages from a catalog read once.
 CSRFTokenField.widget = HiddenInputWithoutId()
 SelectField.widget = SelectWithPlaceholder()
+FlaskForm.Meta.get_translations = wtforms_messages
 
 
 class ActionForm(FlaskForm):

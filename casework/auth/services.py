@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from flask import current_app, session, url_for
 from flask_login import logout_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from casework.cases.search_session import forget_searches
 from casework.extensions import db
@@ -42,7 +43,10 @@ PENDING_FOR = timedelta(minutes=5)
 def load_user(user_id: str) -> User | None:
     """Flask-Login's loader: the active user of a session that has not ended, or None."""
     known_id = parse_id(user_id)  # "²".isdigit() is true, and then int() fails
-    user = db.session.get(User, known_id) if known_id is not None else None
+    # With the network joined: nearly every page reads it (its time zone, its settings), and
+    # a statement of its own cost each page ~0.3 ms.
+    user = (db.session.get(User, known_id, options=[joinedload(User.network)])
+            if known_id is not None else None)
     if user is None or not user.is_active:
         return None
     return user if session_is_current(user) else None

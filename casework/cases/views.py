@@ -184,9 +184,10 @@ def show(case_id: int) -> str:
 
 
 # What the case page shows of the case itself: the one-to-one parts joined to it, each list
-# of records in one query (not one lazy load each from the templates).
+# of records in one query (not one lazy load each from the templates). Its network is the
+# user's, loaded with the user: case.network reads it from the session, without SQL.
 CASE_PAGE_LOADING = (
-    joinedload(Case.network), joinedload(Case.person), joinedload(Case.target),
+    joinedload(Case.person), joinedload(Case.target),
     selectinload(Case.team), selectinload(Case.decisions), selectinload(Case.demands),
     selectinload(Case.deliveries), selectinload(Case.contacts), selectinload(Case.consents),
     selectinload(Case.outcomes),

@@ -38,16 +38,20 @@ class IssueType(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            IssueType.UNPAID_WAGES: lazy_pgettext("issue type", "Unpaid wages"),
-            IssueType.DEPOSIT: lazy_pgettext("issue type", "Stolen deposit"),
-            IssueType.REPAIRS: lazy_pgettext("issue type", "Repairs"),
-            IssueType.ILLEGAL_FEES: lazy_pgettext("issue type", "Illegal fees"),
-            IssueType.EVICTION: lazy_pgettext("issue type", "Eviction"),
-            IssueType.WRONGFUL_FIRING: lazy_pgettext("issue type", "Wrongful firing"),
-            IssueType.HARASSMENT: lazy_pgettext("issue type", "Harassment"),
-            IssueType.OTHER: lazy_pgettext("issue type", "Other"),
-        }[self]
+        return ISSUE_TYPE_LABELS[self]
+
+
+# Made once: lists show a label per row (each lazy string is translated when shown).
+ISSUE_TYPE_LABELS = {
+    IssueType.UNPAID_WAGES: lazy_pgettext("issue type", "Unpaid wages"),
+    IssueType.DEPOSIT: lazy_pgettext("issue type", "Stolen deposit"),
+    IssueType.REPAIRS: lazy_pgettext("issue type", "Repairs"),
+    IssueType.ILLEGAL_FEES: lazy_pgettext("issue type", "Illegal fees"),
+    IssueType.EVICTION: lazy_pgettext("issue type", "Eviction"),
+    IssueType.WRONGFUL_FIRING: lazy_pgettext("issue type", "Wrongful firing"),
+    IssueType.HARASSMENT: lazy_pgettext("issue type", "Harassment"),
+    IssueType.OTHER: lazy_pgettext("issue type", "Other"),
+}
 
 
 class InquirySource(StrEnum):
@@ -70,10 +74,13 @@ class Urgency(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"low": lazy_pgettext("urgency", "Low"),
-                "normal": lazy_pgettext("urgency", "Normal"),
-                "high": lazy_pgettext("urgency", "High"),
-                "urgent": lazy_pgettext("urgency", "Urgent")}[self.value]
+        return URGENCY_LABELS[self.value]
+
+
+URGENCY_LABELS = {"low": lazy_pgettext("urgency", "Low"),
+                  "normal": lazy_pgettext("urgency", "Normal"),
+                  "high": lazy_pgettext("urgency", "High"),
+                  "urgent": lazy_pgettext("urgency", "Urgent")}
 
 
 class DeclineReason(StrEnum):

@@ -18,8 +18,8 @@ workers = int(os.environ.get("CASEWORK_WORKERS", 2 * multiprocessing.cpu_count()
 timeout = 60
 graceful_timeout = 30
 keepalive = 5
-max_requests = 1000
-max_requests_jitter = 100
+max_requests = 10000
+max_requests_jitter = 1000
 
 # The proxy on this machine terminates TLS and says so in X-Forwarded-Proto (trusted from
 # loopback only, gunicorn's default forwarded_allow_ips), which makes the app see https.

@@ -15,7 +15,7 @@ from casework.errors import PermissionDenied
 from casework.extensions import db
 from casework.formatting import local_date, local_datetime, money
 from casework.forms import ActionForm
-from casework.models import ActionKind, AppealKind, Case, Role
+from casework.models import ActionKind, Appeal, AppealKind, Case, Network, Role, User
 from casework.permissions import acting_user, load_case, roles_required
 from casework.solidarity import outbox
 from casework.solidarity.appeals import (
@@ -123,12 +123,8 @@ def appeal(case_id: int) -> Page:
     return redirect(url_for("solidarity.fight", case_id=case_id))
 
 
-@bp.post("/appeals/<int:appeal_id>/answer")
-@roles_required(Role.ORGANIZER, Role.COORDINATOR)
-def answer(appeal_id: int) -> Page:
-    """Accept or decline an appeal (coordinators and the appeals delegate)."""
-    from casework.solidarity.views import page
-
+def answerable(appeal_id: int) -> tuple[User, Network, Appeal]:
+    """The user, their network and its received appeal they may answer (403/404)."""
     user = acting_user()
     network = user.network
     if not may_answer(network, user):
@@ -136,6 +132,16 @@ def answer(appeal_id: int) -> Page:
     appeal = get_received(network, appeal_id)
     if appeal is None:
         abort(404)
+    return user, network, appeal
+
+
+@bp.post("/appeals/<int:appeal_id>/answer")
+@roles_required(Role.ORGANIZER, Role.COORDINATOR)
+def answer(appeal_id: int) -> Page:
+    """Accept or decline an appeal (coordinators and the appeals delegate)."""
+    from casework.solidarity.views import page
+
+    user, network, appeal = answerable(appeal_id)
     form = AnswerForm(prefix=f"appeal-{appeal.id}")
     if not form.validate_on_submit():
         return page(network, status=400, answer_forms={appeal.id: form})
@@ -162,13 +168,7 @@ def report(appeal_id: int) -> Page:
     """Tell the network that asked how the one-off action went."""
     from casework.solidarity.views import page
 
-    user = acting_user()
-    network = user.network
-    if not may_answer(network, user):
-        abort(403)
-    appeal = get_received(network, appeal_id)
-    if appeal is None:
-        abort(404)
+    user, network, appeal = answerable(appeal_id)
     form = ReportForm(prefix=f"report-{appeal.id}")
     if not form.validate_on_submit():
         return page(network, status=400, report_forms={appeal.id: form})

@@ -30,7 +30,6 @@ LANGUAGE_COOKIE = "lang"
 _LOADING_USER = "casework_loading_user"
 
 
-
 class LocaleCachedDomain(Domain):
     """Flask-Babel's domain, with the request's catalog kept next to the request's locale.
 

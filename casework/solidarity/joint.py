@@ -18,6 +18,7 @@ from casework.cases.services import find_target, next_reference
 from casework.errors import PermissionDenied
 from casework.extensions import db
 from casework.models import (
+    ActionKind,
     Appeal,
     AppealDirection,
     AppealKind,
@@ -310,8 +311,6 @@ def follow(appeal: Appeal, status: dict[str, Any], initiator: str) -> None:
 def action_text(summary: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """"Portland SolNet: picket at Acme's Portland office, Sat 5 Dec 2026, 40 people", and
     its result as typed: the msgid and its values (translated when shown)."""
-    from casework.models import ActionKind
-
     kind = parsed_enum(ActionKind, summary.get("kind"), ActionKind.OTHER)
     place = text(summary.get("place"), 300)
     turnout = summary.get("turnout")
@@ -358,8 +357,6 @@ def action_note(case: Case, summary: dict[str, Any]) -> None:
 def report_one_off(appeal: Appeal, user: User, report: ActionReport) -> None:
     """Tell the network that asked how the one-off action went (once): it goes on its
     fight's timeline, as a joint fight's actions do."""
-    from casework.models import ActionKind
-
     network = db.session.get_one(Network, appeal.network_id)
     if not may_answer(network, user):
         raise PermissionDenied(_("Only a coordinator or the appeals delegate answers appeals."))

@@ -229,8 +229,12 @@ def test_a_joined_fight_makes_leaflets_not_letters_to_the_target(
     _case_id, linked_id = fights
     organizer = as_user(app, two.pdx_organizer)
     page = organizer.get(f"/cases/{linked_id}/letters").get_data(as_text=True)
-    assert re.findall(r'<option[^>]*value="(\w+)"', page)[:2] == ["leaflet", "en"]
-    assert "a joined fight makes leaflets only" in page
+    options = re.findall(r'<option[^>]*value="([\w+]*)"[^>]*>([^<]*)<', page)
+    assert options[0] == ("leaflet", "Action leaflet / poster")
+    assert "a joined fight makes leaflets only" in page and "No leaflets yet." in page
+    # No member whose language to follow: the default is named, and not offered twice.
+    assert options[1:] == [
+        ("", "English"), ("es", "Spanish"), ("es+en", "Spanish + English")]
     response = organizer.post(f"/cases/{linked_id}/letters", data={
         "kind": kind, "language": "", "csrf_token": csrf(page)})
     assert response.status_code == status

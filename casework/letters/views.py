@@ -30,6 +30,7 @@ from casework.letters.due import MAX_LISTED, DuePrint, letters_due
 from casework.letters.fetcher import ASSETS_DIR
 from casework.letters.forms import (
     KIND_LABELS,
+    LANGUAGE_LABELS,
     ApproveVersionForm,
     LetterTextsForm,
     NewLetterForm,
@@ -74,6 +75,10 @@ def index(case_id: int) -> BaseResponse | tuple[str, int] | str:
         form.kind.description = _("All communication with the target goes through "
                                   "%(network)s: a joined fight makes leaflets only.",
                                   network=case.joint_with)
+        # It has no member whose language to follow: its own default, named.
+        default = services.letter_language(case)
+        form.language.choices = [("", LANGUAGE_LABELS[default]), *(
+            (code, label) for code, label in LANGUAGE_LABELS.items() if code != default)]
     if form.validate_on_submit():
         try:
             letter = services.create_letter(case, acting_user(), LetterKind(form.kind.data),

@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from casework.extensions import db
-from casework.models import Case, Network, OutcomeKind, Role, User
+from casework.models import Case, Network, OutcomeKind, Person, Role, User
 from casework.reports.charts import chart_stylesheet
 from casework.reports.figures import network_report
 from casework.reports.period import Period
@@ -191,6 +192,30 @@ def test_the_figures_match_the_hand_count(app: Flask, world: World) -> None:
         before = network_report(network, Period.year(network.timezone, 2025))
         assert (before.funnel.declined, before.funnel.won, before.funnel.inquiries) == (1, 0, 1)
         assert before.mobilization.reliable_members is None and before.load.per_organizer is None
+
+
+def test_per_person_figures_read_alongside_see_the_same_records(app: Flask, world: World) -> None:
+    """The reliable members and the load per organizer are read on a second connection
+    (casework/reports/alongside.py), or in the request's own transaction when it has written
+    and not committed: either way they are the figures of what the reader sees."""
+    with app.app_context():
+        network = db.session.get_one(Network, world.network_id)
+        year = Period.year(network.timezone, 2026)
+        committed = network_report(network, year, include_people=True)
+        assert [m.name for m in committed.mobilization.reliable_members or []] == \
+            ["Paula Reliable", "Quinn Sometimes", "Tess Maybe"]
+        assert [(o.name, o.open_fights) for o in committed.load.per_organizer or []] == \
+            [("Omar Organizer", 1), ("Rosa Coordinator", 0)]
+        paula = db.session.scalars(select(Person).filter_by(name="Paula Reliable")).one()
+        paula.name = "Paula Renamed"
+        omar = db.session.scalars(select(User).filter_by(name="Omar Organizer")).one()
+        omar.is_disabled = True
+        db.session.flush()  # written, not committed: another connection would not see it
+        uncommitted = network_report(network, year, include_people=True)
+        assert [m.name for m in uncommitted.mobilization.reliable_members or []] == \
+            ["Paula Renamed", "Quinn Sometimes", "Tess Maybe"]
+        assert [o.name for o in uncommitted.load.per_organizer or []] == ["Rosa Coordinator"]
+        db.session.rollback()
 
 
 def test_a_win_counts_on_the_day_it_was_decided_not_the_day_it_was_entered(

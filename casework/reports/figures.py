@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -294,20 +294,35 @@ def network_report(network: Network, period: Period, *, include_people: bool = F
 
 def worked_out_report(network: Network, period: Period, *, include_people: bool,
                       today: date) -> Report:
-    """The report, from the database's aggregates (about a dozen statements)."""
+    """The report, from the database's aggregates (about a dozen statements); the
+    per-person figures are read alongside the others (casework/reports/alongside.py)."""
     from casework.reports import queries
+    from casework.reports.alongside import alongside
 
     queries.without_jit()
+    people = None
+    if include_people:
+        people = alongside(lambda: (queries.reliable_members(network.id, period),
+                                    queries.organizer_load(network.id, today)),
+                           prepare=queries.without_jit)
     outcomes, money = queries.outcomes_and_money(network.id, period)
+    mobilization = queries.mobilization(network.id, period, include_people=False)
+    load = queries.load(network.id, period, today, include_people=False)
+    funnel = queries.funnel(network.id, period, outcomes.overall)
+    timing = queries.timing(network.id, period)
+    if people is not None:
+        reliable, per_organizer = people()
+        mobilization = replace(mobilization, reliable_members=reliable)
+        load = replace(load, per_organizer=per_organizer)
     return Report(
         network_name=network.name,
         period=period,
         today=today,
-        funnel=queries.funnel(network.id, period, outcomes.overall),
+        funnel=funnel,
         outcomes=outcomes,
         money=money,
-        timing=queries.timing(network.id, period),
-        mobilization=queries.mobilization(network.id, period, include_people=include_people),
-        load=queries.load(network.id, period, today, include_people=include_people),
+        timing=timing,
+        mobilization=mobilization,
+        load=load,
         includes_people=include_people,
     )

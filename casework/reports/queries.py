@@ -281,16 +281,12 @@ def mobilization(network_id: int, period: Period, *, include_people: bool) -> Mo
     totals = {kind: sum(m.by_kind.get(kind.value, 0) for m in activity) for kind in ActionKind}
     kinds = sorted((Count(kind.value, kind.label, total) for kind, total in totals.items()),
                    key=lambda c: -c.count)
-    # Reliable members: the period's actions carried out, read from the network's index.
-    carried_out = (select(Action.id)
-                   .where(Action.network_id == network_id, Action.status == ActionStatus.DONE,
-                          in_period(Action.starts_at, period)).subquery("carried_out"))
     return Mobilization(
         months=activity, kinds=kinds, actions=sum(totals.values()),
         median_turnout=counted_median(every),
         with_turnout=sum(every.values()),
         calls=CallConversion(*(calls[name] for name in CALLS)),
-        reliable_members=reliable_members(carried_out) if include_people else None,
+        reliable_members=reliable_members(network_id, period) if include_people else None,
     )
 
 
@@ -308,8 +304,12 @@ def counted_median(counts: dict[int, int]) -> float | None:
     return sum(middle) / len(middle) if len(middle) == 2 else float(middle[0])
 
 
-def reliable_members(done: sa.Subquery) -> list[ReliableMember]:
-    """Who came most often when they said they would (coordinators only)."""
+def reliable_members(network_id: int, period: Period) -> list[ReliableMember]:
+    """Who came most often, in the period, when they said they would (coordinators only)."""
+    # The period's actions carried out, read from the network's index.
+    done = (select(Action.id)
+            .where(Action.network_id == network_id, Action.status == ActionStatus.DONE,
+                   in_period(Action.starts_at, period)).subquery("carried_out"))
     said_yes = CallListEntry.answer == CallAnswer.YES
     came = CallListEntry.is_checked_in.is_(True)
     # Tallied per person from the call lists' index first; only the people who may be among
@@ -354,30 +354,7 @@ def load(network_id: int, period: Period, today: date, *, include_people: bool) 
     open_fights, past_deadline = db.session.execute(
         select(func.count(), func.coalesce(func.sum(sa.case((late, 1), else_=0)), 0))
         .where(Case.network_id == network_id, is_open)).one()
-    per_organizer = None
-    if include_people:
-        # Led by the network's open fights (their (network, state) index), each one's team
-        # read through the team's primary key: "+ 0" keeps SQLite from reading the whole
-        # team table first and looking each membership's fight up. PostgreSQL plans well
-        # without it (with it, it probes the team's key once per open fight: twice as long).
-        team_late = sa.and_(Case.deadline_on < today, Case.state.in_(WATCHED_STATES))
-        on_sqlite = db.session.get_bind().dialect.name == "sqlite"
-        carried = (select(case_team.c.user_id, func.count().label("fights"),
-                          func.sum(sa.case((team_late, 1), else_=0)).label("late"))
-                   .select_from(Case)
-                   .join(case_team, case_team.c.case_id == (Case.id + 0 if on_sqlite
-                                                            else Case.id))
-                   .where(Case.network_id == network_id, is_open)
-                   .group_by(case_team.c.user_id).subquery())
-        fights_carried = func.coalesce(carried.c.fights, 0)
-        rows = db.session.execute(
-            select(User.name, fights_carried, func.coalesce(carried.c.late, 0))
-            .outerjoin(carried, carried.c.user_id == User.id)
-            .where(User.network_id == network_id, User.is_disabled.is_(False),
-                   User.role.in_([Role.ORGANIZER, Role.COORDINATOR]))
-            .order_by(fights_carried.desc(), User.name)).all()
-        per_organizer = [OrganizerLoad(name, int(count), int(late_count))
-                         for name, count, late_count in rows]
+    per_organizer = organizer_load(network_id, today) if include_people else None
     # Counted per target from the (network, created_at, target, state) index first; only
     # targets of two fights or more are then looked up.
     won = func.sum(sa.case((Case.state == CaseState.WON, 1), else_=0))
@@ -395,3 +372,30 @@ def load(network_id: int, period: Period, today: date, *, include_people: bool) 
         repeat_targets=[RepeatTarget(name, TargetKind(kind).label, int(count), int(won_count))
                         for name, kind, count, won_count in repeat],
     )
+
+
+def organizer_load(network_id: int, today: date) -> list[OrganizerLoad]:
+    """Each organizer's and coordinator's open fights today, and those past their deadline
+    (coordinators only)."""
+    is_open = Case.state.in_(OPEN_STATES)
+    # Led by the network's open fights (their (network, state) index), each one's team
+    # read through the team's primary key: "+ 0" keeps SQLite from reading the whole
+    # team table first and looking each membership's fight up. PostgreSQL plans well
+    # without it (with it, it probes the team's key once per open fight: twice as long).
+    team_late = sa.and_(Case.deadline_on < today, Case.state.in_(WATCHED_STATES))
+    on_sqlite = db.session.get_bind().dialect.name == "sqlite"
+    carried = (select(case_team.c.user_id, func.count().label("fights"),
+                      func.sum(sa.case((team_late, 1), else_=0)).label("late"))
+               .select_from(Case)
+               .join(case_team, case_team.c.case_id == (Case.id + 0 if on_sqlite
+                                                        else Case.id))
+               .where(Case.network_id == network_id, is_open)
+               .group_by(case_team.c.user_id).subquery())
+    fights_carried = func.coalesce(carried.c.fights, 0)
+    rows = db.session.execute(
+        select(User.name, fights_carried, func.coalesce(carried.c.late, 0))
+        .outerjoin(carried, carried.c.user_id == User.id)
+        .where(User.network_id == network_id, User.is_disabled.is_(False),
+               User.role.in_([Role.ORGANIZER, Role.COORDINATOR]))
+        .order_by(fights_carried.desc(), User.name)).all()
+    return [OrganizerLoad(name, int(count), int(late_count)) for name, count, late_count in rows]

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import dataclasses
 import statistics
+import threading
+import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -284,3 +286,52 @@ def check_the_figures(report: Any, expected: dict[str, Any], first: date, last: 
 def world(app: Flask, make_user: Callable[..., int], make_case: Callable[..., int],
           monkeypatch: pytest.MonkeyPatch) -> World:
     return build_world(app, make_user, make_case, monkeypatch)
+
+
+def action_carried_out(network_id: int, month: int) -> dict[str, Any]:
+    """What an action carried out adds to the tallies (casework/reports/action_tallies.py)."""
+    return {"action": True, "network_id": network_id, "kind": ActionKind.PICKET,
+            "starts_at": datetime(2026, month, 10, 18, 0, tzinfo=UTC), "turnout_actual": None,
+            "listed": 0, "called": 0, "said_yes": 0, "came": 0}
+
+
+@pytest.mark.postgres_only
+def test_two_writers_of_one_network_queue_instead_of_deadlocking(app: Flask,
+                                                                  world: World) -> None:
+    """Two transactions add actions in January and March, in opposite orders and in two
+    flushes each: each would hold the month row the other wants next. The second waits for
+    the first to commit instead; both land."""
+    zone = ZoneInfo("America/Los_Angeles")
+    first_flushed, second_started = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def writer(months: tuple[int, int], is_first: bool) -> None:
+        try:
+            with app.app_context(), db.engine.connect() as connection:
+                if not is_first:
+                    first_flushed.wait(10)
+                    second_started.set()
+                tallies.apply_change(connection, [],
+                                     [action_carried_out(world.network_id, months[0])], zone)
+                if is_first:
+                    first_flushed.set()
+                    second_started.wait(10)
+                    time.sleep(0.5)  # the second writer now waits for a row (or the lock)
+                tallies.apply_change(connection, [],
+                                     [action_carried_out(world.network_id, months[1])], zone)
+                connection.commit()
+        except BaseException as error:  # noqa: BLE001 - reported by the test below
+            failures.append(error)
+
+    with app.app_context():
+        before = action_counts(tallies.stored(db.session.connection(), world.network_id))
+    threads = [threading.Thread(target=writer, args=((1, 3), True)),
+               threading.Thread(target=writer, args=((3, 1), False))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not failures, failures
+    with app.app_context():
+        after = action_counts(tallies.stored(db.session.connection(), world.network_id))
+    assert after["action"] == before.get("action", 0) + 4  # two actions from each writer

@@ -141,6 +141,25 @@ def _upsert(connection: sa.Connection, table: sa.Table, changes: list[dict[str, 
     connection.execute(statement, sorted(changes, key=lambda c: tuple(c[k] for k in KEY)))
 
 
+# The first of the two keys of PostgreSQL's advisory locks taken on a network's tallies.
+TALLY_LOCK_CLASS = 0x7461_6C79  # "taly"
+
+
+def _queue_behind_other_writers(connection: sa.Connection, network_ids: set[int]) -> None:
+    """On PostgreSQL, hold the networks' tally lock until the transaction ends.
+
+    One flush updates its tally rows in key order, but a transaction may flush several
+    times (a case, then its actions): two writers of one network could each hold a month
+    row the other wants next, and PostgreSQL would abort one of them. Writers of a
+    network's tallies take its lock first instead, so the second waits for the first to
+    commit. SQLite has one writer at a time anyway."""
+    if connection.dialect.name != "postgresql":
+        return
+    for network_id in sorted(network_ids):
+        connection.execute(sa.select(sa.func.pg_advisory_xact_lock(TALLY_LOCK_CLASS,
+                                                                   network_id)))
+
+
 def apply_change(connection: sa.Connection, before: Iterable[Mapping[str, Any]],
                  after: Iterable[Mapping[str, Any]], zone: ZoneInfo) -> None:
     """Fights' figures rows changed from ``before`` to ``after``: the tallies follow."""
@@ -154,6 +173,7 @@ def apply_change(connection: sa.Connection, before: Iterable[Mapping[str, Any]],
     changed = {key: sums for key, sums in change.items() if any(sums)}
     if not changed:
         return
+    _queue_behind_other_writers(connection, {key[0] for key in changed})
     _upsert(connection, table,
             [{**dict(zip(KEY, key, strict=True)), **dict(zip(SUMS, sums, strict=True))}
              for key, sums in changed.items()])

@@ -19,7 +19,9 @@ when any response was not 200: a redirect to the login page looks fast.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import http.client
+import json
 import os
 import platform
 import random
@@ -103,6 +105,8 @@ end
 
 # --- Seeding: the case list's seed, plus what a case page and My work show --------------
 
+COORDINATOR_FIGHTS = 60
+
 
 @dataclass
 class Seeded:
@@ -123,23 +127,28 @@ def seed_everything(case_count: int) -> Seeded:
     today = date.today()
     rows = db.session.execute(select(Case.id, Case.created_at, Case.state).order_by(Case.id)).all()
     organizers, authors = base.organizer_ids, base.organizer_ids + base.intake_ids
-    # The coordinator whose pages are measured is on 1 team in 50 and has tasks of their own,
-    # so that My work has something to show.
-    assignees = [*organizers, base.coordinator_id]
+    # The coordinator whose pages are measured carries the same work at every size, as a
+    # busy organizer does however large the network: the teams of COORDINATOR_FIGHTS fights
+    # spread over the history, and those fights' tasks. The network around them grows. So
+    # My work shows as much at 1,000 cases as at 100,000, and its two figures compare the
+    # cost of the data's size, not of a fuller page.
+    every = max(1, len(rows) // COORDINATOR_FIGHTS)
     counts = {"tasks": 0, "actions": 0, "letters": 0, "events": 0}
     task_id = action_id = letter_id = event_id = 0
     for start in range(0, len(rows), CASE_CHUNK):
         tasks, actions, letters, versions, events, teams = [], [], [], [], [], []
-        for case_id, created, state in rows[start:start + CASE_CHUNK]:
+        for number, (case_id, created, state) in enumerate(rows[start:start + CASE_CHUNK],
+                                                           start):
             created = created.replace(tzinfo=UTC) if created.tzinfo is None else created
             ended = state in ENDED
-            if rng.random() < 0.02:
+            carried = number % every == every // 2
+            if carried:
                 teams.append({"case_id": case_id, "user_id": base.coordinator_id})
             for _ in range(3):
                 task_id += 1
                 tasks.append({
                     "id": task_id, "case_id": case_id, "title": rng.choice(TASK_TITLES),
-                    "assignee_id": rng.choice(assignees),
+                    "assignee_id": base.coordinator_id if carried else rng.choice(organizers),
                     "due_on": today + timedelta(days=rng.randint(-20, 40)),
                     "is_done": ended or rng.random() < 0.5, "done_at": None,
                     "created_by_id": rng.choice(authors), "rule_key": None, "due_from": None,
@@ -445,15 +454,22 @@ def run_size(backend: str, url: str, case_count: int, args: argparse.Namespace,
              workdir: Path) -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True})
     optional, missing = present_pages(app, OPTIONAL_PAGES)
-    with app.app_context():
-        db.create_all()
-        stamp_migrated()
-        with write_intent():
-            seeded = seed_everything(case_count)
-        db.engine.dispose()
-    counts = ", ".join(f"{n:,} {what}" for what, n in seeded.counts.items())
-    print(f"\n=== {backend}, {case_count:,} cases: seeded {counts} in {seeded.seconds:.1f} s ===",
-          flush=True)
+    kept = Path(f"{url.removeprefix('sqlite:///')}.seeded.json")
+    if url.startswith("sqlite:///") and kept.exists():  # --keep: seeded by an earlier run
+        seeded = Seeded(**json.loads(kept.read_text()))
+        print(f"\n=== {backend}, {case_count:,} cases: reused {url} ===", flush=True)
+    else:
+        with app.app_context():
+            db.create_all()
+            stamp_migrated()
+            with write_intent():
+                seeded = seed_everything(case_count)
+            db.engine.dispose()
+        if args.keep:
+            kept.write_text(json.dumps(dataclasses.asdict(seeded)))
+        counts = ", ".join(f"{n:,} {what}" for what, n in seeded.counts.items())
+        print(f"\n=== {backend}, {case_count:,} cases: seeded {counts} in "
+              f"{seeded.seconds:.1f} s ===", flush=True)
 
     script = workdir / "status.lua"
     script.write_text(WRK_SCRIPT)
@@ -473,7 +489,9 @@ def run_size(backend: str, url: str, case_count: int, args: argparse.Namespace,
         browser.post_form("/login", "/login", {"email": COORDINATOR_EMAIL, "password": PASSWORD})
         search_url = browser.post_form("/cases/", "/cases/search",
                                        form_fields(q=seeded.target_search))
-        page_list = pages(seeded, search_url) + optional
+        page_list = [(label, path) for label, path in pages(seeded, search_url) + optional
+                     if not args.pages or any(part.strip().lower() in label.lower()
+                                              for part in args.pages.split(","))]
         loads: list[Load] = []
         peak = 0.0  # workers restart after max_requests: the largest seen after any page
         for label, path in page_list:
@@ -538,6 +556,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--connections", type=int, default=8, help="wrk's open connections")
     parser.add_argument("--threads", type=int, default=2, help="wrk's threads")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--pages", default="",
+                        help="only the pages whose label holds one of these, comma-separated")
+    parser.add_argument("--keep", metavar="DIR",
+                        help="keep the seeded SQLite databases in DIR and reuse them")
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.sizes.split(",")]
     ensure_wrk()
@@ -546,8 +568,10 @@ def main(argv: list[str] | None = None) -> None:
           f"{NOW:%Y-%m-%d} with tasks and actions around today")
     with tempfile.TemporaryDirectory(prefix="casework-http-") as tmp:
         workdir = Path(tmp)
+        databases = Path(args.keep) if args.keep else workdir
+        databases.mkdir(parents=True, exist_ok=True)
         for size in sizes:
-            run_size("SQLite", f"sqlite:///{workdir / f'bench-{size}.sqlite3'}", size, args,
+            run_size("SQLite", f"sqlite:///{databases / f'bench-{size}.sqlite3'}", size, args,
                      workdir)
         if args.postgres:
             from tests.postgres_server import start_postgres

@@ -134,6 +134,8 @@ class Case(Model):
         # My work's fights past their deadline: open ones only, not every ended fight's; the
         # reports' open fights per organizer, read from the index alone (their ids joined).
         sa.Index("ix_case_record_state_deadline", "network_id", "state", "deadline_on", "id"),
+        # My work's inquiries nobody has taken up: oldest first, the first few read alone.
+        sa.Index("ix_case_record_state_created", "network_id", "state", "created_at", "id"),
         # The board: each state's column, longest in the state first.
         sa.Index("ix_case_record_board", "network_id", "state", "state_changed_at", "id"),
         # The targets list counts each target's fights and wins from this index alone.

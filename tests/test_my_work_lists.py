@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from flask import Flask
@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from casework.clock import network_today
 from casework.dashboard import lists
 from casework.extensions import db
-from casework.models import Case, Network, Role, Task
+from casework.models import Action, ActionKind, ActionStatus, Case, Network, Role, Task
 from casework.workflow.states import CaseState
 
 CaseMaker = Callable[..., int]
@@ -135,3 +135,36 @@ def test_a_very_long_list_is_counted_only_so_far(
     html = section(page, "cases-heading")
     assert html.count("<li>") == shown
     assert re.search(r'>3\+ more<span class="visually-hidden">', html)
+
+
+@pytest.mark.parametrize(("on_my_fight", "status", "days_ahead", "shown"), [
+    (True, ActionStatus.PLANNED, 3, True),
+    (True, ActionStatus.PLANNED, 13, True),
+    (True, ActionStatus.PLANNED, 20, False),  # beyond the two weeks
+    (True, ActionStatus.DONE, 3, False),
+    (True, ActionStatus.CANCELLED, 3, False),
+    (False, ActionStatus.PLANNED, 3, False),  # another organizer's fight
+])
+def test_my_work_lists_the_planned_actions_of_my_fights_in_the_next_two_weeks(
+    app: Flask, make_case: CaseMaker, make_user: Callable[..., int],
+    login_as: Callable[[int], FlaskClient], on_my_fight: bool, status: ActionStatus,
+    days_ahead: int, shown: bool,
+) -> None:
+    me, other = make_user(Role.ORGANIZER), make_user(Role.ORGANIZER)
+    mine = make_case(team=[me])
+    case_id = mine if on_my_fight else make_case(team=[other])
+    with app.app_context():
+        case = db.session.get_one(Case, case_id)
+        today = network_today(db.session.get_one(Network, case.network_id))
+        starts = datetime.combine(today + timedelta(days=days_ahead), time(18, 0), tzinfo=UTC)
+        db.session.add(Action(case_id=case.id, network_id=case.network_id,
+                              kind=ActionKind.PICKET, title="Picket at the office",
+                              starts_at=starts, status=status, created_by_id=other))
+        reference = case.reference
+        db.session.commit()
+    page = login_as(me).get("/").get_data(as_text=True)
+    if shown:
+        listed = section(page, "actions-heading")
+        assert "Picket at the office" in listed and reference in listed
+    else:
+        assert "Picket at the office" not in page

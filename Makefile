@@ -68,7 +68,7 @@ lint: $(VENV)/.test-installed
 
 # One worker per core: each starts its own PostgreSQL server and Chromium.
 test: system-test $(VENV)/.test-installed lint compile-catalogs
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --dist worksteal --durations=15
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

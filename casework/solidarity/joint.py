@@ -287,7 +287,7 @@ def follow(appeal: Appeal, status: dict[str, Any], initiator: str) -> None:
                                                           OutcomeKind.MOOT),
                                decided_on=day(outcome.get("decidedOn")) or utcnow().date(),
                                amount_recovered=amount(outcome.get("amount")),
-                               conditions=f"Joint fight led by {initiator}"))
+                               conditions=""))  # the page says whose fight it is, translated
         appeal.status = AppealStatus.ENDED
     changed = []
     for field, key in (("strategy", "strategy"), ("end_conditions", "endConditions")):

@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
@@ -32,6 +32,7 @@ from casework.cases.duplicates import (
 from casework.cases.form_data import facts_from_form, filters_from_form, prefill_form
 from casework.cases.forms import NO_ORGANIZER, CaseEditForm, CaseFilterForm, IntakeForm, TeamForm
 from casework.cases.queries import CaseFilters, list_cases
+from casework.cases.records import load_case_records
 from casework.cases.search_session import args_without_query, recall_into, remember_search
 from casework.cases.services import create_case, facts_of, target_proposal_of, update_case
 from casework.cases.summary import summary_of
@@ -151,6 +152,7 @@ def new() -> Response | str:
 @roles_required(*STAFF_ROLES)
 def show(case_id: int) -> str:
     case = load_case(case_id, loading=CASE_PAGE_LOADING)
+    load_case_records(case)
     user = acting_user()
     full = case.can_view_full_record(user)
     can_edit = case.can_edit(user)
@@ -183,15 +185,10 @@ def show(case_id: int) -> str:
     )
 
 
-# What the case page shows of the case itself: the one-to-one parts joined to it, each list
-# of records in one query (not one lazy load each from the templates). Its network is the
-# user's, loaded with the user: case.network reads it from the session, without SQL.
-CASE_PAGE_LOADING = (
-    joinedload(Case.person), joinedload(Case.target),
-    selectinload(Case.team), selectinload(Case.decisions), selectinload(Case.demands),
-    selectinload(Case.deliveries), selectinload(Case.contacts), selectinload(Case.consents),
-    selectinload(Case.outcomes),
-)
+# What the case page shows of the case itself: the one-to-one parts joined to it (its records
+# are read by load_case_records, its team when first read). Its network is the user's, loaded
+# with the user: case.network reads it from the session, without SQL.
+CASE_PAGE_LOADING = (joinedload(Case.person), joinedload(Case.target))
 
 
 @bp.route("/<int:case_id>/edit", methods=["GET", "POST"])

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Numeric, false, func, select, type_coerce
 from sqlalchemy import case as when
-from sqlalchemy.orm import selectinload
 
+from casework.cases.queries import visible_to
 from casework.extensions import db
 from casework.kept import kept_or_made, latest_change
 from casework.models import (
@@ -18,7 +18,9 @@ from casework.models import (
     ActionStatus,
     AuditEntry,
     Case,
+    IssueType,
     Outcome,
+    OutcomeKind,
     Role,
     Target,
     TargetFact,
@@ -56,15 +58,19 @@ class TargetPage:
 
 @dataclass(frozen=True)
 class FightRow:
-    """A fight against the target, linked only for those who may open the case."""
+    """A fight against the target as its page lists it (a plain row: the page shows a hundred),
+    linked only for those who may open the case. The outcome is the fight's latest."""
 
-    case: Case
+    id: int
+    reference: str
+    state: CaseState
+    issue_type: IssueType
+    amount_claimed: Decimal | None
+    created_at: datetime
+    outcome_kind: OutcomeKind | None
+    amount_recovered: Decimal | None
+    ended_on: date | None
     may_open: bool
-
-    @property
-    def ended_on(self) -> date | None:
-        outcome = self.case.outcome
-        return outcome.decided_on if outcome else None
 
 
 @dataclass(frozen=True)
@@ -147,11 +153,16 @@ def count_fights(user: User, text: str, sort: str, page: int,
 
 def fights_against(target: Target, user: User) -> list[FightRow]:
     """The latest fights against the target, newest first."""
-    cases = db.session.scalars(
-        select(Case).where(Case.target_id == target.id)
-        .options(selectinload(Case.outcomes))
+    latest = (select(func.max(Outcome.id)).where(Outcome.case_id == Case.id)
+              .correlate(Case).scalar_subquery())
+    rows = db.session.execute(
+        select(Case.id, Case.reference, Case.state, Case.issue_type, Case.amount_claimed,
+               Case.created_at, Outcome.kind, Outcome.amount_recovered, Outcome.decided_on,
+               visible_to(user))
+        .outerjoin(Outcome, Outcome.id == latest)
+        .where(Case.target_id == target.id)
         .order_by(Case.id.desc()).limit(FIGHTS_SHOWN))
-    return [FightRow(case, case.can_view(user)) for case in cases]
+    return [FightRow(*row[:-1], may_open=bool(row[-1])) for row in rows]
 
 
 def fight_record(target: Target) -> FightRecord:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Row, select
 
 from casework.cases.queries import has_no_team, visibility_conditions
-from casework.dashboard.lists import Shortlist, shortlist
+from casework.dashboard.lists import CASE_COLUMNS, Shortlist, shortlist
 from casework.formatting import network_zone
 from casework.models import Case, User
 from casework.workflow.states import CaseState
@@ -19,14 +19,14 @@ SHOWN = 8
 
 @dataclass(frozen=True)
 class WaitingInquiries:
-    cases: list[tuple[Case, int]]  # with the days each has waited, longest first; <= SHOWN
-    listed: Shortlist[Case]  # how many there are, and how many more the case list shows
+    cases: list[tuple[Row[Any], int]]  # with the days each has waited, longest first; <= SHOWN
+    listed: Shortlist[Row[Any]]  # how many there are, and how many more the case list shows
 
 
 def unassigned_inquiries(user: User, today: date) -> WaitingInquiries:
     """Inquiries with no organizer that the user may list (intake: their own and web-form ones)."""
     conditions = [*visibility_conditions(user), Case.state == CaseState.INQUIRY, has_no_team()]
-    first = shortlist(select(Case).where(*conditions).options(joinedload(Case.target))
+    first = shortlist(select(*CASE_COLUMNS).where(*conditions)
                       .order_by(Case.created_at, Case.id), SHOWN)
     zone = network_zone()
     return WaitingInquiries(

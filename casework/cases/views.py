@@ -283,13 +283,13 @@ def flash_target_proposal(case: Case) -> None:
 
 def organizer_choices(user: User) -> list[tuple[str, str]]:
     """Organizers and coordinators of the user's network, for filters and team pickers."""
-    people = db.session.scalars(
-        select(User)
+    people = db.session.execute(
+        select(User.id, User.name)
         .where(User.network_id == user.network_id, User.role.in_(CASE_TEAM_ROLES),
                User.is_disabled.is_(False))
         .order_by(User.name)
     )
-    return [(str(person.id), person.name) for person in people]
+    return [(str(person_id), name) for person_id, name in people]
 
 
 def target_names() -> list[str]:

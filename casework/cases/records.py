@@ -1,14 +1,17 @@
-"""The case's lists of records the case page shows, loaded only when the case has some.
+"""What the case page reads of a case only when the case has some.
 
 Most fights have few kinds of record: an inquiry has no demands, deliveries, contacts, consents,
-outcomes or actions yet. One statement asks which kinds the case has; only those are read,
-each with a statement built once. The others are set empty, so the templates read them
-without a lazy load. (A ``selectinload`` per list cost about 0.3 ms of CPU each, even empty:
-seven of them were a sixth of the page's time.)
+outcomes or actions yet, and few fights have documents, requests to join the team, a target
+proposal waiting for review or appeals to other networks. One statement asks which the case
+has; only those are read. The case's record lists are read here, each with a statement built
+once, and the others set empty, so the templates read them without a lazy load. (A
+``selectinload`` per list cost about 0.3 ms of CPU each, even empty: seven of them were a sixth
+of the page's time; every other statement of the page about 0.15 ms.)
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -17,7 +20,15 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.attributes import set_committed_value
 
 from casework.extensions import db
-from casework.models import Case
+from casework.models import (
+    Appeal,
+    Case,
+    Document,
+    JoinRequestStatus,
+    ProposalStatus,
+    TargetProposal,
+    TeamJoinRequest,
+)
 
 # One-to-many lists of the case, each ordered as its relationship is.
 CASE_PAGE_RECORDS: tuple[InstrumentedAttribute[Any], ...] = (
@@ -26,20 +37,45 @@ CASE_PAGE_RECORDS: tuple[InstrumentedAttribute[Any], ...] = (
 )
 
 
-def load_case_records(case: Case) -> None:
-    """Fill the case's record lists: one statement to find which it has, one per list it has."""
-    present = db.session.execute(kinds_present(), {"case_id": case.id}).one()
-    for relationship, has_rows in zip(CASE_PAGE_RECORDS, present, strict=True):
+@dataclass(frozen=True)
+class CaseHas:
+    """Which of the case page's other sections have anything to read."""
+
+    documents: bool
+    join_requests: bool  # unanswered requests to join the team
+    target_proposal: bool  # details for its target waiting for review
+    appeals: bool  # sent or received about this fight
+
+
+def load_case_records(case: Case) -> CaseHas:
+    """Fill the case's record lists and say what else it has: one statement to find which it
+    has, then one per record list it has."""
+    present = db.session.execute(
+        kinds_present(), {"case_id": case.id, "target_id": case.target_id}).one()
+    lists = len(CASE_PAGE_RECORDS)
+    for relationship, has_rows in zip(CASE_PAGE_RECORDS, present[:lists], strict=True):
         rows = list(db.session.scalars(rows_of(relationship.key), {"case_id": case.id})
                     ) if has_rows else []
         set_committed_value(case, relationship.key, rows)
+    return CaseHas(*present[lists:])
 
 
 @cache
 def kinds_present() -> Select[Any]:
-    """Does the case have rows in each list of ``CASE_PAGE_RECORDS``, in that order."""
-    return select(*(exists().where(case_column(relationship) == bindparam("case_id"))
-                    for relationship in CASE_PAGE_RECORDS))
+    """Does the case have rows in each list of ``CASE_PAGE_RECORDS``, in that order, then
+    each of ``CaseHas``."""
+    case_id = bindparam("case_id")
+    return select(
+        *(exists().where(case_column(relationship) == case_id)
+          for relationship in CASE_PAGE_RECORDS),
+        exists().where(Document.case_id == case_id),
+        exists().where(TeamJoinRequest.case_id == case_id,
+                       TeamJoinRequest.status == JoinRequestStatus.PENDING),
+        exists().where(TargetProposal.case_id == case_id,
+                       TargetProposal.target_id == bindparam("target_id"),
+                       TargetProposal.status == ProposalStatus.PENDING),
+        exists().where(Appeal.case_id == case_id),
+    )
 
 
 @cache

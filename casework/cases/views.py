@@ -45,6 +45,7 @@ from casework.cases.team import (
     team_section,
 )
 from casework.cases.timeline import changed_field_names
+from casework.documents.services import documents_of
 from casework.errors import PermissionDenied, StaleCase
 from casework.extensions import db
 from casework.fight.page import fight_sections
@@ -152,7 +153,7 @@ def new() -> Response | str:
 @roles_required(*STAFF_ROLES)
 def show(case_id: int) -> str:
     case = load_case(case_id, loading=CASE_PAGE_LOADING)
-    load_case_records(case)
+    has = load_case_records(case)
     user = acting_user()
     full = case.can_view_full_record(user)
     can_edit = case.can_edit(user)
@@ -171,14 +172,15 @@ def show(case_id: int) -> str:
     if can_edit:
         task_form = TaskForm()
         task_form.assignee_id.choices = assignee_choices(case)
-    fight = fight_sections(case, user)
+    fight = fight_sections(case, user, has_appeals=has.appeals)
     return render_template(
         "cases/show.html", case=case, full=full, can_edit=can_edit, tasks=tasks,
         events=events, task_form=task_form,
         summary=summary_of(case, user, tasks, fight["today"]),
         team_candidates=organizer_choices(user) if user.role == Role.COORDINATOR else [],
-        team=team_section(case, user),
-        target_proposal=target_proposal_of(case) if full else None,
+        team=team_section(case, user, has_requests=has.join_requests),
+        target_proposal=target_proposal_of(case) if full and has.target_proposal else None,
+        documents=documents_of(case) if full and has.documents else [],
         state_label=state_label, changed_field_names=changed_field_names,
         **fight,
         **action_sections(case, user),

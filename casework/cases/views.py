@@ -15,7 +15,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
@@ -160,14 +160,8 @@ def show(case_id: int) -> str:
     tasks = events = []
     if full:
         record_view(case)
-        tasks = list(db.session.scalars(
-            select(Task).options(joinedload(Task.assignee)).where(Task.case_id == case.id)
-            .order_by(Task.is_done, Task.due_on, Task.id)
-        ))
-        events = list(db.session.scalars(
-            select(Event).options(joinedload(Event.actor)).where(Event.case_id == case.id)
-            .order_by(Event.id.desc())
-        ))
+        tasks = list(db.session.scalars(CASE_TASKS, {"case_id": case.id}))
+        events = list(db.session.scalars(CASE_EVENTS, {"case_id": case.id}))
     task_form = None
     if can_edit:
         task_form = TaskForm()
@@ -191,6 +185,13 @@ def show(case_id: int) -> str:
 # are read by load_case_records, its team when first read). Its network is the user's, loaded
 # with the user: case.network reads it from the session, without SQL.
 CASE_PAGE_LOADING = (joinedload(Case.person), joinedload(Case.target))
+# Its tasks and timeline, with who does and who did each; built once (building a statement
+# with a joinedload cost more than running it).
+CASE_TASKS = (select(Task).options(joinedload(Task.assignee))
+              .where(Task.case_id == bindparam("case_id"))
+              .order_by(Task.is_done, Task.due_on, Task.id))
+CASE_EVENTS = (select(Event).options(joinedload(Event.actor))
+               .where(Event.case_id == bindparam("case_id")).order_by(Event.id.desc()))
 
 
 @bp.route("/<int:case_id>/edit", methods=["GET", "POST"])

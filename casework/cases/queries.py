@@ -87,12 +87,13 @@ def has_no_team() -> ColumnElement[bool]:
     return ~exists().where(case_team.c.case_id == Case.id)
 
 
-def is_past_deadline(today: date) -> ColumnElement[bool]:
+def is_past_deadline(today: date | ColumnElement[date]) -> ColumnElement[bool]:
     """Fights whose deadline passed while they still wait on the target's answer."""
     return and_(Case.state.in_(DEADLINE_WATCHED_STATES), Case.deadline_on < today)
 
 
-def is_overdue_task(today: date, *, overdue: bool = True) -> ColumnElement[bool]:
+def is_overdue_task(today: date | ColumnElement[date], *,
+                    overdue: bool = True) -> ColumnElement[bool]:
     """Open tasks due before today (``overdue``), or due today, later or whenever (not)."""
     return Task.due_on < today if overdue else or_(Task.due_on >= today, Task.due_on.is_(None))
 

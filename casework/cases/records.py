@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, exists, select
+from sqlalchemy import BindParameter, Select, bindparam, exists, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -64,10 +64,10 @@ def load_case_records(case: Case) -> CaseHas:
 def kinds_present() -> Select[Any]:
     """Does the case have rows in each list of ``CASE_PAGE_RECORDS``, in that order, then
     each of ``CaseHas``."""
-    case_id = bindparam("case_id")
-    return select(
-        *(exists().where(case_column(relationship) == case_id)
-          for relationship in CASE_PAGE_RECORDS),
+    case_id: BindParameter[int] = bindparam("case_id")
+    present: list[Any] = [exists().where(case_column(relationship) == case_id)
+                          for relationship in CASE_PAGE_RECORDS]
+    present += [
         exists().where(Document.case_id == case_id),
         exists().where(TeamJoinRequest.case_id == case_id,
                        TeamJoinRequest.status == JoinRequestStatus.PENDING),
@@ -75,7 +75,8 @@ def kinds_present() -> Select[Any]:
                        TargetProposal.target_id == bindparam("target_id"),
                        TargetProposal.status == ProposalStatus.PENDING),
         exists().where(Appeal.case_id == case_id),
-    )
+    ]
+    return select(*present)
 
 
 @cache

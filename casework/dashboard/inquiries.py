@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Row, select
 
 from casework.cases.queries import has_no_team, visibility_conditions
-from casework.dashboard.lists import CASE_COLUMNS, Shortlist, shortlist
+from casework.dashboard.lists import CASE_COLUMNS, Shortlist, list_statements, shortlist
 from casework.formatting import network_zone
 from casework.models import Case, User
 from casework.workflow.states import CaseState
@@ -26,8 +26,8 @@ class WaitingInquiries:
 def unassigned_inquiries(user: User, today: date) -> WaitingInquiries:
     """Inquiries with no organizer that the user may list (intake: their own and web-form ones)."""
     conditions = [*visibility_conditions(user), Case.state == CaseState.INQUIRY, has_no_team()]
-    first = shortlist(select(*CASE_COLUMNS).where(*conditions)
-                      .order_by(Case.created_at, Case.id), SHOWN)
+    first = shortlist(list_statements(select(*CASE_COLUMNS).where(*conditions)
+                                      .order_by(Case.created_at, Case.id), SHOWN))
     zone = network_zone()
     return WaitingInquiries(
         [(case, (today - case.created_at.astimezone(zone).date()).days) for case in first.rows],

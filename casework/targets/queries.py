@@ -162,7 +162,10 @@ def fights_against(target: Target, user: User) -> list[FightRow]:
         .outerjoin(Outcome, Outcome.id == latest)
         .where(Case.target_id == target.id)
         .order_by(Case.id.desc()).limit(FIGHTS_SHOWN))
-    return [FightRow(*row[:-1], may_open=bool(row[-1])) for row in rows]
+    return [FightRow(case_id, reference, state, issue_type, claimed, created_at, outcome_kind,
+                     recovered, ended_on, bool(may_open))
+            for (case_id, reference, state, issue_type, claimed, created_at, outcome_kind,
+                 recovered, ended_on, may_open) in rows]
 
 
 def fight_record(target: Target) -> FightRecord:

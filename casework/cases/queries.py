@@ -58,11 +58,18 @@ def visible_to(user: User) -> ColumnElement[bool]:
 
 def visibility_conditions(user: User) -> list[ColumnElement[bool]]:
     """``visible_to`` as separate conditions, for queries that weigh each on its own."""
-    in_network = Case.network_id == user.network_id
-    if user.role in (Role.COORDINATOR, Role.ORGANIZER):
+    return visibility_for(user.role, user.id, user.network_id)
+
+
+def visibility_for(role: Role, user_id: int | ColumnElement[int],
+                   network_id: int | ColumnElement[int]) -> list[ColumnElement[bool]]:
+    """``visibility_conditions`` for a role, the ids given as values or bound parameters (for
+    statements built once per role)."""
+    in_network = Case.network_id == network_id
+    if role in (Role.COORDINATOR, Role.ORGANIZER):
         return [in_network]
-    if user.role == Role.INTAKE:  # their own, and web-form inquiries waiting for a call back
-        return [in_network, or_(Case.created_by_id == user.id, waiting_web_inquiry())]
+    if role == Role.INTAKE:  # their own, and web-form inquiries waiting for a call back
+        return [in_network, or_(Case.created_by_id == user_id, waiting_web_inquiry())]
     return [false()]
 
 

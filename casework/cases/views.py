@@ -286,13 +286,15 @@ def flash_target_proposal(case: Case) -> None:
 
 def organizer_choices(user: User) -> list[tuple[str, str]]:
     """Organizers and coordinators of the user's network, for filters and team pickers."""
-    people = db.session.execute(
-        select(User.id, User.name)
-        .where(User.network_id == user.network_id, User.role.in_(CASE_TEAM_ROLES),
-               User.is_disabled.is_(False))
-        .order_by(User.name)
-    )
+    people = db.session.execute(ORGANIZERS, {"network_id": user.network_id})
     return [(str(person_id), name) for person_id, name in people]
+
+
+# Built once: the case page, the case list and the board ask on every view.
+ORGANIZERS = (select(User.id, User.name)
+              .where(User.network_id == bindparam("network_id"), User.role.in_(CASE_TEAM_ROLES),
+                     User.is_disabled.is_(False))
+              .order_by(User.name))
 
 
 def target_names() -> list[str]:

@@ -213,8 +213,12 @@ def fight_record_statement() -> Select[Any]:
 
 def count_other_fights(case: Case) -> int:
     """How many other fights the network has had against this case's target."""
-    return db.session.scalar(select(func.count(Case.id)).where(
-        Case.target_id == case.target_id, Case.id != case.id)) or 0
+    return db.session.scalar(OTHER_FIGHTS, {"target_id": case.target_id, "case_id": case.id}) or 0
+
+
+# Built once: the case page asks on every view.
+OTHER_FIGHTS = select(func.count(Case.id)).where(
+    Case.target_id == bindparam("target_id"), Case.id != bindparam("case_id"))
 
 
 def related_targets(target: Target) -> list[RelatedTarget]:

@@ -26,7 +26,6 @@ from casework.people.languages import language_list
 # The Babel locale each UI language formats with; the patterns are the same in both.
 FORMAT_LOCALES = {"en": "en_US", "es": "es_US"}
 DATE_PATTERN = "EEE d MMM yyyy"
-DATETIME_PATTERN = "EEE d MMM yyyy, HH:mm"
 MONTH_PATTERN = "MMM yyyy"
 CURRENCY = "USD"
 RENDER_FORMATS = "casework_formats"  # the template context's name for RenderFormats
@@ -69,8 +68,10 @@ def local_datetime(value: datetime | None, zone: ZoneInfo | None = None,
     if value is None:
         return ""
     local = value.astimezone(zone or network_zone())
-    return dates.format_datetime(local, DATETIME_PATTERN, tzinfo=local.tzinfo,
-                                 locale=babel_locale(locale or format_locale()))
+    # "EEE d MMM yyyy, HH:mm" is DATE_PATTERN and the time: the day's text is kept per day
+    # (Babel formats a date-time pattern in ~30 us); the time is digits in every UI language.
+    day = _formatted_date(local.date(), DATE_PATTERN, locale or format_locale())
+    return f"{day}, {local:%H:%M}"
 
 
 def local_date(value: date | datetime | None, zone: ZoneInfo | None = None,

@@ -121,6 +121,7 @@ def wtforms_messages(meta: Any, form: Any) -> Any:
 # Every form of the app: attributes written directly, hidden fields without ids, required
 # selects with a placeholder, WTForms' messages from a catalog read once.
 widgets.html_params = widgets.core.html_params = html_params
+widgets.Input.html_params = widgets.Button.html_params = staticmethod(html_params)
 CSRFTokenField.widget = HiddenInputWithoutId()
 SelectField.widget = SelectWithPlaceholder()
 FlaskForm.Meta.get_translations = wtforms_messages

@@ -11,22 +11,24 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, dates, numbers
 from flask import Flask
 from flask_babel import get_locale
 from flask_login import current_user
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from casework.people.languages import language_list
 
 # The Babel locale each UI language formats with; the patterns are the same in both.
 FORMAT_LOCALES = {"en": "en_US", "es": "es_US"}
 DATE_PATTERN = "EEE d MMM yyyy"
-DATETIME_PATTERN = "EEE d MMM yyyy, HH:mm"
 MONTH_PATTERN = "MMM yyyy"
 CURRENCY = "USD"
+RENDER_FORMATS = "casework_formats"  # the template context's name for RenderFormats
 
 
 def network_zone() -> ZoneInfo:
@@ -59,23 +61,27 @@ def _formatted_date(value: date, pattern: str, locale: str) -> str:
     return dates.format_date(value, pattern, locale=babel_locale(locale))
 
 
-def local_datetime(value: datetime | None, zone: ZoneInfo | None = None) -> str:
+def local_datetime(value: datetime | None, zone: ZoneInfo | None = None,
+                   locale: str | None = None) -> str:
     """A UTC timestamp shown in the network's time zone (or ``zone``), e.g.
     'Mon 3 Nov 2026, 14:05'."""
     if value is None:
         return ""
     local = value.astimezone(zone or network_zone())
-    return dates.format_datetime(local, DATETIME_PATTERN, tzinfo=local.tzinfo,
-                                 locale=babel_locale(format_locale()))
+    # "EEE d MMM yyyy, HH:mm" is DATE_PATTERN and the time: the day's text is kept per day
+    # (Babel formats a date-time pattern in ~30 us); the time is digits in every UI language.
+    day = _formatted_date(local.date(), DATE_PATTERN, locale or format_locale())
+    return f"{day}, {local:%H:%M}"
 
 
-def local_date(value: date | datetime | None) -> str:
+def local_date(value: date | datetime | None, zone: ZoneInfo | None = None,
+               locale: str | None = None) -> str:
     """A date shown as 'Mon 3 Nov 2026' (a timestamp is first moved to the network's zone)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = value.astimezone(network_zone()).date()
-    return _formatted_date(value, DATE_PATTERN, format_locale())
+        value = value.astimezone(zone or network_zone()).date()
+    return _formatted_date(value, DATE_PATTERN, locale or format_locale())
 
 
 def month_year(value: date) -> str:
@@ -88,11 +94,11 @@ def today_in_network() -> date:
     return datetime.now(network_zone()).date()
 
 
-def money(value: Decimal | None) -> str:
+def money(value: Decimal | None, locale: str | None = None) -> str:
     """An amount as '$1,234.50', or an empty string when not known."""
     if value is None:
         return ""
-    return _formatted_money(str(value), format_locale())
+    return _formatted_money(str(value), locale or format_locale())
 
 
 @lru_cache(maxsize=4096)
@@ -114,11 +120,58 @@ def language_names(codes: str) -> str:
     return language_list(codes)
 
 
+class RenderFormats:
+    """The network's time zone and the UI's format locale for one render, each found when
+    first needed: a list shows a hundred dates and amounts, and finding them (the user, the
+    network, the locale, through Flask's request globals) cost more than formatting one.
+    ``render_template`` runs inside any ``force_locale`` that chooses the language."""
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        return network_zone()
+
+    @cached_property
+    def locale(self) -> str:
+        return format_locale()
+
+
+def render_formats() -> dict[str, RenderFormats]:
+    """Context processor: each render's own ``RenderFormats``."""
+    return {RENDER_FORMATS: RenderFormats()}
+
+
+def formats_of(context: Context) -> RenderFormats:
+    """The render's formats (a macro imported without the context makes its own)."""
+    formats = context.get(RENDER_FORMATS)
+    return formats if isinstance(formats, RenderFormats) else RenderFormats()
+
+
+@pass_context
+def local_datetime_filter(context: Context, value: datetime | None) -> str:
+    formats = formats_of(context)
+    return local_datetime(value, formats.zone, formats.locale) if value is not None else ""
+
+
+@pass_context
+def local_date_filter(context: Context, value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    formats = formats_of(context)
+    zone = formats.zone if isinstance(value, datetime) else None
+    return local_date(value, zone, formats.locale)
+
+
+@pass_context
+def money_filter(context: Context, value: Decimal | None) -> str:
+    return money(value, formats_of(context).locale) if value is not None else ""
+
+
 def register(app: Flask) -> None:
     """Make the filters and helpers available to every template."""
-    app.add_template_filter(local_datetime)
-    app.add_template_filter(local_date)
-    app.add_template_filter(money)
+    app.context_processor(render_formats)
+    app.add_template_filter(local_datetime_filter, "local_datetime")
+    app.add_template_filter(local_date_filter, "local_date")
+    app.add_template_filter(money_filter, "money")
     app.add_template_filter(number)
     app.add_template_filter(language_names)
     app.add_template_global(today_in_network)

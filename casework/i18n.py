@@ -16,9 +16,12 @@ from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, g, has_request_context, request
+from flask import Flask, g, has_app_context, has_request_context, request
 from flask_babel import Babel, Domain, get_locale
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
@@ -119,11 +122,51 @@ def init_i18n(app: Flask) -> None:
         pgettext=lambda c, s: catalog().upgettext(c, s),
         npgettext=lambda c, s, p, n: catalog().unpgettext(c, s, p, n),
     )
+    app.context_processor(render_translations)
+
+
+def render_translations() -> dict[str, Any]:
+    """``_`` and ``ngettext`` for one render, bound to its catalog.
+
+    The callables above find the request's catalog anew for every string, through three of
+    Jinja's ``context.call`` layers: a case page says about 100 strings. These do what Jinja's
+    new-style gettext does (autoescape, then ``%`` with the values) with the catalog found once
+    per render (``render_template`` runs inside any ``force_locale`` that chooses it).
+    Macros imported without the context still use the callables above.
+    """
+    translations = catalog()
+
+    @pass_eval_context
+    def gettext(eval_context: EvalContext, string: str, **values: Any) -> str:
+        text = translations.ugettext(string)
+        return (Markup(text) if eval_context.autoescape else text) % values  # noqa: S704 - as Jinja does
+
+    @pass_eval_context
+    def ngettext(eval_context: EvalContext, singular: str, plural: str, num: int,
+                 **values: Any) -> str:
+        values.setdefault("num", num)
+        text = translations.ungettext(singular, plural, num)
+        return (Markup(text) if eval_context.autoescape else text) % values  # noqa: S704 - as Jinja does
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
 
 
 def catalog() -> Any:
     """The request's catalog (Flask-Babel's default domain: the app uses no other)."""
     return babel.domain_instance.get_translations()
+
+
+def lazy_pgettext(context: str, msgid: str) -> LazyString:
+    """Flask-Babel's ``lazy_pgettext`` (the same lazy string), translated through ``catalog()``
+    when shown: enum labels are shown once or twice per row of every list (a target page
+    shows 200), and Flask-Babel's way to the catalog looks the request up six times more."""
+    return LazyString(_pgettext, context, msgid)
+
+
+def _pgettext(context: str, msgid: str) -> str:
+    if not has_app_context():  # as Flask-Babel does: the text as written (English)
+        return msgid
+    return str(catalog().upgettext(context, msgid))
 
 
 def compile_catalogs(directory: Path = TRANSLATIONS_DIR) -> None:

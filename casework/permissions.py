@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from functools import wraps
+from collections.abc import Callable
+from functools import lru_cache, wraps
 from typing import Any, TypeVar, cast
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm.interfaces import ORMOption
 
 from casework.extensions import db, login_manager
@@ -47,15 +47,15 @@ def acting_user() -> User:
 
 
 def load_case(case_id: int, *, full_record: bool = False, edit: bool = False,
-              loading: Sequence[ORMOption] = ()) -> Case:
+              loading: tuple[ORMOption, ...] = ()) -> Case:
     """Load a case of the user's network (404 otherwise) and check the user may see or edit it.
 
     ``loading``: loader options for what the page shows of the case (its records in a few
-    queries rather than one lazy load each from the template)."""
+    queries rather than one lazy load each from the template), a module's constant: its
+    statement is built once."""
     user = acting_user()
     case = db.session.scalars(
-        select(Case).where(Case.id == case_id, Case.network_id == user.network_id)
-        .options(*loading)
+        case_statement(loading), {"case_id": case_id, "network_id": user.network_id}
     ).one_or_none()
     if case is None:
         abort(404)
@@ -69,3 +69,11 @@ def load_case(case_id: int, *, full_record: bool = False, edit: bool = False,
     if not allowed:
         abort(403)
     return case
+
+
+@lru_cache(maxsize=16)
+def case_statement(loading: tuple[ORMOption, ...]) -> Select[Case]:
+    """A case by id and network, with ``loading``: built once (a statement with loader
+    options costs more to build than to run)."""
+    return select(Case).where(Case.id == bindparam("case_id"),
+                              Case.network_id == bindparam("network_id")).options(*loading)

@@ -26,13 +26,20 @@ from casework.models import (
 def action_sections(case: Case, user: User) -> dict[str, Any]:
     """Template values: the ladder for the case team and coordinators only, and the planned
     actions the user has people to call for (a caller need not be on the team)."""
-    calls_to_make = list(db.session.scalars(
-        select(Action).where(Action.case_id == case.id, Action.status == ActionStatus.PLANNED,
-                             Action.id.in_(select(CallListEntry.action_id).where(
-                                 CallListEntry.caller_id == user.id)))
-        .order_by(Action.position, Action.id)))
     return {"ladder": ladder_of(case) if can_run_actions(case, user) else None,
-            "calls_to_make": calls_to_make}
+            "calls_to_make": calls_to_make_on(case, user)}
+
+
+def calls_to_make_on(case: Case, user: User) -> list[Action]:
+    """The case's planned actions (its loaded ``actions``, in their order) on whose call lists
+    the user has people to call; no statement for a case with none planned."""
+    planned = [action for action in case.actions if action.status == ActionStatus.PLANNED]
+    if not planned:
+        return []
+    calling = set(db.session.scalars(select(CallListEntry.action_id).where(
+        CallListEntry.caller_id == user.id,
+        CallListEntry.action_id.in_([action.id for action in planned]))))
+    return [action for action in planned if action.id in calling]
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -222,16 +223,26 @@ def record_contact_view(network_id: int, person_id: int, *, case_id: int | None 
     without telling a reader more than the first one does.
     """
     actor = current_actor()
-    seen_lately = db.session.scalar(sa.select(AuditEntry.id).where(
-        AuditEntry.network_id == network_id, AuditEntry.object_type == "person",
-        AuditEntry.object_id == str(person_id), AuditEntry.action == CONTACT_VIEW,
-        AuditEntry.detail == detail[:DETAIL_LENGTH],
-        AuditEntry.user_id.is_(None) if actor.user_id is None
-        else AuditEntry.user_id == actor.user_id,
-        AuditEntry.created_at >= utcnow() - CONTACT_VIEW_QUIET).limit(1))
+    seen_lately = db.session.scalar(contact_view_statement(by_user=actor.user_id is not None), {
+        "network_id": network_id, "person_id": str(person_id),
+        "detail": detail[:DETAIL_LENGTH], "user_id": actor.user_id,
+        "since": utcnow() - CONTACT_VIEW_QUIET})
     if seen_lately is None:
         record_access(CONTACT_VIEW, network_id=network_id, object_type="person",
                       object_id=str(person_id), case_id=case_id, detail=detail)
+
+
+@cache
+def contact_view_statement(*, by_user: bool) -> sa.Select[int]:
+    """A recent entry of a contact view (by a user, or by no one logged in), built once: the
+    case page and the person page ask on every view."""
+    return sa.select(AuditEntry.id).where(
+        AuditEntry.network_id == sa.bindparam("network_id"), AuditEntry.object_type == "person",
+        AuditEntry.object_id == sa.bindparam("person_id"), AuditEntry.action == CONTACT_VIEW,
+        AuditEntry.detail == sa.bindparam("detail"),
+        AuditEntry.user_id == sa.bindparam("user_id") if by_user
+        else AuditEntry.user_id.is_(None),
+        AuditEntry.created_at >= sa.bindparam("since")).limit(1)
 
 
 def record_view(case: Case) -> None:

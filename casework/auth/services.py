@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, session, url_for
 from flask_login import logout_user
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from casework.cases.search_session import forget_searches
@@ -40,12 +40,17 @@ PENDING_NEXT = "pending_next"
 PENDING_FOR = timedelta(minutes=5)
 
 
+# The logged-in user, with the network joined: nearly every page reads it (its time zone, its
+# settings), and a statement of its own cost each page ~0.3 ms. Built once: building it (as
+# ``session.get`` with options does) cost every page 0.07 ms of its own.
+USER_WITH_NETWORK = select(User).options(joinedload(User.network)).where(
+    User.id == bindparam("user_id"))
+
+
 def load_user(user_id: str) -> User | None:
     """Flask-Login's loader: the active user of a session that has not ended, or None."""
     known_id = parse_id(user_id)  # "²".isdigit() is true, and then int() fails
-    # With the network joined: nearly every page reads it (its time zone, its settings), and
-    # a statement of its own cost each page ~0.3 ms.
-    user = (db.session.get(User, known_id, options=[joinedload(User.network)])
+    user = (db.session.scalars(USER_WITH_NETWORK, {"user_id": known_id}).one_or_none()
             if known_id is not None else None)
     if user is None or not user.is_active:
         return None

@@ -7,13 +7,22 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
-from sqlalchemy.orm import joinedload
+from sqlalchemy import ColumnElement, Row, Select, and_, exists, false, or_, select, true
 
 from casework.cases import search_index
 from casework.clock import network_today
 from casework.extensions import db
-from casework.models import Case, InquirySource, IssueType, Role, Task, Urgency, User, case_team
+from casework.models import (
+    Case,
+    InquirySource,
+    IssueType,
+    Role,
+    Target,
+    Task,
+    Urgency,
+    User,
+    case_team,
+)
 from casework.people.matching import looks_like_phone, people_with_phone
 from casework.workflow.states import OPEN_STATES, CaseState
 from casework.workflow.task_rules import DEADLINE_WATCHED_STATES
@@ -47,8 +56,15 @@ class CaseFilters:
 
 @dataclass(frozen=True)
 class CasePage:
-    cases: list[Case]
+    cases: list[Row[Any]]  # LISTED_COLUMNS
     next_after: int | None  # pass as ?after= to get the following page
+
+
+LISTED_COLUMNS: tuple[Any, ...] = (
+    Case.id, Case.reference, Case.state, Case.issue_type, Case.summary, Case.urgency,
+    Case.created_at,
+    select(Target.name).where(Target.id == Case.target_id).correlate(Case).scalar_subquery()
+    .label("target_name"))
 
 
 def visible_to(user: User) -> ColumnElement[bool]:
@@ -58,11 +74,18 @@ def visible_to(user: User) -> ColumnElement[bool]:
 
 def visibility_conditions(user: User) -> list[ColumnElement[bool]]:
     """``visible_to`` as separate conditions, for queries that weigh each on its own."""
-    in_network = Case.network_id == user.network_id
-    if user.role in (Role.COORDINATOR, Role.ORGANIZER):
+    return visibility_for(user.role, user.id, user.network_id)
+
+
+def visibility_for(role: Role, user_id: int | ColumnElement[int],
+                   network_id: int | ColumnElement[int]) -> list[ColumnElement[bool]]:
+    """``visibility_conditions`` for a role, the ids given as values or bound parameters (for
+    statements built once per role)."""
+    in_network = Case.network_id == network_id
+    if role in (Role.COORDINATOR, Role.ORGANIZER):
         return [in_network]
-    if user.role == Role.INTAKE:  # their own, and web-form inquiries waiting for a call back
-        return [in_network, or_(Case.created_by_id == user.id, waiting_web_inquiry())]
+    if role == Role.INTAKE:  # their own, and web-form inquiries waiting for a call back
+        return [in_network, or_(Case.created_by_id == user_id, waiting_web_inquiry())]
     return [false()]
 
 
@@ -87,12 +110,13 @@ def has_no_team() -> ColumnElement[bool]:
     return ~exists().where(case_team.c.case_id == Case.id)
 
 
-def is_past_deadline(today: date) -> ColumnElement[bool]:
+def is_past_deadline(today: date | ColumnElement[date]) -> ColumnElement[bool]:
     """Fights whose deadline passed while they still wait on the target's answer."""
     return and_(Case.state.in_(DEADLINE_WATCHED_STATES), Case.deadline_on < today)
 
 
-def is_overdue_task(today: date, *, overdue: bool = True) -> ColumnElement[bool]:
+def is_overdue_task(today: date | ColumnElement[date], *,
+                    overdue: bool = True) -> ColumnElement[bool]:
     """Open tasks due before today (``overdue``), or due today, later or whenever (not)."""
     return Task.due_on < today if overdue else or_(Task.due_on >= today, Task.due_on.is_(None))
 
@@ -155,11 +179,12 @@ def list_cases(
     user: User, filters: CaseFilters, after: int | None = None, per_page: int = 50
 ) -> CasePage:
     """One page of the case list; ``after`` is the last case id of the previous page."""
-    # The list shows each case's target: load them in the same query, not one per row.
-    query = filtered_cases(user, filters).options(joinedload(Case.target))
+    # The columns the list shows, as plain rows (a Case entity and its target cost ~0.03 ms a
+    # row to load); the target's name from the row's target, not one query per row.
+    query = filtered_cases(user, filters).with_only_columns(*LISTED_COLUMNS)
     if after:
         query = query.where(Case.id < after)
-    rows = list(db.session.scalars(query.limit(per_page + 1)))
+    rows = list(db.session.execute(query.limit(per_page + 1)))
     has_more = len(rows) > per_page
     rows = rows[:per_page]
     return CasePage(cases=rows, next_after=rows[-1].id if has_more else None)

@@ -161,12 +161,13 @@ def latest_request_of(case: Case, user: User) -> TeamJoinRequest | None:
         .order_by(TeamJoinRequest.id.desc()).limit(1)).first()
 
 
-def team_section(case: Case, user: User) -> TeamSection:
-    """The case page's team section for this user."""
+def team_section(case: Case, user: User, *, has_requests: bool = True) -> TeamSection:
+    """The case page's team section for this user (``has_requests``: False when the case is
+    known to have no unanswered request, which then need not be read)."""
     may_answer = may_answer_join_requests(case, user)
     off_team = user.role == Role.ORGANIZER and not case.is_on_team(user)
     own = latest_request_of(case, user) if off_team else None
     return TeamSection(
-        pending=pending_requests(case) if may_answer else [],
+        pending=pending_requests(case) if may_answer and has_requests else [],
         own_request=own,
         may_ask=off_team and not (own is not None and own.is_pending))

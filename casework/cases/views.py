@@ -15,8 +15,8 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
@@ -32,6 +32,7 @@ from casework.cases.duplicates import (
 from casework.cases.form_data import facts_from_form, filters_from_form, prefill_form
 from casework.cases.forms import NO_ORGANIZER, CaseEditForm, CaseFilterForm, IntakeForm, TeamForm
 from casework.cases.queries import CaseFilters, list_cases
+from casework.cases.records import load_case_records
 from casework.cases.search_session import args_without_query, recall_into, remember_search
 from casework.cases.services import create_case, facts_of, target_proposal_of, update_case
 from casework.cases.summary import summary_of
@@ -44,6 +45,7 @@ from casework.cases.team import (
     team_section,
 )
 from casework.cases.timeline import changed_field_names
+from casework.documents.services import documents_of
 from casework.errors import PermissionDenied, StaleCase
 from casework.extensions import db
 from casework.fight.page import fight_sections
@@ -151,47 +153,45 @@ def new() -> Response | str:
 @roles_required(*STAFF_ROLES)
 def show(case_id: int) -> str:
     case = load_case(case_id, loading=CASE_PAGE_LOADING)
+    has = load_case_records(case)
     user = acting_user()
     full = case.can_view_full_record(user)
     can_edit = case.can_edit(user)
     tasks = events = []
     if full:
         record_view(case)
-        tasks = list(db.session.scalars(
-            select(Task).options(joinedload(Task.assignee)).where(Task.case_id == case.id)
-            .order_by(Task.is_done, Task.due_on, Task.id)
-        ))
-        events = list(db.session.scalars(
-            select(Event).options(joinedload(Event.actor)).where(Event.case_id == case.id)
-            .order_by(Event.id.desc())
-        ))
+        tasks = list(db.session.scalars(CASE_TASKS, {"case_id": case.id}))
+        events = list(db.session.scalars(CASE_EVENTS, {"case_id": case.id}))
     task_form = None
     if can_edit:
         task_form = TaskForm()
         task_form.assignee_id.choices = assignee_choices(case)
-    fight = fight_sections(case, user)
+    fight = fight_sections(case, user, has_appeals=has.appeals)
     return render_template(
         "cases/show.html", case=case, full=full, can_edit=can_edit, tasks=tasks,
         events=events, task_form=task_form,
         summary=summary_of(case, user, tasks, fight["today"]),
         team_candidates=organizer_choices(user) if user.role == Role.COORDINATOR else [],
-        team=team_section(case, user),
-        target_proposal=target_proposal_of(case) if full else None,
+        team=team_section(case, user, has_requests=has.join_requests),
+        target_proposal=target_proposal_of(case) if full and has.target_proposal else None,
+        documents=documents_of(case) if full and has.documents else [],
         state_label=state_label, changed_field_names=changed_field_names,
         **fight,
         **action_sections(case, user),
     )
 
 
-# What the case page shows of the case itself: the one-to-one parts joined to it, each list
-# of records in one query (not one lazy load each from the templates). Its network is the
-# user's, loaded with the user: case.network reads it from the session, without SQL.
-CASE_PAGE_LOADING = (
-    joinedload(Case.person), joinedload(Case.target),
-    selectinload(Case.team), selectinload(Case.decisions), selectinload(Case.demands),
-    selectinload(Case.deliveries), selectinload(Case.contacts), selectinload(Case.consents),
-    selectinload(Case.outcomes),
-)
+# What the case page shows of the case itself: the one-to-one parts joined to it (its records
+# are read by load_case_records, its team when first read). Its network is the user's, loaded
+# with the user: case.network reads it from the session, without SQL.
+CASE_PAGE_LOADING = (joinedload(Case.person), joinedload(Case.target))
+# Its tasks and timeline, with who does and who did each; built once (building a statement
+# with a joinedload cost more than running it).
+CASE_TASKS = (select(Task).options(joinedload(Task.assignee))
+              .where(Task.case_id == bindparam("case_id"))
+              .order_by(Task.is_done, Task.due_on, Task.id))
+CASE_EVENTS = (select(Event).options(joinedload(Event.actor))
+               .where(Event.case_id == bindparam("case_id")).order_by(Event.id.desc()))
 
 
 @bp.route("/<int:case_id>/edit", methods=["GET", "POST"])
@@ -286,13 +286,15 @@ def flash_target_proposal(case: Case) -> None:
 
 def organizer_choices(user: User) -> list[tuple[str, str]]:
     """Organizers and coordinators of the user's network, for filters and team pickers."""
-    people = db.session.scalars(
-        select(User)
-        .where(User.network_id == user.network_id, User.role.in_(CASE_TEAM_ROLES),
-               User.is_disabled.is_(False))
-        .order_by(User.name)
-    )
-    return [(str(person.id), person.name) for person in people]
+    people = db.session.execute(ORGANIZERS, {"network_id": user.network_id})
+    return [(str(person_id), name) for person_id, name in people]
+
+
+# Built once: the case page, the case list and the board ask on every view.
+ORGANIZERS = (select(User.id, User.name)
+              .where(User.network_id == bindparam("network_id"), User.role.in_(CASE_TEAM_ROLES),
+                     User.is_disabled.is_(False))
+              .order_by(User.name))
 
 
 def target_names() -> list[str]:

@@ -27,7 +27,7 @@ from casework.documents.storage import DocumentStore
 from casework.errors import PermissionDenied
 from casework.extensions import db
 from casework.forms import ActionForm
-from casework.models import CASE_TEAM_ROLES, STAFF_ROLES, Case, Document
+from casework.models import CASE_TEAM_ROLES, STAFF_ROLES, Document
 from casework.permissions import acting_user, load_case, roles_required
 from casework.privacy.gone import purged_page
 
@@ -109,12 +109,6 @@ def delete(document_id: int) -> Response | tuple[str, int] | str:
 def purged_document(document: Document, purged_at: datetime) -> tuple[str, int]:
     return purged_page(_("This document"), purged_at,
                        url_for("cases.show", case_id=document.case_id, _anchor="documents"))
-
-
-@bp.app_template_global()
-def case_documents(case: Case) -> list[Document]:
-    """The case page's list of documents."""
-    return services.documents_of(case)
 
 
 @bp.app_template_global()

@@ -24,9 +24,11 @@ def may_record_fight(case: Case, user: User) -> bool:
     return user.role in CASE_TEAM_ROLES and case.can_edit(user)
 
 
-def fight_sections(case: Case, user: User) -> dict[str, Any]:
+def fight_sections(case: Case, user: User, *, has_appeals: bool = True) -> dict[str, Any]:
     """Template values for the fight's part of the case page: the moves, the forms shown on
-    the page itself (``None`` for those the user may not use) and which forms to link to."""
+    the page itself (``None`` for those the user may not use) and which forms to link to
+    (``has_appeals``: False when the fight is known to have none, which then need not be
+    read)."""
     today = network_today(case.network)
     can_edit = case.can_edit(user)
     can_record = may_record_fight(case, user)
@@ -39,5 +41,6 @@ def fight_sections(case: Case, user: User) -> dict[str, Any]:
         "note_form": forms.NoteForm(formdata=None) if can_edit else None,
         "demands_full": len(case.demands) >= MAX_DEMANDS,
         "action_form": ActionForm(),
-        "broken_links": broken_links(case) if case.can_view_full_record(user) else [],
+        "broken_links": broken_links(case)
+        if has_appeals and case.can_view_full_record(user) else [],
     }

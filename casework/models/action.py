@@ -7,10 +7,10 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.extensions import Model
+from casework.i18n import lazy_pgettext
 from casework.models.base import UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:

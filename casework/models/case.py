@@ -8,10 +8,10 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.extensions import Model, db
+from casework.i18n import lazy_pgettext
 from casework.models.base import UTCDateTime, enum_column, utcnow
 from casework.models.user import Role
 from casework.workflow.states import CaseState

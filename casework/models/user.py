@@ -7,12 +7,12 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from flask_babel import lazy_pgettext
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from casework.extensions import Model
+from casework.i18n import lazy_pgettext
 from casework.models.base import UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:

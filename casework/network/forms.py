@@ -8,7 +8,6 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -31,6 +30,7 @@ from wtforms.validators import (
 )
 
 from casework.forms import PHONE_INPUT, options, printable_text, strip_whitespace
+from casework.i18n import lazy_pgettext
 from casework.models import PageSize
 
 # The paper sizes by the names their readers use ("Letter" is "Carta" in Spanish).

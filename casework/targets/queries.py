@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
+from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Numeric, false, func, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Numeric,
+    Select,
+    and_,
+    bindparam,
+    false,
+    func,
+    select,
+    type_coerce,
+)
 from sqlalchemy import case as when
-from sqlalchemy.orm import selectinload
 
+from casework.cases.queries import visibility_for
 from casework.extensions import db
 from casework.kept import kept_or_made, latest_change
 from casework.models import (
@@ -18,7 +30,9 @@ from casework.models import (
     ActionStatus,
     AuditEntry,
     Case,
+    IssueType,
     Outcome,
+    OutcomeKind,
     Role,
     Target,
     TargetFact,
@@ -56,15 +70,19 @@ class TargetPage:
 
 @dataclass(frozen=True)
 class FightRow:
-    """A fight against the target, linked only for those who may open the case."""
+    """A fight against the target as its page lists it (a plain row: the page shows a hundred),
+    linked only for those who may open the case. The outcome is the fight's latest."""
 
-    case: Case
+    id: int
+    reference: str
+    state: CaseState
+    issue_type: IssueType
+    amount_claimed: Decimal | None
+    created_at: datetime
+    outcome_kind: OutcomeKind | None
+    amount_recovered: Decimal | None
+    ended_on: date | None
     may_open: bool
-
-    @property
-    def ended_on(self) -> date | None:
-        outcome = self.case.outcome
-        return outcome.decided_on if outcome else None
 
 
 @dataclass(frozen=True)
@@ -147,33 +165,60 @@ def count_fights(user: User, text: str, sort: str, page: int,
 
 def fights_against(target: Target, user: User) -> list[FightRow]:
     """The latest fights against the target, newest first."""
-    cases = db.session.scalars(
-        select(Case).where(Case.target_id == target.id)
-        .options(selectinload(Case.outcomes))
-        .order_by(Case.id.desc()).limit(FIGHTS_SHOWN))
-    return [FightRow(case, case.can_view(user)) for case in cases]
+    rows = db.session.execute(fights_statement(user.role), {
+        "target_id": target.id, "user_id": user.id, "network_id": user.network_id})
+    return [FightRow(case_id, reference, state, issue_type, claimed, created_at, outcome_kind,
+                     recovered, ended_on, bool(may_open))
+            for (case_id, reference, state, issue_type, claimed, created_at, outcome_kind,
+                 recovered, ended_on, may_open) in rows]
+
+
+@cache
+def fights_statement(role: Role) -> Select[Any]:
+    """``fights_against``'s statement for a role, built once: the target and the user's ids
+    are parameters."""
+    may_open = and_(*visibility_for(role, bindparam("user_id"), bindparam("network_id")))
+    columns: list[Any] = [Case.id, Case.reference, Case.state, Case.issue_type,
+                          Case.amount_claimed, Case.created_at, Outcome.kind,
+                          Outcome.amount_recovered, Outcome.decided_on, may_open]
+    return (select(*columns)
+            .outerjoin(Outcome, Outcome.id == latest_outcome_id())
+            .where(Case.target_id == bindparam("target_id"))
+            .order_by(Case.id.desc()).limit(FIGHTS_SHOWN))
+
+
+def latest_outcome_id() -> Any:
+    """The id of the fight's latest outcome (per fight, from the case's outcome index)."""
+    return (select(func.max(Outcome.id)).where(Outcome.case_id == Case.id)
+            .correlate(Case).scalar_subquery())
 
 
 def fight_record(target: Target) -> FightRecord:
     """Fights, wins and the money recovered (each won fight's latest outcome) in one query."""
-    # Per fight, not grouped over every outcome of every network: the case's outcome index.
-    latest = (select(func.max(Outcome.id)).where(Outcome.case_id == Case.id)
-              .correlate(Case).scalar_subquery())
+    row = db.session.execute(fight_record_statement(), {"target_id": target.id}).one()
+    return FightRecord(fights=row[0], won=int(row[1]), recovered=Decimal(row[2]))
+
+
+@cache
+def fight_record_statement() -> Select[Any]:
+    """``fight_record``'s statement, built once."""
     is_won = Case.state == CaseState.WON
     recovered = func.coalesce(func.sum(when((is_won, Outcome.amount_recovered), else_=0)), 0)
-    row = db.session.execute(
-        select(func.count(Case.id),
-               func.coalesce(func.sum(when((is_won, 1), else_=0)), 0),
-               type_coerce(recovered, Numeric(14, 2)))
-        .outerjoin(Outcome, Outcome.id == latest)
-        .where(Case.target_id == target.id)).one()
-    return FightRecord(fights=row[0], won=int(row[1]), recovered=Decimal(row[2]))
+    return (select(func.count(Case.id),
+                   func.coalesce(func.sum(when((is_won, 1), else_=0)), 0),
+                   type_coerce(recovered, Numeric(14, 2)))
+            .outerjoin(Outcome, Outcome.id == latest_outcome_id())
+            .where(Case.target_id == bindparam("target_id")))
 
 
 def count_other_fights(case: Case) -> int:
     """How many other fights the network has had against this case's target."""
-    return db.session.scalar(select(func.count(Case.id)).where(
-        Case.target_id == case.target_id, Case.id != case.id)) or 0
+    return db.session.scalar(OTHER_FIGHTS, {"target_id": case.target_id, "case_id": case.id}) or 0
+
+
+# Built once: the case page asks on every view.
+OTHER_FIGHTS = select(func.count(Case.id)).where(
+    Case.target_id == bindparam("target_id"), Case.id != bindparam("case_id"))
 
 
 def related_targets(target: Target) -> list[RelatedTarget]:

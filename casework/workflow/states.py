@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from flask_babel import lazy_pgettext
+from casework.i18n import lazy_pgettext
 
 
 class CaseState(StrEnum):

@@ -136,6 +136,9 @@ class Case(Model):
         sa.Index("ix_case_record_state_deadline", "network_id", "state", "deadline_on", "id"),
         # My work's inquiries nobody has taken up: oldest first, the first few read alone.
         sa.Index("ix_case_record_state_created", "network_id", "state", "created_at", "id"),
+        # Letters due: the undelivered fights' planned delivery days, read from the index alone.
+        sa.Index("ix_case_record_state_delivery", "network_id", "state", "planned_delivery_on",
+                 "id"),
         # The board: each state's column, longest in the state first.
         sa.Index("ix_case_record_board", "network_id", "state", "state_changed_at", "id"),
         # The targets list counts each target's fights and wins from this index alone.

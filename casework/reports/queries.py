@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import func, select
 
+from casework.cases.queries import is_past_deadline
 from casework.extensions import db
 from casework.models import (
     Action,
@@ -49,7 +50,6 @@ from casework.reports.figures import (
     Timing,
 )
 from casework.reports.period import Period
-from casework.workflow.deadlines import WATCHED_STATES
 from casework.workflow.states import OPEN_STATES, CaseState
 
 WON_KINDS = (OutcomeKind.FULL, OutcomeKind.MORE_THAN_OWED)
@@ -349,11 +349,10 @@ def reliable_members(network_id: int, period: Period) -> list[ReliableMember]:
 
 def load(network_id: int, period: Period, today: date, *, include_people: bool) -> Load:
     """Open fights today, those past their deadline, per organizer, and repeat offenders."""
-    is_open = Case.state.in_(OPEN_STATES)
-    late = sa.and_(Case.deadline_on < today, Case.state.in_(WATCHED_STATES))
     open_fights, past_deadline = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(sa.case((late, 1), else_=0)), 0))
-        .where(Case.network_id == network_id, is_open)).one()
+        select(func.count(),
+               func.coalesce(func.sum(sa.case((is_past_deadline(today), 1), else_=0)), 0))
+        .where(Case.network_id == network_id, Case.state.in_(OPEN_STATES))).one()
     per_organizer = organizer_load(network_id, today) if include_people else None
     # Counted per target from the (network, created_at, target, state) index first; only
     # targets of two fights or more are then looked up.
@@ -377,19 +376,17 @@ def load(network_id: int, period: Period, today: date, *, include_people: bool) 
 def organizer_load(network_id: int, today: date) -> list[OrganizerLoad]:
     """Each organizer's and coordinator's open fights today, and those past their deadline
     (coordinators only)."""
-    is_open = Case.state.in_(OPEN_STATES)
     # Led by the network's open fights (their (network, state) index), each one's team
     # read through the team's primary key: "+ 0" keeps SQLite from reading the whole
     # team table first and looking each membership's fight up. PostgreSQL plans well
     # without it (with it, it probes the team's key once per open fight: twice as long).
-    team_late = sa.and_(Case.deadline_on < today, Case.state.in_(WATCHED_STATES))
     on_sqlite = db.session.get_bind().dialect.name == "sqlite"
     carried = (select(case_team.c.user_id, func.count().label("fights"),
-                      func.sum(sa.case((team_late, 1), else_=0)).label("late"))
+                      func.sum(sa.case((is_past_deadline(today), 1), else_=0)).label("late"))
                .select_from(Case)
                .join(case_team, case_team.c.case_id == (Case.id + 0 if on_sqlite
                                                         else Case.id))
-               .where(Case.network_id == network_id, is_open)
+               .where(Case.network_id == network_id, Case.state.in_(OPEN_STATES))
                .group_by(case_team.c.user_id).subquery())
     fights_carried = func.coalesce(carried.c.fights, 0)
     rows = db.session.execute(

@@ -430,7 +430,7 @@ def present_pages(app: Flask, optional: list[tuple[str, str]]) -> tuple[list[tup
 def count_statements(url: str, page_list: list[tuple[str, str]], search_text: str) -> list[int]:
     """SQL statements of one request per page, in-process, as the same coordinator."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True,
-                      "WTF_CSRF_ENABLED": False})
+                      "WTF_CSRF_ENABLED": False, "CASEWORK_KEEP_PAGES": False})
     with app.app_context():
         counter = StatementCounter(db.engine)
     client = app.test_client()
@@ -475,7 +475,8 @@ def run_size(backend: str, url: str, case_count: int, args: argparse.Namespace,
     script.write_text(WRK_SCRIPT)
     env = {"CASEWORK_ENV": "production", "CASEWORK_SECRET_KEY": secrets.token_hex(32),
            "CASEWORK_DATABASE_URL": url, "CASEWORK_WORKERS": str(args.workers),
-           "CASEWORK_UPLOAD_DIR": str(workdir / "uploads")}
+           "CASEWORK_UPLOAD_DIR": str(workdir / "uploads"),
+           "CASEWORK_KEEP_PAGES": "0" if args.anew else "1"}
     hello_server = Server(HELLO_CONFIG_FILE, env, workdir, "hello")
     try:
         hello = run_wrk("Flask hello world", hello_server.port, "/", "", args, script)
@@ -531,6 +532,9 @@ def print_table(hello: Load, loads: list[Load], rss: list[float], hello_rss: lis
                 args: argparse.Namespace, missing: list[str]) -> None:
     print(f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s per page; gunicorn "
           f"-c gunicorn.conf.py, {args.workers} sync workers; ratio = req/s / hello's req/s")
+    print("  every page made anew (CASEWORK_KEEP_PAGES=0): the first view after a change"
+          if args.anew else "  pages kept while unchanged (casework/kept_pages.py): a repeat "
+          "view; SQL is what making the page sends")
     print(f"  {'page':<28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'x hello':>8} {'SQL':>5}")
     for load in [hello, *loads]:
         sql = "" if load.statements is None else str(load.statements)
@@ -558,6 +562,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
     parser.add_argument("--pages", default="",
                         help="only the pages whose label holds one of these, comma-separated")
+    parser.add_argument("--anew", action="store_true",
+                        help="make every page anew, as the first view after a change does "
+                             "(no page sent again from a worker's memory)")
     parser.add_argument("--keep", metavar="DIR",
                         help="keep the seeded SQLite databases in DIR and reuse them")
     args = parser.parse_args(argv)

@@ -32,6 +32,9 @@ def load_config(instance_path: str, environment: str | None = None) -> dict[str,
         # Statement parameters hold personal data: keep them out of logs and tracebacks.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "CASES_PER_PAGE": 50,
+        # Send a page again from the worker's memory while nothing it shows changed
+        # (casework/kept_pages.py); 0 makes every page anew (the load benchmark's --anew).
+        "CASEWORK_KEEP_PAGES": os.environ.get("CASEWORK_KEEP_PAGES", "1") != "0",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": is_https == "1",

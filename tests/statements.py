@@ -13,8 +13,9 @@ from casework.extensions import db
 
 
 @contextmanager
-def counting_statements(app: Flask) -> Iterator[list[str]]:
-    """Every SQL statement the app sends inside the block."""
+def counting_statements(app: Flask, *, keep_pages: bool = False) -> Iterator[list[str]]:
+    """Every SQL statement the app sends inside the block; pages are made anew unless
+    ``keep_pages`` (a repeat view is otherwise sent from memory: casework/kept_pages.py)."""
     statements: list[str] = []
 
     def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
@@ -22,8 +23,10 @@ def counting_statements(app: Flask) -> Iterator[list[str]]:
 
     with app.app_context():
         engine = db.engine
+    keep_before, app.config["CASEWORK_KEEP_PAGES"] = app.config["CASEWORK_KEEP_PAGES"], keep_pages
     sa.event.listen(engine, "before_cursor_execute", count)
     try:
         yield statements
     finally:
         sa.event.remove(engine, "before_cursor_execute", count)
+        app.config["CASEWORK_KEEP_PAGES"] = keep_before

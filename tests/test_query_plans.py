@@ -90,11 +90,14 @@ def capturing_selects(app: Flask) -> Iterator[list[Query]]:
 
     with app.app_context():
         engine = db.engine
+    # What making the page sends, not a repeat sent from memory (casework/kept_pages.py).
+    keep_pages, app.config["CASEWORK_KEEP_PAGES"] = app.config["CASEWORK_KEEP_PAGES"], False
     sa.event.listen(engine, "before_cursor_execute", capture)
     try:
         yield queries
     finally:
         sa.event.remove(engine, "before_cursor_execute", capture)
+        app.config["CASEWORK_KEEP_PAGES"] = keep_pages
 
 
 def table_of(name: str) -> str:

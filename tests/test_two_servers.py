@@ -147,3 +147,20 @@ def test_the_login_limit_counts_failures_on_both_servers(
              for n in range(PAIR_FAILURE_LIMIT)]
     assert wrong == [200] * PAIR_FAILURE_LIMIT  # the form again, with its message
     assert [try_password(port, PASSWORD) for port in two_servers] == [429, 429]
+
+
+def test_a_page_kept_by_one_server_shows_a_change_made_on_the_other(
+    app: Flask, make_fight: Callable[..., tuple[int, int]], two_servers: list[int],
+) -> None:
+    """Each worker keeps the pages it made (casework/kept_pages.py); a task added through
+    the first server shows at once on the second server's kept case page."""
+    case_id, organizer = make_fight(S.NEGOTIATING)
+    page = f"/cases/{case_id}"
+    (on_a, on_b), token = logged_in_everywhere(app, two_servers, organizer, page, 2)
+    for _ in range(6):  # every worker of the second server makes the page and keeps it
+        seen = on_b.open(page)
+        assert seen.status == 200 and "Chase the back pay" not in seen.body
+    added = on_a.open(f"/cases/{case_id}/tasks", {"title": "Chase the back pay",
+                                                   "csrf_token": token})
+    assert added.status == 302
+    assert all("Chase the back pay" in on_b.open(page).body for _ in range(6))

@@ -12,6 +12,7 @@ from casework.board.queries import board_columns
 from casework.cases.views import organizer_choices
 from casework.forms import options
 from casework.ids import parse_id
+from casework.kept_pages import keep_page
 from casework.models import Role
 from casework.permissions import acting_user, roles_required
 
@@ -29,6 +30,7 @@ class BoardFilterForm(FlaskForm):
 
 @bp.route("")
 @roles_required(Role.ORGANIZER, Role.COORDINATOR)
+@keep_page
 def index() -> str:
     user = acting_user()
     form = BoardFilterForm(request.args)

@@ -22,6 +22,7 @@ from casework.extensions import db
 from casework.forms import ActionForm
 from casework.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from casework.kept import kept_or_made, latest_change
+from casework.kept_pages import keep_page
 from casework.models import STAFF_ROLES, Role
 from casework.permissions import acting_user, public, roles_required
 
@@ -33,6 +34,7 @@ FEED_MAX_AGE_SECONDS = 300
 
 @bp.route("/calendar")
 @roles_required(*STAFF_ROLES)
+@keep_page
 def index() -> Page:
     """The user's feed, and for coordinators the network's: made when, and buttons."""
     return calendar_page()

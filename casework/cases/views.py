@@ -51,6 +51,7 @@ from casework.extensions import db
 from casework.fight.page import fight_sections
 from casework.forms import options
 from casework.ids import parse_id
+from casework.kept_pages import keep_page
 from casework.models import (
     CASE_TEAM_ROLES,
     STAFF_ROLES,
@@ -73,6 +74,7 @@ FILTERS_IN_LINKS = ("state", "issue_type", "urgency", "organizer", "deadline", "
 
 @bp.route("/")
 @roles_required(*STAFF_ROLES)
+@keep_page
 def index() -> str:
     user = acting_user()
     form = filter_form(user, args_without_query())
@@ -151,6 +153,7 @@ def new() -> Response | str:
 
 @bp.route("/<int:case_id>")
 @roles_required(*STAFF_ROLES)
+@keep_page
 def show(case_id: int) -> str:
     case = load_case(case_id, loading=CASE_PAGE_LOADING)
     has = load_case_records(case)

@@ -8,6 +8,7 @@ from casework.actions.page import calls_to_make_of, upcoming_actions_of
 from casework.dashboard import lists
 from casework.dashboard.inquiries import unassigned_inquiries
 from casework.formatting import today_in_network
+from casework.kept_pages import keep_page
 from casework.models import STAFF_ROLES, Role
 from casework.permissions import acting_user, roles_required
 
@@ -16,6 +17,7 @@ bp = Blueprint("dashboard", __name__)
 
 @bp.route("/")
 @roles_required(*STAFF_ROLES)
+@keep_page
 def my_work() -> str:
     user = acting_user()
     today = today_in_network()

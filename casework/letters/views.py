@@ -24,6 +24,7 @@ from casework.errors import PermissionDenied
 from casework.extensions import db
 from casework.formatting import local_date
 from casework.forms import ActionForm
+from casework.kept_pages import keep_page
 from casework.letters import services
 from casework.letters.context import LetterKind
 from casework.letters.due import MAX_LISTED, DuePrint, letters_due
@@ -67,6 +68,7 @@ def load_version(version_id: int) -> tuple[LetterVersion, Case]:
 
 @bp.route("/cases/<int:case_id>/letters", methods=["GET", "POST"])
 @roles_required(*STAFF_ROLES)
+@keep_page
 def index(case_id: int) -> BaseResponse | tuple[str, int] | str:
     case = load_case(case_id, full_record=True)
     form = NewLetterForm()
@@ -258,6 +260,7 @@ def asset(name: str) -> Response:
 
 @bp.route("/letters/due", methods=["GET", "POST"])
 @roles_required(Role.COORDINATOR)
+@keep_page
 def due() -> BaseResponse | str:
     """The letters to print: list them, and on POST download them all as one PDF."""
     from casework.letters.batch import render_combined

@@ -27,6 +27,7 @@ from casework.errors import PermissionDenied
 from casework.extensions import db
 from casework.forms import ActionForm
 from casework.ids import parse_id
+from casework.kept_pages import keep_page
 from casework.models import CASE_TEAM_ROLES, Person, Role, Tier
 from casework.people import services
 from casework.people.forms import PeopleFilterForm, PersonForm
@@ -50,6 +51,7 @@ def tier_label(tier: Tier) -> str:
 
 @bp.route("/")
 @roles_required(*CASE_TEAM_ROLES)
+@keep_page
 def index() -> tuple[str, int]:
     form = PeopleFilterForm(args_without_query(), meta={"csrf": False})
     is_valid = form.validate()
@@ -110,6 +112,7 @@ def new() -> Page:
 
 @bp.route("/<int:person_id>")
 @roles_required(*CASE_TEAM_ROLES)
+@keep_page
 def show(person_id: int) -> str:
     person = load_person(person_id)
     user = acting_user()

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import format_date
 
 from casework.clock import network_today, zone_of
+from casework.kept_pages import keep_page
 from casework.models import Role
 from casework.permissions import acting_user, roles_required
 from casework.reports.charts import charts_for
@@ -45,6 +46,7 @@ def requested_report() -> tuple[PeriodForm, Period | None, Report]:
 
 @bp.get("/")
 @roles_required(Role.ORGANIZER, Role.COORDINATOR)
+@keep_page
 def index() -> str:
     form, period, report = requested_report()
     tables = report_tables(report)

@@ -14,6 +14,7 @@ from casework.errors import PermissionDenied
 from casework.extensions import db
 from casework.forms import ActionForm
 from casework.ids import page_number
+from casework.kept_pages import keep_page
 from casework.models import (
     CASE_TEAM_ROLES,
     Case,
@@ -36,6 +37,7 @@ SORTS = ("fights", "name")
 
 @bp.route("/")
 @roles_required(*CASE_TEAM_ROLES)
+@keep_page
 def index() -> str:
     form = TargetListForm(args_without_query(), meta={"csrf": False})
     if not form.validate():
@@ -78,6 +80,7 @@ def target_list(form: TargetListForm, token: str, text: str | None = None) -> st
 
 @bp.route("/<int:target_id>")
 @roles_required(*CASE_TEAM_ROLES)
+@keep_page
 def show(target_id: int) -> str:
     target = load_target(target_id)
     return render_template("targets/show.html", **target_page(target, acting_user()))

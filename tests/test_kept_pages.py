@@ -17,8 +17,8 @@ from casework.i18n import LANGUAGE_COOKIE
 from casework.models import Case, Role, Task
 from casework.workflow.states import CaseState as S
 from tests.conftest import login
-from tests.test_search import search_on_page
 from tests.statements import counting_statements
+from tests.test_search import search_on_page
 
 # A repeat view loads the logged-in user and reads the database's token; nothing else.
 MOST_STATEMENTS_KEPT = 3
@@ -37,7 +37,8 @@ def fight(app: Flask, make_fight: Callable[..., tuple[int, int]],
     with app.app_context():
         case = db.session.get_one(Case, case_id)
         ids = {"case": case_id, "person": case.person_id, "target": case.target_id}
-    return {**ids, "organizer": organizer, "coordinator": make_user(Role.COORDINATOR, name="Cora Coordinator")}
+    coordinator = make_user(Role.COORDINATOR, name="Cora Coordinator")
+    return {**ids, "organizer": organizer, "coordinator": coordinator}
 
 
 def client_of(app: Flask, user_id: int, language: str = "en") -> FlaskClient:

@@ -580,6 +580,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="1000,100000", help="case counts, comma-separated")
     parser.add_argument("--postgres", action="store_true",
                         help="after SQLite, run again on a throwaway PostgreSQL server")
+    parser.add_argument("--skip-sqlite", action="store_true",
+                        help="with --postgres: measure PostgreSQL only")
     parser.add_argument("--duration", type=int, default=5, help="seconds of each round")
     parser.add_argument("--rounds", type=int, default=3,
                         help="rounds of load per page; the best is reported")
@@ -603,7 +605,7 @@ def main(argv: list[str] | None = None) -> None:
         workdir = Path(tmp)
         databases = Path(args.keep) if args.keep else workdir
         databases.mkdir(parents=True, exist_ok=True)
-        for size in sizes:
+        for size in sizes if not args.skip_sqlite else ():
             run_size("SQLite", f"sqlite:///{databases / f'bench-{size}.sqlite3'}", size, args,
                      workdir)
         if args.postgres:

@@ -10,6 +10,10 @@ going back to a case page or a busy coordinator's reports then cost a few reads.
 A page is kept only when its view answered 200 without writing or changing the session, and
 never while a flashed message waits to be shown. Pages are kept in the worker's memory only
 (never on disk), keyed by a digest of the session, the ``MAX_BYTES`` most recently used.
+
+The audit log's "was shown a member's contact details" entry is written once per person and
+24 hours (casework/audit/recorder.py); a view answered with a page kept from under a minute
+before writes none: it shows again, to the same session, what that earlier view showed.
 """
 
 from __future__ import annotations

@@ -16,9 +16,14 @@ import re
 import secrets
 from typing import Any
 
-from sqlalchemy import Connection, Engine, event, text
+from flask import g, has_app_context
+from sqlalchemy import Connection, Engine, event, select, text
+
+from casework.models import DataVersion
 
 WROTE = "casework_wrote"
+# The token as a column of a statement that reads something else (the logged-in user).
+DATABASE_TOKEN = select(DataVersion.token).where(DataVersion.id == 1).scalar_subquery()
 # Statements that may change data; a WITH statement only when it holds a data-changing verb.
 _WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|MERGE|TRUNCATE|CREATE|DROP|ALTER)\b",
                      re.IGNORECASE)
@@ -65,6 +70,8 @@ def _new_token_on_commit(connection: Connection) -> None:
                        "ON CONFLICT (id) DO UPDATE SET token = excluded.token")
     finally:
         cursor.close()
+    if has_app_context():
+        g.pop("database_token", None)  # the request's token is not the database's any more
 
 
 def new_token() -> str:
@@ -83,3 +90,18 @@ def current_token(connection: Connection) -> str | None:
         return None
     token = connection.execute(text("SELECT token FROM data_version WHERE id = 1")).scalar()
     return str(token) if token is not None else None
+
+
+def remember_token(token: str | None) -> None:
+    """Keep the token a request read along with something else, for ``token_of_request``."""
+    g.database_token = token
+
+
+def token_of_request(connection: Connection) -> str | None:
+    """The token as this request read it with the logged-in user, if it did and has not
+    committed a write since (that clears it), else as ``current_token`` reads it. Taken
+    once: a test's requests may share one app context, and with it ``g``."""
+    if connection.info.get(WROTE):
+        return None
+    token = g.pop("database_token", None) if has_app_context() else None
+    return token if token is not None else current_token(connection)

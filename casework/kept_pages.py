@@ -32,7 +32,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from casework.data_version import current_token
+from casework.data_version import current_token, token_of_request
 from casework.extensions import db
 from casework.security.sessions import SEEN_AT
 
@@ -90,7 +90,7 @@ def page_key() -> PageKey | None:
     flashed message waiting, a transaction that wrote)."""
     if request.method != "GET" or FLASHES in session:
         return None
-    token = current_token(db.session.connection())
+    token = token_of_request(db.session.connection())
     if token is None:
         return None
     return PageKey(token, request.host_url, request.full_path, current_user.get_id(),
@@ -101,14 +101,6 @@ def session_digest() -> str:
     """A digest of the session, without the moment it was last seen (new on every request)."""
     items = sorted((name, value) for name, value in session.items() if name != SEEN_AT)
     return hashlib.sha256(repr(items).encode()).hexdigest()
-
-
-def forget_kept_pages() -> None:
-    """Make every page anew (a test that changes what pages show without a write)."""
-    global _kept_bytes
-    with _lock:
-        _kept.clear()
-        _kept_bytes = 0
 
 
 def _kept_page(key: PageKey) -> KeptPage | None:

@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from casework.cases.search_session import forget_searches
+from casework.data_version import DATABASE_TOKEN, remember_token
 from casework.extensions import db
 from casework.ids import parse_id
 from casework.models import Role, User
@@ -43,17 +44,21 @@ PENDING_FOR = timedelta(minutes=5)
 # The logged-in user, with the network joined: nearly every page reads it (its time zone, its
 # settings), and a statement of its own cost each page ~0.3 ms. Built once: building it (as
 # ``session.get`` with options does) cost every page 0.07 ms of its own.
-USER_WITH_NETWORK = select(User).options(joinedload(User.network)).where(
+# The user, their network and the database's token in one statement: a page kept by the
+# worker (casework/kept_pages.py) then needs no statement of its own.
+USER_WITH_NETWORK = select(User, DATABASE_TOKEN).options(joinedload(User.network)).where(
     User.id == bindparam("user_id"))
 
 
 def load_user(user_id: str) -> User | None:
     """Flask-Login's loader: the active user of a session that has not ended, or None."""
     known_id = parse_id(user_id)  # "²".isdigit() is true, and then int() fails
-    user = (db.session.scalars(USER_WITH_NETWORK, {"user_id": known_id}).one_or_none()
-            if known_id is not None else None)
-    if user is None or not user.is_active:
+    row = (db.session.execute(USER_WITH_NETWORK, {"user_id": known_id}).one_or_none()
+           if known_id is not None else None)
+    if row is None or not row[0].is_active:
         return None
+    user, token = row
+    remember_token(token)
     return user if session_is_current(user) else None
 
 

@@ -6,8 +6,8 @@ connection commits, a new random token is written to the one ``data_version`` ro
 same transaction, as its last statement (so its row lock, on PostgreSQL, is always the last
 one a transaction takes and cannot close a deadlock). Something computed from the database
 at a token is therefore still right while the token is unchanged, in every process: the
-reports keep their figures by it. A database restored from a backup brings back the token
-it had, with the data it had.
+reports keep their figures by it, and the workers their pages (casework/kept_pages.py). A
+database restored from a backup brings back the token it had, with the data it had.
 """
 
 from __future__ import annotations

@@ -602,7 +602,8 @@ def print_table(title: str, timings: list[Timing], extra: list[Column]) -> None:
 
 def run_backend(name: str, url: str, case_count: int, repeat: int, analyze: bool) -> str:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True,
-                      "WTF_CSRF_ENABLED": False})
+                      "WTF_CSRF_ENABLED": False,
+                      "CASEWORK_KEEP_PAGES": False})
     with app.app_context():
         version = db.session.execute(text(
             "SELECT sqlite_version()" if db.engine.dialect.name == "sqlite"

@@ -694,7 +694,8 @@ def print_table(title: str, timings: list[Timing]) -> None:
 
 def run_backend(name: str, url: str, people: int, repeat: int, upload_dir: Path) -> str:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True,
-                      "WTF_CSRF_ENABLED": False, "CASEWORK_UPLOAD_DIR": str(upload_dir)})
+                      "WTF_CSRF_ENABLED": False,
+                      "CASEWORK_KEEP_PAGES": False, "CASEWORK_UPLOAD_DIR": str(upload_dir)})
     with app.app_context():
         version = db.session.execute(text(
             "SELECT sqlite_version()" if db.engine.dialect.name == "sqlite"

@@ -58,6 +58,7 @@ from bench.cases_list import (  # noqa: E402
 from casework import create_app  # noqa: E402
 from casework.database import write_intent  # noqa: E402
 from casework.extensions import db  # noqa: E402
+from casework.kept import forget_kept  # noqa: E402
 from casework.models import (  # noqa: E402
     Action,
     ActionKind,
@@ -77,7 +78,7 @@ from casework.models import (  # noqa: E402
     OutcomeKind,
     ReportTally,
 )
-from casework.reports import charts, figures, queries  # noqa: E402
+from casework.reports import charts, queries  # noqa: E402
 from casework.reports.fight_figures import rebuild_fight_figures  # noqa: E402
 from casework.reports.figures import network_report, worked_out_report  # noqa: E402
 from casework.reports.period import Period  # noqa: E402
@@ -233,7 +234,8 @@ def run_size(name: str, url: str, case_count: int, repeat: int) -> tuple[float, 
     """Seed ``case_count`` cases, print the timings; returns the page's median ms, with its
     figures kept and worked out anew."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True,
-                      "WTF_CSRF_ENABLED": False})
+                      "WTF_CSRF_ENABLED": False,
+                      "CASEWORK_KEEP_PAGES": False})
     http_load.EVENTS_PER_CASE = FILLER_EVENTS_PER_CASE
     with app.app_context():
         reused = sa.inspect(db.engine).has_table(SEEDED_MARK)
@@ -315,20 +317,20 @@ def run_size(name: str, url: str, case_count: int, repeat: int) -> tuple[float, 
           "(the page's default period; figures kept)")
 
     def get_figures_anew() -> None:
-        figures.forget_kept_reports()
+        forget_kept()
         get()
 
     anew = measure(get_figures_anew, repeat)
     print(f"  {'… figures anew':<16} {describe(anew)}  (the first view after a write)")
 
     def get_default_anew() -> None:
-        figures.forget_kept_reports()
+        forget_kept()
         get_default()
 
     print(f"  {'… this year anew':<16} {describe(measure(get_default_anew, repeat))}")
 
     def get_all_anew() -> None:
-        figures.forget_kept_reports()
+        forget_kept()
         charts._render.cache_clear()
         get()
 

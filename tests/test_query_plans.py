@@ -32,8 +32,8 @@ from sqlalchemy import select
 from casework.calendars.services import rotate_feed
 from casework.demo import DEMO_PASSWORD, load_demo
 from casework.extensions import db
+from casework.kept import forget_kept
 from casework.models import Action, Case, Letter, User
-from casework.reports.figures import forget_kept_reports
 from tests.test_case_page_queries import fill_fight
 
 COORDINATOR = "coordinator@demo.casework.org"
@@ -303,7 +303,7 @@ def test_no_page_reads_a_whole_large_table(
     problems: list[FullScan] = []
     for page, url in pages.items():
         client.get(url)  # the day's first view of a record is audited once: not the page's
-        forget_kept_reports()  # the reports page's figures are read, not the ones kept
+        forget_kept()  # the reports page's figures are read, not the ones kept
         with capturing_selects(app) as queries:
             response = client.get(url)
         assert response.status_code == 200, f"{page} ({url}): {response.status_code}"

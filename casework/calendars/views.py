@@ -21,7 +21,7 @@ from casework.clock import network_today
 from casework.extensions import db
 from casework.forms import ActionForm
 from casework.i18n import DEFAULT_LANGUAGE, LANGUAGES
-from casework.kept import kept_or_made, latest_change
+from casework.kept import kept_or_made
 from casework.kept_pages import keep_page
 from casework.models import STAFF_ROLES, Role
 from casework.permissions import acting_user, public, roles_required
@@ -68,7 +68,7 @@ def feed(token: str) -> Response:
         abort(404)
     language = feed_language(owner)
     key = ("feed", owner.feed.id, owner.feed.token_hash, network_today(owner.network),
-           latest_change(), language)
+           language)
     with force_locale(language):
         body, etag = kept_or_made(key, lambda: tagged(calendar_bytes(
             feed_name(owner), owner.network.timezone, feed_entries(owner), case_link)))

@@ -23,15 +23,11 @@ where the network is (casework/reports/period.py):
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
-from casework.data_version import current_token
-from casework.extensions import db
+from casework.kept import kept_or_made
 from casework.models import Network
 from casework.reports.period import Month, Period
 
@@ -251,19 +247,6 @@ class Report:
                 and self.funnel.declined == 0 and self.mobilization.actions == 0)
 
 
-# Reports already worked out, by the database's token (casework/data_version.py): the same
-# token means the same records, so the same figures. A few periods of a few networks.
-_KEPT: OrderedDict[tuple[Any, ...], Report] = OrderedDict()
-_KEPT_SIZE = 64
-_KEPT_LOCK = threading.Lock()
-
-
-def forget_kept_reports() -> None:
-    """Work every report out anew (benchmarks; the query-plan check reads its statements)."""
-    with _KEPT_LOCK:
-        _KEPT.clear()
-
-
 def network_report(network: Network, period: Period, *, include_people: bool = False,
                    today: date | None = None) -> Report:
     """Every figure of the network for the period; per-person figures (reliable members,
@@ -275,21 +258,9 @@ def network_report(network: Network, period: Period, *, include_people: bool = F
     from casework.clock import network_today
 
     today = today or network_today(network)
-    token = current_token(db.session.connection())
-    key = (token, network.id, network.name, period, include_people, today)
-    if token is not None:
-        with _KEPT_LOCK:
-            kept = _KEPT.get(key)
-            if kept is not None:
-                _KEPT.move_to_end(key)
-                return kept
-    report = worked_out_report(network, period, include_people=include_people, today=today)
-    if token is not None:
-        with _KEPT_LOCK:
-            _KEPT[key] = report
-            while len(_KEPT) > _KEPT_SIZE:
-                _KEPT.popitem(last=False)
-    return report
+    return kept_or_made(
+        ("report", network.id, network.name, period, include_people, today),
+        lambda: worked_out_report(network, period, include_people=include_people, today=today))
 
 
 def worked_out_report(network: Network, period: Period, *, include_people: bool,

@@ -24,7 +24,7 @@ from sqlalchemy import case as when
 
 from casework.cases.queries import visibility_for
 from casework.extensions import db
-from casework.kept import kept_or_made, latest_change
+from casework.kept import kept_or_made
 from casework.models import (
     Action,
     ActionStatus,
@@ -133,8 +133,7 @@ def list_targets(user: User, text: str, sort: str, page: int, per_page: int) -> 
     joined to the targets: far cheaper than joining every case to its target and grouping.
     With many cases that count is still most of the page's work, so which targets a page
     shows, with their counts, is kept until something changes (casework/kept.py)."""
-    key = ("targets page", user.network_id, may_research(user), text, sort, page, per_page,
-           latest_change())
+    key = ("targets page", user.network_id, may_research(user), text, sort, page, per_page)
     counted, has_more = kept_or_made(key, lambda: count_fights(user, text, sort, page, per_page))
     targets = {target.id: target for target in db.session.scalars(
         select(Target).where(Target.id.in_([target_id for target_id, _, _ in counted])))}
